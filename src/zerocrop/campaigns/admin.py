@@ -1,0 +1,49 @@
+from django.contrib import admin
+
+from zerocrop.campaigns.models import (
+    Campaign,
+    CriticalWindow,
+    GroupMember,
+    Liaison,
+    Phase,
+    Pledge,
+)
+from zerocrop.core.admin import AuditedAdmin
+
+
+class PhaseInline(admin.TabularInline):
+    model = Phase
+    extra = 0
+
+
+class CriticalWindowInline(admin.TabularInline):
+    model = CriticalWindow
+    extra = 0
+
+
+@admin.register(Campaign)
+class CampaignAdmin(AuditedAdmin):
+    list_display = ("name", "unit", "year", "issued_on", "is_demo")
+    inlines = [PhaseInline, CriticalWindowInline]
+
+
+@admin.register(GroupMember)
+class GroupMemberAdmin(AuditedAdmin):
+    list_display = ("campaign", "role", "person", "office_role", "unit")
+    list_filter = ("campaign", "role")
+
+
+@admin.register(Liaison)
+class LiaisonAdmin(AuditedAdmin):
+    list_display = ("campaign", "unit", "person", "phone")
+    list_filter = ("campaign",)
+
+
+@admin.register(Pledge)
+class PledgeAdmin(AuditedAdmin):
+    list_display = ("campaign", "unit", "kind", "signer", "signed_on", "voided_at")
+    list_filter = ("campaign", "kind")
+    readonly_fields = ("scan_sha256",)
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False  # pledges are voided with a reason, never deleted

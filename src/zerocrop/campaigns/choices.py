@@ -1,0 +1,37 @@
+from django.db import models
+
+
+class Species(models.TextChoices):
+    POPPY = "poppy", "罂粟"
+    CANNABIS = "cannabis", "大麻"
+
+
+class Stage(models.TextChoices):
+    SOWING = "sowing", "播种期"
+    FLOWERING = "flowering", "开花期"
+    LATEX = "latex", "割浆期"
+    SEED = "seed", "结籽期"
+
+
+class GroupRole(models.TextChoices):
+    LEADER = "leader", "组长"
+    DEPUTY = "deputy", "副组长"
+    MEMBER = "member", "成员"
+
+
+class OfficeRole(models.TextChoices):
+    NONE = "", "—"
+    DIRECTOR = "director", "办公室主任"
+    DEPUTY_DIRECTOR = "deputy_director", "办公室副主任"
+
+
+class PledgeKind(models.TextChoices):
+    UNIT = "unit", "单位责任状"
+    HOUSEHOLD = "household", "农户承诺书"
+
+
+GROUP_ROLE_BY_LABEL = {"组长": GroupRole.LEADER, "副组长": GroupRole.DEPUTY, "成员": GroupRole.MEMBER}
+OFFICE_ROLE_BY_LABEL = {
+    "办公室主任": OfficeRole.DIRECTOR,
+    "办公室副主任": OfficeRole.DEPUTY_DIRECTOR,
+}

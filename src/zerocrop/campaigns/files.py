@@ -1,0 +1,44 @@
+"""Checks on uploaded pledge scans: size, real type by content, image pixel cap."""
+
+from __future__ import annotations
+
+import io
+
+from django.conf import settings
+from PIL import Image
+
+from zerocrop.core.errors import ApplicationError
+
+MAX_PIXELS = 60_000_000
+SIGNATURES = {
+    b"%PDF-": ".pdf",
+    b"\xff\xd8\xff": ".jpg",
+    b"\x89PNG\r\n\x1a\n": ".png",
+}
+
+
+def check_scan(*, name: str, data: bytes) -> str:
+    """Return the file extension for an acceptable scan, or raise ApplicationError."""
+    if not data:
+        raise ApplicationError(f"扫描件「{name}」是空文件", field="scan")
+    limit = settings.ZEROCROP_SCAN_MAX_BYTES
+    if len(data) > limit:
+        raise ApplicationError(
+            f"扫描件「{name}」大小 {len(data) / 1048576:.1f} MB，超过上限 {limit / 1048576:.0f} MB",
+            field="scan",
+        )
+    extension = next((ext for sig, ext in SIGNATURES.items() if data.startswith(sig)), None)
+    if extension is None:
+        raise ApplicationError(f"扫描件「{name}」不是 PDF、JPG 或 PNG 文件", field="scan")
+    if extension != ".pdf":
+        try:
+            with Image.open(io.BytesIO(data)) as image:
+                width, height = image.size
+                if width * height > MAX_PIXELS:
+                    raise ApplicationError(f"扫描件「{name}」像素过多（{width}×{height}）", field="scan")
+                image.verify()
+        except ApplicationError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - any decoder failure means a broken image
+            raise ApplicationError(f"扫描件「{name}」图片已损坏，无法读取", field="scan") from exc
+    return extension

@@ -1,0 +1,305 @@
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from zerocrop.campaigns.choices import GROUP_ROLE_BY_LABEL, OFFICE_ROLE_BY_LABEL
+from zerocrop.campaigns.files import check_scan
+from zerocrop.campaigns.models import (
+    Campaign,
+    CriticalWindow,
+    GroupMember,
+    Liaison,
+    Phase,
+    Pledge,
+)
+from zerocrop.campaigns.windows import default_windows
+from zerocrop.core.audit import audit_record, snapshot
+from zerocrop.core.errors import ApplicationError
+from zerocrop.org.choices import OfficeKind, UnitLevel
+from zerocrop.org.models import AdminUnit, Person
+from zerocrop.org.services import person_create, unit_get_or_create
+
+UNIT_KIND_TO_LEVEL = {
+    "village": (UnitLevel.VILLAGE, OfficeKind.NONE),
+    "community": (UnitLevel.COMMUNITY, OfficeKind.NONE),
+    "police_station": (UnitLevel.OFFICE, OfficeKind.POLICE_STATION),
+    "judicial_office": (UnitLevel.OFFICE, OfficeKind.JUDICIAL_OFFICE),
+    "office": (UnitLevel.OFFICE, OfficeKind.TOWN_OFFICE),
+}
+
+
+def guess_unit_kind(name: str) -> str:
+    for suffix, kind in (
+        ("社区", "community"),
+        ("村", "village"),
+        ("嘎查", "village"),
+        ("派出所", "police_station"),
+        ("司法所", "judicial_office"),
+    ):
+        if name.endswith(suffix):
+            return kind
+    return "office"
+
+
+def _parse_date(value: Any, label: str) -> date:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError as exc:
+        raise ApplicationError(f"{label}的日期「{value}」无法识别，应为 2022-04-26 这样的格式") from exc
+
+
+def _clean_name(value: Any) -> str:
+    return "".join(str(value or "").split())
+
+
+@transaction.atomic
+def campaign_create(
+    *,
+    name: str,
+    town: AdminUnit,
+    year: int,
+    phases: list[dict[str, Any]],
+    issuer: str = "",
+    issued_on: date | None = None,
+    title: str = "",
+    goals: list[str] | None = None,
+    office_location: str = "",
+    monitoring_modes: list[Any] | None = None,
+    notice_text: str = "",
+    is_demo: bool = False,
+    actor: Any = None,
+) -> Campaign:
+    name = _clean_name(name)
+    if not name:
+        raise ApplicationError("行动名称不能为空", field="name")
+    if Campaign.objects.filter(unit=town, name=name).exists():
+        raise ApplicationError(f"{town.name}已有名为「{name}」的行动", field="name")
+    campaign = Campaign(
+        name=name,
+        title=title,
+        year=year,
+        unit=town,
+        issuer=issuer,
+        issued_on=issued_on,
+        goals=goals or [],
+        office_location=office_location,
+        monitoring_modes=monitoring_modes or [],
+        notice_text=notice_text,
+        is_demo=is_demo,
+    )
+    campaign.full_clean()
+    campaign.save()
+    audit_record(actor=actor, action="create", instance=campaign, after=snapshot(campaign))
+    previous_end: date | None = None
+    for order, spec in enumerate(phases, start=1):
+        label = f"第{order}阶段「{spec.get('name', '')}」"
+        start = _parse_date(spec.get("start"), label)
+        end = _parse_date(spec.get("end"), label)
+        if end < start:
+            raise ApplicationError(f"{label}的结束日期早于开始日期")
+        if previous_end is not None and start < previous_end:
+            raise ApplicationError(f"{label}的开始日期早于上一阶段的结束日期")
+        previous_end = end
+        phase = Phase(
+            campaign=campaign,
+            order=order,
+            name=_clean_name(spec.get("name")) or f"第{order}阶段",
+            starts_on=start,
+            ends_on=end,
+        )
+        phase.full_clean()
+        phase.save()
+        audit_record(actor=actor, action="create", instance=phase, after=snapshot(phase))
+    for species, stage, start, end in default_windows(year):
+        window = CriticalWindow.objects.create(
+            campaign=campaign, species=species, stage=stage, starts_on=start, ends_on=end
+        )
+        audit_record(actor=actor, action="create", instance=window, after=snapshot(window))
+    return campaign
+
+
+@transaction.atomic
+def campaign_create_from_facts(
+    *, facts: dict[str, Any], notice_text: str = "", is_demo: bool = False, actor: Any = None
+) -> Campaign:
+    """Create a campaign with its town, units, people, group and phases in one transaction.
+
+    `facts` has the shape of the notice importer's JSON (see docs/notice-import.md).
+    """
+    info = facts.get("campaign") or {}
+    town_name = _clean_name(info.get("town"))
+    if not town_name:
+        raise ApplicationError("未填写乡镇名称", field="town")
+    issued_on = _parse_date(info["issued_on"], "印发日期") if info.get("issued_on") else None
+    phases = list(facts.get("phases") or [])
+    if issued_on is not None:
+        year = issued_on.year
+    elif phases:
+        year = _parse_date(phases[0].get("start"), "第1阶段").year
+    elif info.get("year"):
+        year = int(info["year"])
+    else:
+        raise ApplicationError("无法确定行动年度：请填写印发日期或阶段日期", field="issued_on")
+
+    county = None
+    if info.get("county"):
+        county, _ = unit_get_or_create(
+            name=info["county"], level=UnitLevel.COUNTY, parent=None, actor=actor
+        )
+    town = AdminUnit.objects.filter(name=town_name, level=UnitLevel.TOWN).first()
+    if town is None:
+        town, _ = unit_get_or_create(
+            name=town_name, level=UnitLevel.TOWN, parent=county, actor=actor
+        )
+    office = facts.get("office") or {}
+    campaign = campaign_create(
+        name=info.get("name") or "",
+        town=town,
+        year=year,
+        phases=phases,
+        issuer=info.get("issuer") or "",
+        issued_on=issued_on,
+        title=info.get("title") or "",
+        goals=list(facts.get("goals") or []),
+        office_location=office.get("location") or "",
+        monitoring_modes=list(facts.get("monitoring_modes") or []),
+        notice_text=notice_text,
+        is_demo=is_demo,
+        actor=actor,
+    )
+
+    units: dict[str, AdminUnit] = {}
+
+    def unit_named(name: str, kind: str | None = None) -> AdminUnit:
+        name = _clean_name(name)
+        if name not in units:
+            level, office_kind = UNIT_KIND_TO_LEVEL[kind or guess_unit_kind(name)]
+            units[name], _ = unit_get_or_create(
+                name=name, level=level, parent=town, office_kind=office_kind, actor=actor
+            )
+        return units[name]
+
+    for order, spec in enumerate(facts.get("units") or []):
+        unit = unit_named(spec["name"], spec.get("kind"))
+        if unit.sort_order != order:
+            AdminUnit.objects.filter(pk=unit.pk).update(sort_order=order)
+
+    for order, spec in enumerate(facts.get("group") or [], start=1):
+        role = GROUP_ROLE_BY_LABEL.get(spec.get("role", ""))
+        if role is None:
+            raise ApplicationError(f"领导小组第{order}人的职务「{spec.get('role')}」无法识别")
+        name = _clean_name(spec.get("name"))
+        if not name:
+            continue
+        unit = unit_named(spec["unit"]) if spec.get("unit") else town
+        titles = [t for t in (spec.get("titles") or []) if t]
+        person = Person.objects.filter(name=name, unit=unit).first() or person_create(
+            name=name, unit=unit, title="、".join(titles), phone=spec.get("phone") or "", actor=actor
+        )
+        member = GroupMember.objects.create(
+            campaign=campaign,
+            person=person,
+            role=role,
+            office_role=OFFICE_ROLE_BY_LABEL.get(spec.get("office_role") or "", ""),
+            titles=titles,
+            unit=unit if spec.get("unit") else None,
+            order=order,
+        )
+        audit_record(actor=actor, action="create", instance=member, after=snapshot(member))
+
+    for spec in facts.get("liaisons") or []:
+        unit = unit_named(spec["unit"])
+        person = Person.objects.filter(name=_clean_name(spec["name"]), unit=unit).first()
+        if person is None:
+            person = person_create(name=spec["name"], unit=unit, title="联络员", actor=actor)
+        liaison_set(
+            campaign=campaign, unit=unit, person=person, phone=spec.get("phone") or "", actor=actor
+        )
+    return campaign
+
+
+def campaign_create_from_notice(*, draft: Any, actor: Any = None, is_demo: bool = False) -> Campaign:
+    facts = draft.to_dict() if hasattr(draft, "to_dict") else dict(draft)
+    return campaign_create_from_facts(
+        facts=facts, notice_text=getattr(draft, "source_text", "") or "", is_demo=is_demo, actor=actor
+    )
+
+
+@transaction.atomic
+def liaison_set(
+    *, campaign: Campaign, unit: AdminUnit, person: Person, phone: str = "", actor: Any = None
+) -> Liaison:
+    liaison = Liaison.objects.filter(campaign=campaign, unit=unit).first()
+    before = snapshot(liaison) if liaison else None
+    if liaison is None:
+        liaison = Liaison(campaign=campaign, unit=unit)
+    liaison.person = person
+    liaison.phone = phone.strip()
+    liaison.full_clean()
+    liaison.save()
+    audit_record(
+        actor=actor,
+        action="update" if before else "create",
+        instance=liaison,
+        before=before,
+        after=snapshot(liaison),
+    )
+    return liaison
+
+
+@transaction.atomic
+def pledge_register(
+    *,
+    campaign: Campaign,
+    kind: str,
+    unit: AdminUnit,
+    signer: str,
+    signed_on: date,
+    household: str = "",
+    scan_name: str | None = None,
+    scan_bytes: bytes | None = None,
+    actor: Any = None,
+) -> Pledge:
+    if not unit.is_within(campaign.unit):
+        raise ApplicationError(f"「{unit.name}」不属于{campaign.unit.name}", field="unit")
+    if signed_on > timezone.localdate():
+        raise ApplicationError("签订日期不能晚于今天", field="signed_on")
+    pledge = Pledge(
+        campaign=campaign,
+        kind=kind,
+        unit=unit,
+        signer=_clean_name(signer),
+        household=household.strip(),
+        signed_on=signed_on,
+    )
+    if scan_bytes is not None:
+        extension = check_scan(name=scan_name or "", data=scan_bytes)
+        pledge.scan_sha256 = hashlib.sha256(scan_bytes).hexdigest()
+        pledge.scan.save(f"{pledge.scan_sha256}{extension}", ContentFile(scan_bytes), save=False)
+    pledge.full_clean()
+    pledge.save()
+    audit_record(actor=actor, action="create", instance=pledge, after=snapshot(pledge))
+    return pledge
+
+
+@transaction.atomic
+def pledge_void(*, pledge: Pledge, reason: str, actor: Any = None) -> Pledge:
+    reason = reason.strip()
+    if not reason:
+        raise ApplicationError("作废必须填写原因", field="reason")
+    if pledge.voided_at is not None:
+        raise ApplicationError("该责任状已作废")
+    before = snapshot(pledge)
+    pledge.voided_at = timezone.now()
+    pledge.void_reason = reason
+    pledge.save(update_fields=["voided_at", "void_reason", "updated_at"])
+    audit_record(actor=actor, action="void", instance=pledge, before=before, after=snapshot(pledge))
+    return pledge

@@ -1,0 +1,220 @@
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from zerocrop.campaigns import selectors, services
+from zerocrop.campaigns.forms import (
+    DEFAULT_PHASES,
+    CampaignFactsForm,
+    NoticeForm,
+    PledgeForm,
+    VoidForm,
+)
+from zerocrop.campaigns.notice import parse_notice
+from zerocrop.campaigns.notice_files import NoticeFileError, read_notice_file
+from zerocrop.core.clock import today
+from zerocrop.core.errors import ApplicationError
+from zerocrop.core.permissions import can_manage_unit, is_town_admin
+from zerocrop.org.choices import UnitLevel
+from zerocrop.org.selectors import unit_list
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    campaign = selectors.campaign_current(user=request.user, today=today())
+    if campaign is None:
+        return redirect("campaign-list")
+    return redirect("campaign-detail", campaign_id=campaign.pk)
+
+
+def campaign_list(request: HttpRequest) -> HttpResponse:
+    campaigns = selectors.campaign_list(user=request.user).prefetch_related("phases")
+    return render(
+        request,
+        "campaigns/campaign_list.html",
+        {"campaigns": campaigns, "can_create": is_town_admin(request.user)},
+    )
+
+
+def campaign_detail(request: HttpRequest, campaign_id: str) -> HttpResponse:
+    campaign = selectors.campaign_get(user=request.user, campaign_id=campaign_id)
+    overview = selectors.campaign_overview(campaign=campaign, user=request.user, today=today())
+    return render(request, "campaigns/campaign_detail.html", {"o": overview})
+
+
+def _require_town_admin(request: HttpRequest) -> None:
+    if not is_town_admin(request.user):
+        raise PermissionDenied("只有镇管理员可以创建行动")
+
+
+@require_http_methods(["GET", "POST"])
+def campaign_create(request: HttpRequest) -> HttpResponse:
+    """Create a campaign by hand: name, town, dates and the four usual phases."""
+    _require_town_admin(request)
+    facts = {"campaign": {}, "phases": [{"name": name} for name in DEFAULT_PHASES]}
+    form = CampaignFactsForm(
+        request.POST or None,
+        initial=CampaignFactsForm.initial_from(facts),
+        phase_count=len(DEFAULT_PHASES),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            campaign = services.campaign_create_from_facts(
+                facts=form.apply_to(facts), actor=request.user
+            )
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"已创建行动「{campaign.name}」")
+            return redirect("campaign-detail", campaign_id=campaign.pk)
+    return render(request, "campaigns/campaign_form.html", {"form": form})
+
+
+def _notice_text(form: NoticeForm) -> str:
+    upload = form.cleaned_data.get("file")
+    if upload is None:
+        return form.cleaned_data["text"]
+    suffix = Path(upload.name).suffix.lower()
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"notice{suffix}"
+        path.write_bytes(upload.read())
+        return read_notice_file(path)
+
+
+@require_http_methods(["GET", "POST"])
+def notice_import(request: HttpRequest) -> HttpResponse:
+    """Paste or upload a notice → preview of what was understood → confirm."""
+    _require_town_admin(request)
+    step = request.POST.get("step", "")
+    if step == "confirm":
+        text = request.POST.get("notice_text", "")
+        draft = parse_notice(text)
+        facts = draft.to_dict()
+        form = CampaignFactsForm(request.POST)
+        if form.is_valid():
+            try:
+                campaign = services.campaign_create_from_facts(
+                    facts=form.apply_to(facts), notice_text=text, actor=request.user
+                )
+            except ApplicationError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, f"已根据方案创建行动「{campaign.name}」")
+                return redirect("campaign-detail", campaign_id=campaign.pk)
+        return _preview(request, text, facts, form)
+
+    notice_form = NoticeForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and notice_form.is_valid():
+        try:
+            text = _notice_text(notice_form)
+        except NoticeFileError as exc:
+            notice_form.add_error("file", str(exc))
+        else:
+            facts = parse_notice(text).to_dict()
+            form = CampaignFactsForm(
+                initial=CampaignFactsForm.initial_from(facts),
+                phase_count=len(facts.get("phases") or []),
+            )
+            return _preview(request, text, facts, form)
+    return render(request, "campaigns/notice_form.html", {"form": notice_form})
+
+
+def _preview(request: HttpRequest, text: str, facts: dict, form: CampaignFactsForm) -> HttpResponse:
+    units_by_kind: dict[str, list[str]] = {}
+    for unit in facts.get("units") or []:
+        units_by_kind.setdefault(unit["kind"], []).append(unit["name"])
+    return render(
+        request,
+        "campaigns/notice_preview.html",
+        {
+            "form": form,
+            "facts": facts,
+            "units_by_kind": units_by_kind,
+            "notice_text": text,
+            "facts_json": json.dumps(facts, ensure_ascii=False, indent=2),
+        },
+    )
+
+
+def pledge_list(request: HttpRequest, campaign_id: str) -> HttpResponse:
+    campaign = selectors.campaign_get(user=request.user, campaign_id=campaign_id)
+    show_void = request.GET.get("void") == "1"
+    pledges = selectors.pledge_list(user=request.user, campaign=campaign, include_void=show_void)
+    return render(
+        request,
+        "campaigns/pledge_list.html",
+        {"campaign": campaign, "pledges": pledges, "show_void": show_void},
+    )
+
+
+def _pledge_units(request: HttpRequest, campaign: object) -> object:
+    return unit_list(
+        user=request.user, levels=[UnitLevel.VILLAGE, UnitLevel.COMMUNITY, UnitLevel.OFFICE]
+    ).filter(path__startswith=campaign.unit.path)
+
+
+@require_http_methods(["GET", "POST"])
+def pledge_create(request: HttpRequest, campaign_id: str) -> HttpResponse:
+    campaign = selectors.campaign_get(user=request.user, campaign_id=campaign_id)
+    units = _pledge_units(request, campaign)
+    form = PledgeForm(
+        request.POST or None,
+        request.FILES or None,
+        units=units,
+        initial={"unit": request.GET.get("unit"), "kind": request.GET.get("kind", "unit")},
+    )
+    if request.method == "POST" and form.is_valid():
+        unit = form.cleaned_data["unit"]
+        if not can_manage_unit(request.user, unit):
+            raise PermissionDenied("无权为该单位登记")
+        scan = form.cleaned_data.get("scan")
+        try:
+            pledge = services.pledge_register(
+                campaign=campaign,
+                kind=form.cleaned_data["kind"],
+                unit=unit,
+                signer=form.cleaned_data["signer"],
+                household=form.cleaned_data.get("household") or "",
+                signed_on=form.cleaned_data["signed_on"],
+                scan_name=scan.name if scan else None,
+                scan_bytes=scan.read() if scan else None,
+                actor=request.user,
+            )
+        except ApplicationError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, f"已登记：{pledge}")
+            return redirect("pledge-list", campaign_id=campaign.pk)
+    return render(request, "campaigns/pledge_form.html", {"campaign": campaign, "form": form})
+
+
+def pledge_scan(request: HttpRequest, pledge_id: str) -> FileResponse:
+    pledge = selectors.pledge_get(user=request.user, pledge_id=pledge_id)
+    if not pledge.scan:
+        raise PermissionDenied("该责任状没有扫描件")
+    return FileResponse(pledge.scan.open("rb"), filename=Path(pledge.scan.name).name)
+
+
+@require_POST
+def pledge_void(request: HttpRequest, pledge_id: str) -> HttpResponse:
+    pledge = selectors.pledge_get(user=request.user, pledge_id=pledge_id)
+    if not can_manage_unit(request.user, pledge.unit):
+        raise PermissionDenied("无权作废该责任状")
+    form = VoidForm(request.POST)
+    if form.is_valid():
+        try:
+            services.pledge_void(pledge=pledge, reason=form.cleaned_data["reason"], actor=request.user)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"已作废：{pledge}")
+    else:
+        messages.error(request, "作废必须填写原因")
+    return redirect("pledge-list", campaign_id=pledge.campaign_id)

@@ -1,0 +1,192 @@
+"""Settings for ZeroCrop, read from the environment.
+
+Operator-facing variables (all optional unless stated):
+- ZEROCROP_DATA_DIR   folder for the SQLite database, uploads and the demo secret (default ./data)
+- DATABASE_URL        e.g. postgres://postgres@127.0.0.1:5432/zerocrop; default SQLite in the data folder
+- ZEROCROP_SECRET_KEY required outside the demo
+- ZEROCROP_DEMO=1     demo mode: a secret key is generated into the data folder
+- ZEROCROP_DEBUG=1    debug pages (never in production)
+- ZEROCROP_ALLOWED_HOSTS  comma-separated (default localhost,127.0.0.1)
+- ZEROCROP_BASEMAP_URL    tile URL template for maps (none by default: vector layers on plain background)
+- ZEROCROP_BASEMAP_ATTRIBUTION
+- ZEROCROP_REDIS_URL  job queue on Redis instead of SQLite
+- ZEROCROP_TODAY      pretend today is this ISO date (training and demos only)
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+import dj_database_url
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+env = environ.Env()
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+PROJECT_DIR = PACKAGE_DIR.parent.parent
+DATA_DIR = Path(env.str("ZEROCROP_DATA_DIR", default=str(PROJECT_DIR / "data"))).resolve()
+DEMO = env.bool("ZEROCROP_DEMO", default=False)
+DEBUG = env.bool("ZEROCROP_DEBUG", default=False)
+
+
+def _secret_key() -> str:
+    key = env.str("ZEROCROP_SECRET_KEY", default="")
+    if key:
+        return key
+    if not DEMO:
+        raise ImproperlyConfigured(
+            "未设置 ZEROCROP_SECRET_KEY。生产环境必须提供密钥；演示请设置 ZEROCROP_DEMO=1。"
+        )
+    key_file = DATA_DIR / "secret_key"
+    if not key_file.exists():
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_urlsafe(50), encoding="utf-8")
+        key_file.chmod(0o600)
+    return key_file.read_text(encoding="utf-8").strip()
+
+
+SECRET_KEY = _secret_key()
+ALLOWED_HOSTS = env.list("ZEROCROP_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env.list("ZEROCROP_CSRF_TRUSTED_ORIGINS", default=[])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "huey.contrib.djhuey",
+    "zerocrop.core",
+    "zerocrop.org",
+    "zerocrop.campaigns",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "zerocrop.core.middleware.LoginRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "zerocrop.config.urls"
+WSGI_APPLICATION = "zerocrop.config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "zerocrop.campaigns.context_processors.current_campaign",
+            ],
+        },
+    },
+]
+
+SQLITE_PATH = DATA_DIR / "zerocrop.sqlite3"
+DATABASES = {
+    "default": dj_database_url.parse(
+        env.str("DATABASE_URL", default=f"sqlite:///{SQLITE_PATH}"), conn_max_age=60
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+        "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000;",
+        "transaction_mode": "IMMEDIATE",
+    }
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "org.User"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = PROJECT_DIR / "staticfiles"
+NODE_MODULES = PROJECT_DIR / "node_modules"
+# Front-end libraries come from npm (package.json) into node_modules and are served from there.
+STATICFILES_DIRS = [
+    ("vendor/bootstrap", NODE_MODULES / "bootstrap/dist"),
+    ("vendor/bootstrap-icons", NODE_MODULES / "bootstrap-icons/font"),
+    ("vendor/htmx", NODE_MODULES / "htmx.org/dist"),
+    ("vendor/leaflet", NODE_MODULES / "leaflet/dist"),
+    ("vendor/leaflet-draw", NODE_MODULES / "leaflet-draw/dist"),
+    ("vendor/markercluster", NODE_MODULES / "leaflet.markercluster/dist"),
+    ("vendor/echarts", NODE_MODULES / "echarts/dist"),
+]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+MEDIA_ROOT = DATA_DIR / "media"
+MEDIA_URL = "media/"
+
+# Uploads: a notice, a scan or a geo file is never larger than this.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
+ZEROCROP_SCAN_MAX_BYTES = env.int("ZEROCROP_SCAN_MAX_BYTES", default=10 * 1024 * 1024)
+ZEROCROP_NOTICE_MAX_BYTES = 2 * 1024 * 1024
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = 8 * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+CSRF_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+if env.bool("ZEROCROP_HTTPS", default=False):
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+ZEROCROP_BASEMAP_URL = env.str("ZEROCROP_BASEMAP_URL", default="")
+ZEROCROP_BASEMAP_ATTRIBUTION = env.str("ZEROCROP_BASEMAP_ATTRIBUTION", default="")
+ZEROCROP_TODAY = env.str("ZEROCROP_TODAY", default="")
+
+_redis_url = env.str("ZEROCROP_REDIS_URL", default="")
+if _redis_url:
+    HUEY = {"huey_class": "huey.RedisHuey", "name": "zerocrop", "url": _redis_url}
+else:
+    HUEY = {
+        "huey_class": "huey.SqliteHuey",
+        "name": "zerocrop",
+        "filename": str(DATA_DIR / "jobs.sqlite3"),
+        "immediate": env.bool("ZEROCROP_JOBS_IMMEDIATE", default=False),
+    }
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "INFO"},
+}

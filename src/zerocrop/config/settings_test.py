@@ -1,0 +1,18 @@
+"""Settings for the test suite: a throwaway data folder and a fixed, test-only secret."""
+
+import os
+import tempfile
+
+os.environ.setdefault("ZEROCROP_SECRET_KEY", "test-only-secret-key-not-for-production-use-000000")
+os.environ.setdefault("ZEROCROP_DATA_DIR", tempfile.mkdtemp(prefix="zerocrop-test-"))
+os.environ.setdefault("ZEROCROP_JOBS_IMMEDIATE", "1")
+
+from zerocrop.config.settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins in tests
+STORAGES = {  # noqa: F405
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

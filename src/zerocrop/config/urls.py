@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from zerocrop.core.views import healthz
+
+admin.site.site_header = "ZeroCrop 禁种铲毒工作平台"
+admin.site.site_title = "禁种铲毒工作平台"
+admin.site.index_title = "数据管理"
+
+urlpatterns = [
+    path("login/", auth_views.LoginView.as_view(template_name="auth/login.html"), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("healthz", healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("org/", include("zerocrop.org.urls")),
+    path("", include("zerocrop.campaigns.urls")),
+]
+

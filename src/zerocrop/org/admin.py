@@ -1,0 +1,44 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+
+from zerocrop.core.admin import AuditedAdmin
+from zerocrop.org.models import AdminUnit, Person, User
+
+
+@admin.register(AdminUnit)
+class AdminUnitAdmin(AuditedAdmin):
+    list_display = ("name", "level", "office_kind", "parent", "code")
+    list_filter = ("level", "office_kind")
+    search_fields = ("name", "code")
+    readonly_fields = ("path",)
+
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        # The materialised path follows the parent; the subtree is re-pathed on a move.
+        old_path = obj.path
+        obj.path = f"{obj.parent.path if obj.parent else ''}{obj.id.hex}/"
+        super().save_model(request, obj, form, change)
+        if change and old_path and old_path != obj.path:
+            for child in AdminUnit.objects.filter(path__startswith=old_path).exclude(pk=obj.pk):
+                child.path = obj.path + child.path[len(old_path) :]
+                child.save(update_fields=["path"])
+
+
+@admin.register(Person)
+class PersonAdmin(AuditedAdmin):
+    list_display = ("name", "unit", "title", "phone")
+    search_fields = ("name", "phone")
+    list_filter = ("unit__level",)
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin, AuditedAdmin):
+    list_display = ("username", "display_name", "role", "unit", "is_active")
+    list_filter = ("role", "is_active")
+    fieldsets = (
+        *DjangoUserAdmin.fieldsets,
+        ("禁种铲毒平台", {"fields": ("role", "unit", "person")}),
+    )
+    add_fieldsets = (
+        *DjangoUserAdmin.add_fieldsets,
+        ("禁种铲毒平台", {"fields": ("role", "unit", "person")}),
+    )

@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+
+from zerocrop.campaigns.demo import DEMO_PASSWORD, demo_load
+from zerocrop.campaigns.models import Campaign
+from zerocrop.org.models import AdminUnit, User
+
+
+@pytest.fixture
+def demo_campaign(db: None) -> Campaign:
+    campaign, _ = demo_load()
+    return campaign
+
+
+@pytest.fixture
+def town(demo_campaign: Campaign) -> AdminUnit:
+    return demo_campaign.unit
+
+
+def _login(username: str) -> Client:
+    client = Client()
+    assert client.login(username=username, password=DEMO_PASSWORD)
+    return client
+
+
+@pytest.fixture
+def login_as(demo_campaign: Campaign) -> Callable[[str], Client]:
+    """A logged-in client for a demo account: admin, leader, cadre, cadre2, grid, police."""
+    return _login
+
+
+@pytest.fixture
+def unit_named(demo_campaign: Campaign) -> Callable[[str], AdminUnit]:
+    return lambda name: AdminUnit.objects.get(name=name)
+
+
+@pytest.fixture
+def admin_client_demo(demo_campaign: Campaign) -> Client:
+    return _login("admin")
+
+
+@pytest.fixture
+def cadre_client(demo_campaign: Campaign) -> Client:
+    """The 毛布拉格村 cadre."""
+    return _login("cadre")
+
+
+@pytest.fixture
+def cadre_user(demo_campaign: Campaign) -> User:
+    return User.objects.get(username="cadre")

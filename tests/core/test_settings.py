@@ -1,0 +1,25 @@
+import os
+import subprocess
+import sys
+
+
+def run_settings(env: dict[str, str]) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("ZEROCROP_")}
+    clean.update(env)
+    code = "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='zerocrop.config.settings'; django.setup(); from django.conf import settings; print(settings.DEBUG)"
+    return subprocess.run([sys.executable, "-c", code], env=clean, capture_output=True, text=True)
+
+
+def test_no_secret_key_outside_the_demo(tmp_path) -> None:
+    result = run_settings({"ZEROCROP_DATA_DIR": str(tmp_path)})
+    assert result.returncode != 0
+    assert "ZEROCROP_SECRET_KEY" in result.stderr
+
+
+def test_demo_writes_its_own_secret_and_debug_is_off(tmp_path) -> None:
+    result = run_settings({"ZEROCROP_DATA_DIR": str(tmp_path), "ZEROCROP_DEMO": "1"})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"
+    key = (tmp_path / "secret_key").read_text()
+    assert len(key) >= 50
+    assert oct((tmp_path / "secret_key").stat().st_mode & 0o777) == "0o600"
