@@ -10,6 +10,17 @@ from zerocrop.campaigns.models import Campaign
 from zerocrop.org.models import AdminUnit, User
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> None:
+    """Load the demo town once per session; each test runs in a transaction rolled back after it.
+
+    Transactional tests (the browser tests) flush the database and run last; the
+    `demo_campaign` fixture loads the demo again for them.
+    """
+    with django_db_blocker.unblock():
+        demo_load()
+
+
 @pytest.fixture
 def demo_campaign(db: None) -> Campaign:
     campaign, _ = demo_load()

@@ -58,11 +58,11 @@ def test_create_from_facts_builds_units_people_and_group() -> None:
 def test_bad_phase_dates_change_nothing() -> None:
     bad = facts()
     bad["phases"][1]["end"] = "2023-04-01"
+    counts = (Campaign.objects.count(), AdminUnit.objects.count(), Phase.objects.count())
     with pytest.raises(ApplicationError, match="第2阶段「踏查铲毒」的结束日期早于开始日期"):
         campaign_create_from_facts(facts=bad)
-    assert not Campaign.objects.exists()
-    assert not AdminUnit.objects.exists()
-    assert not Phase.objects.exists()
+    assert (Campaign.objects.count(), AdminUnit.objects.count(), Phase.objects.count()) == counts
+    assert not AdminUnit.objects.filter(name="红柳镇").exists()
 
 
 def test_unreadable_date_is_named() -> None:
@@ -74,7 +74,7 @@ def test_duplicate_campaign_is_refused() -> None:
     campaign_create_from_facts(facts=facts())
     with pytest.raises(ApplicationError, match="红柳镇已有名为「清源-23」的行动"):
         campaign_create_from_facts(facts=facts())
-    assert Campaign.objects.count() == 1
+    assert Campaign.objects.filter(name="清源-23").count() == 1
 
 
 def png_bytes(size: tuple[int, int] = (40, 30)) -> bytes:

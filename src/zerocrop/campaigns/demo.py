@@ -11,6 +11,7 @@ from django.db import transaction
 
 from zerocrop.campaigns.models import Campaign
 from zerocrop.campaigns.services import campaign_create_from_facts, pledge_register
+from zerocrop.geo.demo import demo_geography_load
 from zerocrop.org.choices import Role, UnitLevel
 from zerocrop.org.models import AdminUnit, Person, User
 from zerocrop.org.services import person_create, user_create
@@ -40,6 +41,7 @@ def demo_load() -> tuple[Campaign, bool]:
     if existing is not None:
         return existing, False
     campaign = campaign_create_from_facts(facts=facts, is_demo=True)
+    demo_geography_load(town=campaign.unit)
     _demo_users(campaign)
     _demo_pledges(campaign)
     return campaign, True

@@ -92,7 +92,7 @@ def campaign_overview(*, campaign: Campaign, user: Any, today: date) -> Campaign
         ),
         user,
         unit_field="",
-    ).order_by("level", "sort_order", "name")
+    ).order_by("sort_order", "name")
     liaisons = {
         liaison.unit_id: liaison
         for liaison in campaign.liaisons.select_related("person").filter(unit__in=units)

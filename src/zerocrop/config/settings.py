@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "zerocrop.core",
     "zerocrop.org",
     "zerocrop.campaigns",
+    "zerocrop.geo",
 ]
 
 MIDDLEWARE = [
@@ -135,6 +136,7 @@ STATIC_ROOT = PROJECT_DIR / "staticfiles"
 NODE_MODULES = PROJECT_DIR / "node_modules"
 # Front-end libraries come from npm (package.json) into node_modules and are served from there.
 STATICFILES_DIRS = [
+    PACKAGE_DIR / "static",
     ("vendor/bootstrap", NODE_MODULES / "bootstrap/dist"),
     ("vendor/bootstrap-icons", NODE_MODULES / "bootstrap-icons/font"),
     ("vendor/htmx", NODE_MODULES / "htmx.org/dist"),

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from zerocrop.api.v1 import api
 from zerocrop.core.views import healthz
 
 admin.site.site_header = "ZeroCrop 禁种铲毒工作平台"
@@ -13,6 +14,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
     path("org/", include("zerocrop.org.urls")),
     path("", include("zerocrop.campaigns.urls")),
 ]

@@ -1,0 +1,159 @@
+from __future__ import annotations
+
+import json
+from typing import Any
+from uuid import UUID
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from ninja import Router, Schema
+
+from zerocrop.core.errors import ApplicationError
+from zerocrop.core.permissions import can_manage_unit
+from zerocrop.geo import selectors, services
+from zerocrop.geo.mapdata import feature_collection, parse_bbox
+from zerocrop.org.selectors import unit_get
+
+router = Router(tags=["地块与区域"])
+
+PLOT_FIELDS = ("id", "code", "name", "kind", "risk", "geometry", "unit__name", "responsible__name")
+
+
+def _geojson(payload: dict[str, Any]) -> HttpResponse:
+    return HttpResponse(
+        json.dumps(payload, ensure_ascii=False, separators=(",", ":"), default=str),
+        content_type="application/geo+json",
+    )
+
+
+def _bbox(text: str | None) -> tuple[float, float, float, float] | None:
+    if not text:
+        return None
+    try:
+        return parse_bbox(text)
+    except ValueError as exc:
+        raise ApplicationError(str(exc), field="bbox") from exc
+
+
+@router.get("/plots", summary="视野内的地块（按缩放级别简化）")
+def plots_geojson(
+    request: HttpRequest,
+    bbox: str | None = None,
+    zoom: int = 16,
+    kind: str = "",
+    risk: str = "",
+) -> HttpResponse:
+    plots = selectors.plot_list(user=request.user, bbox=_bbox(bbox), kind=kind, risk=risk)
+    rows = [
+        {
+            "id": str(row["id"]),
+            "code": row["code"],
+            "name": row["name"],
+            "kind": row["kind"],
+            "risk": row["risk"],
+            "unit": row["unit__name"],
+            "responsible": row["responsible__name"],
+            "geometry": row["geometry"],
+        }
+        for row in plots.values(*PLOT_FIELDS)
+    ]
+    return _geojson(feature_collection(rows, zoom=zoom))
+
+
+@router.get("/zones", summary="视野内的重点、传统、潜在区域")
+def zones_geojson(request: HttpRequest, bbox: str | None = None, zoom: int = 16) -> HttpResponse:
+    rows = [
+        {"id": str(z["id"]), "name": z["name"], "kind": z["kind"], "geometry": z["geometry"]}
+        for z in selectors.zone_list(user=request.user, bbox=_bbox(bbox)).values(
+            "id", "name", "kind", "geometry"
+        )
+    ]
+    return _geojson(feature_collection(rows, zoom=zoom, as_points=False))
+
+
+@router.get("/boundaries", summary="村（社区）边界")
+def boundaries_geojson(
+    request: HttpRequest, bbox: str | None = None, zoom: int = 16
+) -> HttpResponse:
+    rows = [
+        {
+            "id": str(b["unit_id"]),
+            "name": b["unit__name"],
+            "level": b["unit__level"],
+            "geometry": b["geometry"],
+        }
+        for b in selectors.boundary_list(user=request.user, bbox=_bbox(bbox)).values(
+            "unit_id", "unit__name", "unit__level", "geometry"
+        )
+    ]
+    return _geojson(feature_collection(rows, zoom=zoom, as_points=False))
+
+
+class PlotSearchOut(Schema):
+    id: UUID
+    code: str
+    name: str
+    unit: str
+    responsible: str | None
+    bbox: list[float]
+
+
+@router.get("/plots/search", response=list[PlotSearchOut], summary="按名称、编号或责任人查找地块")
+def plots_search(request: HttpRequest, q: str) -> list[dict[str, Any]]:
+    plots = selectors.plot_list(user=request.user, query=q.strip())[:20] if q.strip() else []
+    return [
+        {
+            "id": p.pk,
+            "code": p.code,
+            "name": p.name,
+            "unit": p.unit.name,
+            "responsible": p.responsible.name if p.responsible else None,
+            "bbox": [p.min_lon, p.min_lat, p.max_lon, p.max_lat],
+        }
+        for p in plots
+    ]
+
+
+class PlotIn(Schema):
+    unit_id: UUID
+    name: str
+    kind: str
+    risk: str
+    geometry: dict[str, Any]
+    code: str = ""
+
+
+class GeometryIn(Schema):
+    geometry: dict[str, Any]
+
+
+class PlotOut(Schema):
+    id: UUID
+    name: str
+    area_m2: float
+
+
+@router.post("/plots", response={201: PlotOut}, summary="新建地块（地图上绘制）")
+def plot_create(request: HttpRequest, payload: PlotIn) -> tuple[int, Any]:
+    unit = unit_get(user=request.user, unit_id=payload.unit_id)
+    if not can_manage_unit(request.user, unit):
+        raise PermissionDenied("无权在该单位新建地块")
+    plot = services.plot_create(
+        unit=unit,
+        name=payload.name,
+        kind=payload.kind,
+        risk=payload.risk,
+        geometry=payload.geometry,
+        code=payload.code,
+        source="地图绘制",
+        actor=request.user,
+    )
+    return 201, plot
+
+
+@router.put("/plots/{plot_id}/geometry", response=PlotOut, summary="修改地块边界")
+def plot_geometry(request: HttpRequest, plot_id: UUID, payload: GeometryIn) -> Any:
+    plot = selectors.plot_get(user=request.user, plot_id=plot_id)
+    if not can_manage_unit(request.user, plot.unit):
+        raise PermissionDenied("无权修改该地块")
+    return services.plot_update(plot=plot, geometry=payload.geometry, actor=request.user)

@@ -1,0 +1,261 @@
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import shapely
+from django.db import transaction
+from django.utils import timezone
+from shapely.geometry import shape
+from shapely.geometry.base import BaseGeometry
+
+from zerocrop.core.audit import audit_record, snapshot
+from zerocrop.core.errors import ApplicationError
+from zerocrop.geo.choices import PlotKind, RiskClass, ZoneKind
+from zerocrop.geo.features import GeoFeature, GeoPreview
+from zerocrop.geo.geometry import located_fields
+from zerocrop.geo.models import PlantingRecord, Plot, UnitBoundary, Zone
+from zerocrop.geo.validation import validate_feature
+from zerocrop.org.models import AdminUnit, Person
+
+MAX_PLOT_VERTICES = 20_000
+
+
+def _polygon(geometry: BaseGeometry | dict[str, Any], label: str) -> BaseGeometry:
+    """A valid WGS84 polygon inside China, or an ApplicationError naming what is wrong."""
+    try:
+        geom = shape(geometry) if isinstance(geometry, dict) else geometry
+    except (AttributeError, KeyError, TypeError, ValueError, shapely.errors.GEOSException) as exc:
+        raise ApplicationError(f"「{label}」的几何数据无法识别") from exc
+    if geom.is_empty or not geom.geom_type.endswith("Polygon"):
+        raise ApplicationError(f"「{label}」必须是多边形（面）")
+    if shapely.get_num_coordinates(geom) > MAX_PLOT_VERTICES:
+        raise ApplicationError(f"「{label}」的顶点超过 {MAX_PLOT_VERTICES} 个，请先简化")
+    kept, _warnings, refusal = validate_feature(GeoFeature(geometry=geom, name=label))
+    if kept is None:
+        raise ApplicationError(refusal or f"「{label}」的几何无效")
+    return kept.geometry
+
+
+def _check_within(geom: BaseGeometry, unit: AdminUnit, label: str) -> None:
+    boundary = UnitBoundary.objects.filter(unit=unit).first()
+    if boundary is None:
+        return
+    outline = shape(boundary.geometry)
+    if not outline.buffer(0.0005).contains(geom):  # ~50 m of slack for hand-drawn edges
+        raise ApplicationError(f"{label}不在{unit.name}的边界内，请检查所属村（社区）或坐标")
+
+
+@transaction.atomic
+def plot_create(
+    *,
+    unit: AdminUnit,
+    name: str,
+    kind: str,
+    risk: str,
+    geometry: BaseGeometry | dict[str, Any],
+    code: str = "",
+    responsible: Person | None = None,
+    note: str = "",
+    source: str = "",
+    history: Iterable[dict[str, Any]] = (),
+    is_demo: bool = False,
+    check_boundary: bool = True,
+    actor: Any = None,
+) -> Plot:
+    label = name.strip() or "未命名地块"
+    if kind not in PlotKind.values:
+        raise ApplicationError(f"地块「{label}」的类别「{kind}」无法识别", field="kind")
+    if risk not in RiskClass.values:
+        raise ApplicationError(f"地块「{label}」的风险等级「{risk}」无法识别", field="risk")
+    geom = _polygon(geometry, label)
+    if check_boundary:
+        _check_within(geom, unit, f"地块「{label}」")
+    if responsible is not None and not responsible.unit.is_within(unit.parent or unit):
+        raise ApplicationError(f"责任人{responsible.name}不属于本镇", field="responsible")
+    plot = Plot(
+        unit=unit,
+        name=name.strip() or "未命名地块",
+        code=code.strip(),
+        kind=kind,
+        risk=risk,
+        responsible=responsible,
+        note=note,
+        source=source,
+        is_demo=is_demo,
+        **located_fields(geom),
+    )
+    plot.full_clean()
+    plot.save()
+    for record in history:
+        PlantingRecord.objects.create(
+            plot=plot,
+            year=int(record["year"]),
+            species=record["species"],
+            count=record.get("count"),
+            note=record.get("note", ""),
+        )
+    audit_record(actor=actor, action="create", instance=plot, after=snapshot(plot))
+    return plot
+
+
+@transaction.atomic
+def plot_update(
+    *,
+    plot: Plot,
+    actor: Any = None,
+    geometry: BaseGeometry | dict[str, Any] | None = None,
+    **changes: Any,
+) -> Plot:
+    before = snapshot(plot)
+    for name in ("name", "code", "kind", "risk", "note", "responsible"):
+        if name in changes:
+            setattr(plot, name, changes[name])
+    if geometry is not None:
+        geom = _polygon(geometry, plot.name)
+        _check_within(geom, plot.unit, f"地块「{plot.name}」")
+        for key, value in located_fields(geom).items():
+            setattr(plot, key, value)
+    plot.full_clean()
+    plot.save()
+    audit_record(actor=actor, action="update", instance=plot, before=before, after=snapshot(plot))
+    return plot
+
+
+@transaction.atomic
+def plots_assign_responsible(
+    *, plots: Sequence[Plot], responsible: Person | None, actor: Any = None
+) -> int:
+    for plot in plots:
+        plot_update(plot=plot, responsible=responsible, actor=actor)
+    return len(plots)
+
+
+@transaction.atomic
+def plot_void(*, plot: Plot, reason: str, actor: Any = None) -> Plot:
+    if not reason.strip():
+        raise ApplicationError("作废必须填写原因", field="reason")
+    before = snapshot(plot)
+    plot.voided_at = timezone.now()
+    plot.void_reason = reason.strip()
+    plot.save(update_fields=["voided_at", "void_reason", "updated_at"])
+    audit_record(actor=actor, action="void", instance=plot, before=before, after=snapshot(plot))
+    return plot
+
+
+@transaction.atomic
+def zone_create(
+    *,
+    unit: AdminUnit,
+    name: str,
+    kind: str,
+    geometry: BaseGeometry | dict[str, Any],
+    code: str = "",
+    is_demo: bool = False,
+    actor: Any = None,
+) -> Zone:
+    if kind not in ZoneKind.values:
+        raise ApplicationError(f"区域类别「{kind}」无法识别", field="kind")
+    geom = _polygon(geometry, name)
+    zone = Zone(unit=unit, name=name, kind=kind, code=code, is_demo=is_demo, **located_fields(geom))
+    zone.full_clean()
+    zone.save()
+    audit_record(actor=actor, action="create", instance=zone, after=snapshot(zone))
+    return zone
+
+
+@transaction.atomic
+def boundary_set(
+    *, unit: AdminUnit, geometry: BaseGeometry, is_demo: bool = False, actor: Any = None
+) -> UnitBoundary:
+    geom = _polygon(geometry, f"{unit.name}边界")
+    boundary = UnitBoundary.objects.filter(unit=unit).first()
+    before = snapshot(boundary) if boundary else None
+    boundary = boundary or UnitBoundary(unit=unit)
+    for key, value in located_fields(geom).items():
+        setattr(boundary, key, value)
+    boundary.is_demo = is_demo
+    boundary.save()
+    audit_record(
+        actor=actor,
+        action="update" if before else "create",
+        instance=boundary,
+        before=before,
+        after=snapshot(boundary),
+    )
+    return boundary
+
+
+@dataclass
+class ImportResult:
+    unit: AdminUnit
+    kind: str
+    plots: list[Plot] = field(default_factory=list)
+    zones: list[Zone] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        made = f"{len(self.plots)} 个地块" if self.plots else f"{len(self.zones)} 个区域"
+        text = f"已导入{self.unit.name}：{made}"
+        if self.skipped:
+            text += f"；跳过 {len(self.skipped)} 个非面要素"
+        return text
+
+
+def _resolve_unit(unit_name: str | None, unit: AdminUnit | None) -> AdminUnit:
+    if unit is not None:
+        return unit
+    if not unit_name:
+        raise ApplicationError("请指定所属村（社区）", field="unit")
+    matches = list(AdminUnit.objects.filter(name="".join(unit_name.split())))
+    if len(matches) != 1:
+        raise ApplicationError(
+            f"找不到名为「{unit_name}」的单位" if not matches else f"有多个名为「{unit_name}」的单位"
+        )
+    return matches[0]
+
+
+@transaction.atomic
+def geo_import_preview(
+    *,
+    preview: GeoPreview,
+    kind: str,
+    unit_name: str | None = None,
+    unit: AdminUnit | None = None,
+    risk: str = RiskClass.TRADITIONAL,
+    source: str = "",
+    actor: Any = None,
+) -> ImportResult:
+    """Save every polygon of a previewed file as plots (or zones, kind "zone:<k>"): all or nothing."""
+    target = _resolve_unit(unit_name, unit)
+    result = ImportResult(unit=target, kind=kind)
+    zone_kind = kind.removeprefix("zone:") if kind.startswith("zone:") else None
+    if zone_kind is None and kind not in PlotKind.values:
+        choices = "、".join(PlotKind.values)
+        raise ApplicationError(f"地块类别「{kind}」无法识别，可选：{choices}", field="kind")
+    for feature in preview.features:
+        if not feature.geometry.geom_type.endswith("Polygon"):
+            result.skipped.append(feature.label)
+            continue
+        name = feature.name or f"{target.name}{feature.index + 1}号"
+        if zone_kind:
+            result.zones.append(
+                zone_create(unit=target, name=name, kind=zone_kind, geometry=feature.geometry, actor=actor)
+            )
+        else:
+            result.plots.append(
+                plot_create(
+                    unit=target,
+                    name=name,
+                    kind=kind,
+                    risk=risk,
+                    geometry=feature.geometry,
+                    source=source,
+                    note=str(feature.properties.get("description", ""))[:300],
+                    actor=actor,
+                )
+            )
+    if not result.plots and not result.zones:
+        raise ApplicationError("文件中没有面要素（地块须为多边形），未导入任何内容")
+    return result
