@@ -23,6 +23,7 @@ from zerocrop.campaigns.notice_files import NoticeFileError, read_notice_file
 from zerocrop.core.clock import today
 from zerocrop.core.errors import ApplicationError
 from zerocrop.core.permissions import can_manage_unit, is_town_admin
+from zerocrop.geo.selectors import unassigned_historical_count
 from zerocrop.org.choices import UnitLevel
 from zerocrop.org.selectors import unit_list
 
@@ -46,7 +47,10 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
 def campaign_detail(request: HttpRequest, campaign_id: str) -> HttpResponse:
     campaign = selectors.campaign_get(user=request.user, campaign_id=campaign_id)
     overview = selectors.campaign_overview(campaign=campaign, user=request.user, today=today())
-    return render(request, "campaigns/campaign_detail.html", {"o": overview})
+    unassigned = unassigned_historical_count(user=request.user, unit=campaign.unit)
+    return render(
+        request, "campaigns/campaign_detail.html", {"o": overview, "unassigned_plots": unassigned}
+    )
 
 
 def _require_town_admin(request: HttpRequest) -> None:

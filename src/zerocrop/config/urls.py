@@ -16,6 +16,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("org/", include("zerocrop.org.urls")),
+    path("geo/", include("zerocrop.geo.urls")),
     path("", include("zerocrop.campaigns.urls")),
 ]
 

@@ -6,7 +6,7 @@ from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from zerocrop.core.errors import ApplicationError
 from zerocrop.core.permissions import can_manage_unit
@@ -134,7 +134,7 @@ class PlotOut(Schema):
 
 
 @router.post("/plots", response={201: PlotOut}, summary="新建地块（地图上绘制）")
-def plot_create(request: HttpRequest, payload: PlotIn) -> tuple[int, Any]:
+def plot_create(request: HttpRequest, payload: PlotIn) -> Status:
     unit = unit_get(user=request.user, unit_id=payload.unit_id)
     if not can_manage_unit(request.user, unit):
         raise PermissionDenied("无权在该单位新建地块")
@@ -148,7 +148,7 @@ def plot_create(request: HttpRequest, payload: PlotIn) -> tuple[int, Any]:
         source="地图绘制",
         actor=request.user,
     )
-    return 201, plot
+    return Status(201, plot)
 
 
 @router.put("/plots/{plot_id}/geometry", response=PlotOut, summary="修改地块边界")

@@ -1,0 +1,149 @@
+/* ZeroCrop map: boundaries, zones and plots in view, a layer switcher, search, drawing. */
+(function () {
+  "use strict";
+  const cfg = JSON.parse(document.getElementById("map-config").textContent);
+  const csrf = document.querySelector("meta[name=csrf-token]").content;
+  const statusEl = document.getElementById("map-status");
+  const map = L.map("map", { preferCanvas: true, zoomControl: true, maxZoom: 19, minZoom: 5 });
+  window.zcMap = map;
+  if (cfg.basemap) {
+    L.tileLayer(cfg.basemap, { attribution: cfg.attribution, maxZoom: 19 }).addTo(map);
+  }
+  if (cfg.extent) {
+    map.fitBounds([[cfg.extent[0], cfg.extent[1]], [cfg.extent[2], cfg.extent[3]]]);
+  } else {
+    map.setView([37.9, 108.6], 11);
+  }
+  L.control.scale({ imperial: false }).addTo(map);
+
+  const zoneStyle = {
+    key: { color: "#d63384", fillOpacity: 0.08, dashArray: "6 4", weight: 2 },
+    traditional: { color: "#fd7e14", fillOpacity: 0.06, dashArray: "6 4", weight: 2 },
+    potential: { color: "#0d6efd", fillOpacity: 0.04, dashArray: "2 4", weight: 2 },
+  };
+  const zoneLabel = { key: "重点区域", traditional: "传统区域", potential: "潜在区域" };
+  const boundaries = L.geoJSON(null, {
+    style: (f) => ({ color: f.properties.level === "town" ? "#222" : "#666", weight: f.properties.level === "grid" ? 0.6 : 1.5, fill: false, dashArray: f.properties.level === "grid" ? "3 3" : null }),
+    onEachFeature: (f, layer) => { if (f.properties.level !== "grid" && f.properties.level !== "town") layer.bindTooltip(f.properties.name, { permanent: true, direction: "center", className: "zc-unit-label" }); },
+  }).addTo(map);
+  const zones = L.geoJSON(null, {
+    style: (f) => zoneStyle[f.properties.kind] || {},
+    onEachFeature: (f, layer) => layer.bindPopup(`<strong>${escapeHtml(f.properties.name)}</strong><br>${zoneLabel[f.properties.kind] || ""}`),
+  }).addTo(map);
+  const plotPopup = (p) => `<strong>${escapeHtml(p.name)}</strong> <span class="text-secondary">${escapeHtml(p.code || "")}</span><br>` +
+    `${escapeHtml(cfg.kindLabels[p.kind] || p.kind)} · 风险${escapeHtml(cfg.riskLabels[p.risk] || p.risk)}<br>` +
+    `${escapeHtml(p.unit)} · 责任人：${p.responsible ? escapeHtml(p.responsible) : '<span class="text-danger">未包保</span>'}<br>` +
+    `<a href="/geo/plots/${p.id}/" data-testid="plot-link">查看地块</a>`;
+  const plots = L.geoJSON(null, {
+    style: (f) => ({ color: cfg.riskColours[f.properties.risk], weight: 1.5, fillOpacity: 0.35 }),
+    pointToLayer: (f, latlng) => L.circleMarker(latlng, { radius: 5, color: cfg.riskColours[f.properties.risk], weight: 1, fillOpacity: 0.8 }),
+    onEachFeature: (f, layer) => layer.bindPopup(plotPopup(f.properties)),
+  });
+  const clusters = L.markerClusterGroup({ disableClusteringAtZoom: 13, showCoverageOnHover: false, chunkedLoading: true });
+  const plotGroup = L.layerGroup([clusters]).addTo(map);
+
+  L.control.layers(null, { "村（社区）边界": boundaries, "重点/传统/潜在区域": zones, "地块": plotGroup }, { collapsed: false }).addTo(map);
+  const legend = L.control({ position: "bottomright" });
+  legend.onAdd = () => {
+    const div = L.DomUtil.create("div", "zc-legend");
+    div.innerHTML = Object.entries(cfg.riskColours).map(([k, c]) => `<div><i style="background:${c}"></i>${cfg.riskLabels[k]}</div>`).join("");
+    return div;
+  };
+  legend.addTo(map);
+
+  function escapeHtml(s) {
+    return String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
+  }
+  function bboxParam() {
+    const b = map.getBounds();
+    return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map((v) => v.toFixed(6)).join(",");
+  }
+  async function getJSON(url) {
+    const r = await fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" });
+    if (!r.ok) throw new Error((await r.json()).detail || r.statusText);
+    return r.json();
+  }
+  let seq = 0;
+  async function refresh() {
+    const mine = ++seq;
+    const q = `bbox=${bboxParam()}&zoom=${map.getZoom()}`;
+    const [pl, zn] = await Promise.all([getJSON(`/api/v1/geo/plots?${q}`), getJSON(`/api/v1/geo/zones?${q}`)]);
+    if (mine !== seq) return;
+    zones.clearLayers().addData(zn);
+    plots.clearLayers().addData(pl);
+    clusters.clearLayers();
+    clusters.addLayers(plots.getLayers());
+    statusEl.textContent = `视野内地块 ${pl.features.length} 个${map.getZoom() < 13 ? "（放大后显示地块边界）" : ""}`;
+    statusEl.dataset.count = pl.features.length;
+  }
+  getJSON(`/api/v1/geo/boundaries?zoom=${map.getZoom()}`).then((d) => boundaries.addData(d));
+  map.on("moveend", () => refresh().catch((e) => (statusEl.textContent = `加载失败：${e.message}`)));
+  refresh().catch((e) => (statusEl.textContent = `加载失败：${e.message}`));
+
+  // Search by name, code or responsible person.
+  const results = document.getElementById("map-search-results");
+  document.getElementById("map-search").addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const q = document.getElementById("map-search-input").value.trim();
+    results.innerHTML = "";
+    if (!q) return;
+    const found = await getJSON(`/api/v1/geo/plots/search?q=${encodeURIComponent(q)}`);
+    if (!found.length) { results.innerHTML = '<div class="list-group-item small text-secondary">没有找到</div>'; return; }
+    for (const p of found) {
+      const a = document.createElement("button");
+      a.type = "button";
+      a.className = "list-group-item list-group-item-action small";
+      a.textContent = `${p.name}（${p.unit}${p.responsible ? " · " + p.responsible : ""}）`;
+      a.addEventListener("click", () => { results.innerHTML = ""; map.fitBounds([[p.bbox[1], p.bbox[0]], [p.bbox[3], p.bbox[2]]], { maxZoom: 17 }); });
+      results.appendChild(a);
+    }
+  });
+
+  // Drawing a new plot (for users who manage at least one village).
+  if (cfg.units.length) {
+    const drawn = new L.FeatureGroup().addTo(map);
+    map.addControl(new L.Control.Draw({
+      draw: { polygon: { allowIntersection: false, showArea: true }, polyline: false, rectangle: false, circle: false, marker: false, circlemarker: false },
+      edit: false,
+    }));
+    const modalEl = document.getElementById("plot-modal");
+    const modal = new bootstrap.Modal(modalEl);
+    const unitSel = document.getElementById("plot-unit");
+    unitSel.innerHTML = cfg.units.map((u) => `<option value="${u.id}">${escapeHtml(u.name)}</option>`).join("");
+    document.getElementById("plot-kind").innerHTML = Object.entries(cfg.kindLabels).map(([k, v]) => `<option value="${k}">${v}</option>`).join("");
+    document.getElementById("plot-risk").innerHTML = Object.entries(cfg.riskLabels).map(([k, v]) => `<option value="${k}">${v}</option>`).join("");
+    let pending = null;
+    map.on(L.Draw.Event.CREATED, (e) => {
+      pending = e.layer;
+      drawn.addLayer(pending);
+      const area = L.GeometryUtil ? L.GeometryUtil.geodesicArea(pending.getLatLngs()[0]) : 0;
+      document.getElementById("plot-area").textContent = area ? `面积约 ${Math.round(area)} 平方米（${(area / 666.67).toFixed(2)} 亩）` : "";
+      document.getElementById("plot-form-error").classList.add("d-none");
+      modal.show();
+    });
+    modalEl.addEventListener("hidden.bs.modal", () => { if (pending) { drawn.removeLayer(pending); pending = null; } });
+    document.getElementById("plot-form").addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      const body = {
+        unit_id: unitSel.value,
+        name: document.getElementById("plot-name").value,
+        kind: document.getElementById("plot-kind").value,
+        risk: document.getElementById("plot-risk").value,
+        geometry: pending.toGeoJSON().geometry,
+      };
+      const r = await fetch("/api/v1/geo/plots", { method: "POST", credentials: "same-origin", headers: { "Content-Type": "application/json", "X-CSRFToken": csrf }, body: JSON.stringify(body) });
+      const data = await r.json();
+      if (!r.ok) {
+        const el = document.getElementById("plot-form-error");
+        el.textContent = data.detail || "保存失败";
+        el.classList.remove("d-none");
+        return;
+      }
+      drawn.removeLayer(pending);
+      pending = null;
+      modal.hide();
+      await refresh();
+      statusEl.dataset.created = data.id;
+    });
+  }
+})();

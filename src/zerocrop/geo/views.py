@@ -1,0 +1,119 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from zerocrop.core.errors import ApplicationError
+from zerocrop.core.permissions import can_manage_unit
+from zerocrop.geo import selectors, services
+from zerocrop.geo.choices import RISK_COLOURS, PlotKind, RiskClass
+from zerocrop.geo.forms import AssignForm, PlotFilterForm
+from zerocrop.org.choices import UnitLevel
+from zerocrop.org.selectors import person_list, unit_list
+
+
+def _villages(request: HttpRequest):  # noqa: ANN202
+    return unit_list(user=request.user, levels=[UnitLevel.VILLAGE, UnitLevel.COMMUNITY]).order_by(
+        "sort_order", "name"
+    )
+
+
+def map_page(request: HttpRequest) -> HttpResponse:
+    boundaries = selectors.boundary_list(user=request.user)
+    extent = None
+    if boundaries.exists():
+        from django.db.models import Max, Min
+
+        agg = boundaries.aggregate(Min("min_lon"), Min("min_lat"), Max("max_lon"), Max("max_lat"))
+        extent = [agg["min_lat__min"], agg["min_lon__min"], agg["max_lat__max"], agg["max_lon__max"]]
+    config = {
+        "extent": extent,
+        "basemap": settings.ZEROCROP_BASEMAP_URL,
+        "attribution": settings.ZEROCROP_BASEMAP_ATTRIBUTION,
+        "riskColours": RISK_COLOURS,
+        "riskLabels": dict(RiskClass.choices),
+        "kindLabels": dict(PlotKind.choices),
+        "units": [
+            {"id": str(u.pk), "name": u.name}
+            for u in _villages(request)
+            if can_manage_unit(request.user, u)
+        ],
+    }
+    return render(
+        request,
+        "geo/map.html",
+        {"config": config, "is_demo": selectors.plot_list(user=request.user).filter(is_demo=True).exists()},
+    )
+
+
+def plot_list(request: HttpRequest) -> HttpResponse:
+    villages = _villages(request)
+    form = PlotFilterForm(request.GET or None, units=villages)
+    filters = form.cleaned_data if form.is_valid() else {}
+    plots = selectors.plot_list(
+        user=request.user,
+        unit_id=filters.get("unit") or None,
+        kind=filters.get("kind", ""),
+        risk=filters.get("risk", ""),
+        unassigned=filters.get("unassigned", False),
+        query=(filters.get("q") or filters.get("responsible") or "").strip(),
+    )
+    page = Paginator(plots, 50).get_page(request.GET.get("page"))
+    people = person_list(user=request.user).order_by("unit__path", "name")
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "geo/plot_list.html",
+        {
+            "form": form,
+            "page": page,
+            "total": plots.count(),
+            "assign_form": AssignForm(people=people),
+            "query": query.urlencode(),
+        },
+    )
+
+
+@require_POST
+def plots_assign(request: HttpRequest) -> HttpResponse:
+    people = person_list(user=request.user)
+    form = AssignForm(request.POST, people=people)
+    if not form.is_valid():
+        messages.error(request, "请选择地块和责任人")
+        return redirect("plot-list")
+    ids = [i for i in form.cleaned_data["plots"].split(",") if i]
+    plots = list(selectors.plot_list(user=request.user).filter(pk__in=ids))
+    if len(plots) != len(ids):
+        messages.error(request, "部分地块不存在或无权操作，未作任何修改")
+        return redirect("plot-list")
+    if any(not can_manage_unit(request.user, p.unit) for p in plots):
+        raise PermissionDenied("无权为这些地块指定责任人")
+    responsible = people.filter(pk=form.cleaned_data["responsible"]).first() if form.cleaned_data["responsible"] else None
+    try:
+        count = services.plots_assign_responsible(plots=plots, responsible=responsible, actor=request.user)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        who = responsible.name if responsible else "无人（已取消包保）"
+        messages.success(request, f"已将 {count} 个地块的包保责任人设为{who}")
+    return redirect(f"{request.POST.get('next') or '/geo/plots/'}")
+
+
+def plot_detail(request: HttpRequest, plot_id: str) -> HttpResponse:
+    plot = selectors.plot_get(user=request.user, plot_id=plot_id)
+    return render(
+        request,
+        "geo/plot_detail.html",
+        {
+            "plot": plot,
+            "history": plot.history.all(),
+            "config": {"plot": plot.geometry, "risk": plot.risk, "riskColours": RISK_COLOURS,
+                       "basemap": settings.ZEROCROP_BASEMAP_URL, "attribution": settings.ZEROCROP_BASEMAP_ATTRIBUTION},
+        },
+    )

@@ -1,0 +1,48 @@
+import pytest
+from shapely.geometry import shape
+
+from zerocrop.geo.models import Plot, UnitBoundary
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def test_map_shows_the_demo_town_and_a_drawn_plot_is_saved(logged_in, live_server) -> None:
+    page = logged_in("cadre")
+    page.goto(f"{live_server.url}/geo/map/")
+    status = page.locator("#map-status")
+    status.filter(has_text="视野内地块").wait_for()
+    assert int(status.get_attribute("data-count")) == Plot.objects.filter(unit__name="毛布拉格村").count()
+    assert page.locator(".zc-unit-label", has_text="毛布拉格村").count() == 1
+    assert page.locator("[data-testid=demo-badge]").inner_text() == "示例数据"
+
+    # Zoom to a free spot inside the village and draw a square there.
+    outline = shape(UnitBoundary.objects.get(unit__name="毛布拉格村").geometry)
+    taken = [shape(p.geometry).buffer(0.0004) for p in Plot.objects.filter(unit__name="毛布拉格村")]
+    free = outline.buffer(-0.002).difference(shape({"type": "GeometryCollection", "geometries": []}))
+    for geom in taken:
+        free = free.difference(geom)
+    spot = free.representative_point()
+    page.evaluate(f"window.zcMap.setView([{spot.y}, {spot.x}], 18)")
+    page.wait_for_timeout(600)
+    box = page.locator("#map").bounding_box()
+    cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.locator(".leaflet-draw-draw-polygon").click()
+    for dx, dy in [(-40, -40), (40, -40), (40, 40), (-40, 40), (-40, -40)]:
+        page.mouse.click(cx + dx, cy + dy)
+        page.wait_for_timeout(150)
+    page.locator("#plot-modal").wait_for(state="visible")
+    assert "平方米" in page.locator("#plot-area").inner_text()
+    page.fill("#plot-name", "浏览器绘制的庭院")
+    page.select_option("#plot-kind", "courtyard")
+    page.locator("#plot-form button[type=submit]").click()
+    page.locator("#plot-modal").wait_for(state="hidden")
+    page.wait_for_selector("#map-status[data-created]")
+    plot = Plot.objects.get(name="浏览器绘制的庭院")
+    assert plot.unit.name == "毛布拉格村" and plot.kind == "courtyard" and plot.source == "地图绘制"
+    assert 200 < plot.area_m2 < 2000
+    assert status.get_attribute("data-created") == str(plot.pk)
+
+    # The new plot is clickable and links to its page.
+    page.mouse.click(cx, cy)
+    page.locator("[data-testid=plot-link]").click()
+    assert page.locator("h1").inner_text() == "浏览器绘制的庭院"
