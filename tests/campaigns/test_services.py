@@ -19,7 +19,10 @@ def facts(**campaign: object) -> dict:
             {"name": "动员部署", "start": "2023-04-20", "end": "2023-05-05"},
             {"name": "踏查铲毒", "start": "2023-05-05", "end": "2023-09-15"},
         ],
-        "units": [{"name": "东沟村", "kind": "village"}, {"name": "红柳派出所", "kind": "police_station"}],
+        "units": [
+            {"name": "东沟村", "kind": "village"},
+            {"name": "红柳派出所", "kind": "police_station"},
+        ],
         "group": [
             {"role": "组长", "name": "赵 刚", "titles": ["党委书记"], "unit": None},
             {"role": "成员", "name": "钱进", "titles": ["党支部书记"], "unit": "东沟村"},

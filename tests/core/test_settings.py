@@ -6,7 +6,10 @@ import sys
 def run_settings(env: dict[str, str]) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("ZEROCROP_")}
     clean.update(env)
-    code = "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='zerocrop.config.settings'; django.setup(); from django.conf import settings; print(settings.DEBUG)"
+    code = (
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='zerocrop.config.settings'; "
+        "django.setup(); from django.conf import settings; print(settings.DEBUG)"
+    )
     return subprocess.run([sys.executable, "-c", code], env=clean, capture_output=True, text=True)
 
 

@@ -16,7 +16,8 @@ def town_bbox() -> str:
 
 def test_plots_in_view_only(login_as) -> None:
     plot = Plot.objects.filter(unit__name="毛布拉格村").first()
-    view = f"{plot.min_lon - 0.001},{plot.min_lat - 0.001},{plot.max_lon + 0.001},{plot.max_lat + 0.001}"
+    pad = 0.001
+    view = f"{plot.min_lon - pad},{plot.min_lat - pad},{plot.max_lon + pad},{plot.max_lat + pad}"
     data = login_as("admin").get(f"/api/v1/geo/plots?bbox={view}&zoom=17").json()
     ids = {f["properties"]["id"] for f in data["features"]}
     assert str(plot.pk) in ids
@@ -42,7 +43,9 @@ def test_geo_endpoints_are_scoped(login_as) -> None:
     cadre = login_as("cadre")
     plots = cadre.get(f"/api/v1/geo/plots?bbox={town_bbox()}&zoom=16").json()["features"]
     assert plots and {f["properties"]["unit"] for f in plots} == {"毛布拉格村"}
-    names = {f["properties"]["name"] for f in cadre.get("/api/v1/geo/boundaries").json()["features"]}
+    names = {
+        f["properties"]["name"] for f in cadre.get("/api/v1/geo/boundaries").json()["features"]
+    }
     assert "毛布拉格村" in names and "排子湾村" not in names and "无定河镇" not in names
     other = Plot.objects.filter(unit__name="排子湾村").first()
     assert cadre.get(f"/geo/plots/{other.pk}/").status_code == 404
@@ -72,7 +75,13 @@ def post_plot(client, unit, geometry, name="新发现地块"):
     return client.post(
         "/api/v1/geo/plots",
         data=json.dumps(
-            {"unit_id": str(unit.pk), "name": name, "kind": "courtyard", "risk": "key", "geometry": geometry}
+            {
+                "unit_id": str(unit.pk),
+                "name": name,
+                "kind": "courtyard",
+                "risk": "key",
+                "geometry": geometry,
+            }
         ),
         content_type="application/json",
     )
@@ -100,7 +109,9 @@ def test_bad_drawings_are_refused_and_change_nothing(login_as, unit_named) -> No
     before = Plot.objects.count()
     outside = post_plot(client, village, mapping(inside("排子湾村")))
     assert outside.status_code == 400 and "不在毛布拉格村的边界内" in outside.json()["detail"]
-    line = post_plot(client, village, {"type": "LineString", "coordinates": [[108.6, 37.9], [108.7, 37.9]]})
+    line = post_plot(
+        client, village, {"type": "LineString", "coordinates": [[108.6, 37.9], [108.7, 37.9]]}
+    )
     assert line.status_code == 400 and "必须是多边形" in line.json()["detail"]
     other = post_plot(client, unit_named("排子湾村"), mapping(inside("排子湾村")))
     assert other.status_code == 404

@@ -30,7 +30,11 @@ class PledgeKind(models.TextChoices):
     HOUSEHOLD = "household", "农户承诺书"
 
 
-GROUP_ROLE_BY_LABEL = {"组长": GroupRole.LEADER, "副组长": GroupRole.DEPUTY, "成员": GroupRole.MEMBER}
+GROUP_ROLE_BY_LABEL = {
+    "组长": GroupRole.LEADER,
+    "副组长": GroupRole.DEPUTY,
+    "成员": GroupRole.MEMBER,
+}
 OFFICE_ROLE_BY_LABEL = {
     "办公室主任": OfficeRole.DIRECTOR,
     "办公室副主任": OfficeRole.DEPUTY_DIRECTOR,

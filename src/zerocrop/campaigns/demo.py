@@ -17,7 +17,7 @@ from zerocrop.org.models import AdminUnit, Person, User
 from zerocrop.org.services import person_create, user_create
 
 DEMO_FILE = Path(__file__).parent / "data" / "demo_lijian22.yaml"
-DEMO_PASSWORD = "zerocrop-demo"
+DEMO_PASSWORD = "zerocrop-demo"  # noqa: S105 - the published demo password
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,9 @@ def demo_load() -> tuple[Campaign, bool]:
 
 
 def _person(name: str, unit: AdminUnit) -> Person:
-    return Person.objects.filter(name=name, unit=unit).first() or person_create(name=name, unit=unit)
+    return Person.objects.filter(name=name, unit=unit).first() or person_create(
+        name=name, unit=unit
+    )
 
 
 def _demo_users(campaign: Campaign) -> None:
@@ -62,8 +64,13 @@ def _demo_users(campaign: Campaign) -> None:
         ("cadre", Role.VILLAGE_CADRE, village, _person("王鸣山", village), False),
         ("grid", Role.GRID_WORKER, village, _person("高志刚", village), False),
         ("police", Role.POLICE, town, _person("李登军", station), False),
-        ("cadre2", Role.VILLAGE_CADRE, AdminUnit.objects.get(parent=town, name="排子湾村"),
-         _person("张鹏富", AdminUnit.objects.get(parent=town, name="排子湾村")), False),
+        (
+            "cadre2",
+            Role.VILLAGE_CADRE,
+            AdminUnit.objects.get(parent=town, name="排子湾村"),
+            _person("张鹏富", AdminUnit.objects.get(parent=town, name="排子湾村")),
+            False,
+        ),
     ]
     for username, role, unit, person, is_admin in specs:
         user = user_create(
@@ -82,7 +89,9 @@ def _demo_pledges(campaign: Campaign) -> None:
     villages = AdminUnit.objects.filter(
         parent=campaign.unit, level__in=[UnitLevel.VILLAGE, UnitLevel.COMMUNITY]
     ).order_by("sort_order")
-    secretaries = {m.unit_id: m.person.name for m in campaign.group_members.select_related("person")}
+    secretaries = {
+        m.unit_id: m.person.name for m in campaign.group_members.select_related("person")
+    }
     for index, unit in enumerate(villages):
         if index % 5 == 4:
             continue  # a few villages have not signed yet, as in a real campaign
@@ -107,7 +116,9 @@ def _demo_pledges(campaign: Campaign) -> None:
 def demo_logins() -> list[DemoLogin]:
     return [
         DemoLogin(u.username, u.get_role_display(), u.unit.name if u.unit else "")
-        for u in User.objects.filter(username__in=["admin", "leader", "cadre", "grid", "police", "cadre2"])
+        for u in User.objects.filter(
+            username__in=["admin", "leader", "cadre", "grid", "police", "cadre2"]
+        )
         .select_related("unit")
         .order_by("date_joined")
     ]

@@ -35,7 +35,9 @@ def check_scan(*, name: str, data: bytes) -> str:
             with Image.open(io.BytesIO(data)) as image:
                 width, height = image.size
                 if width * height > MAX_PIXELS:
-                    raise ApplicationError(f"扫描件「{name}」像素过多（{width}×{height}）", field="scan")
+                    raise ApplicationError(
+                        f"扫描件「{name}」像素过多（{width}×{height}）", field="scan"
+                    )
                 image.verify()
         except ApplicationError:
             raise

@@ -20,6 +20,7 @@ class NoticeForm(forms.Form):
     text = forms.CharField(
         label="方案全文",
         required=False,
+        strip=False,
         widget=forms.Textarea(attrs={"rows": 14, "placeholder": "粘贴实施方案全文……"}),
     )
     file = forms.FileField(
@@ -114,7 +115,10 @@ class PledgeForm(forms.Form):
     unit = forms.ModelChoiceField(label="单位", queryset=AdminUnit.objects.none())
     signer = forms.CharField(label="签订人", max_length=50)
     household = forms.CharField(
-        label="户主/住址", max_length=100, required=False, help_text="农户承诺书填写户主姓名或门牌。"
+        label="户主/住址",
+        max_length=100,
+        required=False,
+        help_text="农户承诺书填写户主姓名或门牌。",
     )
     signed_on = forms.DateField(label="签订日期", widget=DateInput)
     scan = forms.FileField(label="扫描件（PDF/JPG/PNG）", required=False)

@@ -53,7 +53,9 @@ def _parse_date(value: Any, label: str) -> date:
     try:
         return date.fromisoformat(str(value))
     except ValueError as exc:
-        raise ApplicationError(f"{label}的日期「{value}」无法识别，应为 2022-04-26 这样的格式") from exc
+        raise ApplicationError(
+            f"{label}的日期「{value}」无法识别，应为 2022-04-26 这样的格式"
+        ) from exc
 
 
 def _clean_name(value: Any) -> str:
@@ -202,7 +204,11 @@ def campaign_create_from_facts(
         unit = unit_named(spec["unit"]) if spec.get("unit") else town
         titles = [t for t in (spec.get("titles") or []) if t]
         person = Person.objects.filter(name=name, unit=unit).first() or person_create(
-            name=name, unit=unit, title="、".join(titles), phone=spec.get("phone") or "", actor=actor
+            name=name,
+            unit=unit,
+            title="、".join(titles),
+            phone=spec.get("phone") or "",
+            actor=actor,
         )
         member = GroupMember.objects.create(
             campaign=campaign,
@@ -226,10 +232,15 @@ def campaign_create_from_facts(
     return campaign
 
 
-def campaign_create_from_notice(*, draft: Any, actor: Any = None, is_demo: bool = False) -> Campaign:
+def campaign_create_from_notice(
+    *, draft: Any, actor: Any = None, is_demo: bool = False
+) -> Campaign:
     facts = draft.to_dict() if hasattr(draft, "to_dict") else dict(draft)
     return campaign_create_from_facts(
-        facts=facts, notice_text=getattr(draft, "source_text", "") or "", is_demo=is_demo, actor=actor
+        facts=facts,
+        notice_text=getattr(draft, "source_text", "") or "",
+        is_demo=is_demo,
+        actor=actor,
     )
 
 

@@ -31,11 +31,9 @@ def phase_statuses(phases: Sequence[Dated], today: date) -> list[PhaseStatus]:
     statuses = []
     current_seen = False
     for phase in phases:
-        # Adjacent phases share a boundary day (4月26日至5月10日, 5月10日至…): the later one owns it.
+        # Adjacent phases share a boundary day (…至5月10日, 5月10日至…): the later one owns it.
         if phase.starts_on <= today <= phase.ends_on and not current_seen:
-            later = [
-                p for p in phases if p is not phase and p.starts_on <= today <= p.ends_on
-            ]
+            later = [p for p in phases if p is not phase and p.starts_on <= today <= p.ends_on]
             state = "past" if later and today == phase.ends_on else "current"
         elif today > phase.ends_on:
             state = "past"

@@ -214,7 +214,9 @@ def pledge_void(request: HttpRequest, pledge_id: str) -> HttpResponse:
     form = VoidForm(request.POST)
     if form.is_valid():
         try:
-            services.pledge_void(pledge=pledge, reason=form.cleaned_data["reason"], actor=request.user)
+            services.pledge_void(
+                pledge=pledge, reason=form.cleaned_data["reason"], actor=request.user
+            )
         except ApplicationError as exc:
             messages.error(request, exc.message)
         else:

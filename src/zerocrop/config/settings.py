@@ -2,12 +2,12 @@
 
 Operator-facing variables (all optional unless stated):
 - ZEROCROP_DATA_DIR   folder for the SQLite database, uploads and the demo secret (default ./data)
-- DATABASE_URL        e.g. postgres://postgres@127.0.0.1:5432/zerocrop; default SQLite in the data folder
+- DATABASE_URL        e.g. postgres://postgres@127.0.0.1:5432/zerocrop (default: SQLite in data)
 - ZEROCROP_SECRET_KEY required outside the demo
 - ZEROCROP_DEMO=1     demo mode: a secret key is generated into the data folder
 - ZEROCROP_DEBUG=1    debug pages (never in production)
 - ZEROCROP_ALLOWED_HOSTS  comma-separated (default localhost,127.0.0.1)
-- ZEROCROP_BASEMAP_URL    tile URL template for maps (none by default: vector layers on plain background)
+- ZEROCROP_BASEMAP_URL    map tile URL template (default none: vector layers on a plain background)
 - ZEROCROP_BASEMAP_ATTRIBUTION
 - ZEROCROP_REDIS_URL  job queue on Redis instead of SQLite
 - ZEROCROP_TODAY      pretend today is this ISO date (training and demos only)
@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "zerocrop.org",
     "zerocrop.campaigns",
     "zerocrop.geo",
+    "zerocrop.patrols",
 ]
 
 MIDDLEWARE = [

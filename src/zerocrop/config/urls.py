@@ -19,4 +19,3 @@ urlpatterns = [
     path("geo/", include("zerocrop.geo.urls")),
     path("", include("zerocrop.campaigns.urls")),
 ]
-

@@ -40,7 +40,9 @@ def plot_list(
         plots = plots.filter(responsible__isnull=True)
     if query:
         plots = plots.filter(
-            Q(name__icontains=query) | Q(code__icontains=query) | Q(responsible__name__icontains=query)
+            Q(name__icontains=query)
+            | Q(code__icontains=query)
+            | Q(responsible__name__icontains=query)
         )
     if bbox is not None:
         plots = plots.filter(bbox_q(bbox))
@@ -48,9 +50,7 @@ def plot_list(
 
 
 def plot_get(*, user: Any, plot_id: Any) -> Plot:
-    return get_visible_or_404(
-        Plot.objects.select_related("unit", "responsible"), user, pk=plot_id
-    )
+    return get_visible_or_404(Plot.objects.select_related("unit", "responsible"), user, pk=plot_id)
 
 
 def unassigned_historical_count(*, user: Any, unit: Any = None) -> int:
@@ -60,8 +60,10 @@ def unassigned_historical_count(*, user: Any, unit: Any = None) -> int:
     return plots.count()
 
 
-def zone_list(*, user: Any, bbox: tuple[float, float, float, float] | None = None) -> QuerySet[Zone]:
-    """Zones of the user's units, and zones of the units above (a town's key areas cross villages)."""
+def zone_list(
+    *, user: Any, bbox: tuple[float, float, float, float] | None = None
+) -> QuerySet[Zone]:
+    """Zones of the user's units and of the units above (a town's key areas cross villages)."""
     zones = Zone.objects.select_related("unit")
     if not (user.is_superuser and user.unit_id is None):
         if user.unit_id is None:

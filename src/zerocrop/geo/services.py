@@ -211,7 +211,9 @@ def _resolve_unit(unit_name: str | None, unit: AdminUnit | None) -> AdminUnit:
     matches = list(AdminUnit.objects.filter(name="".join(unit_name.split())))
     if len(matches) != 1:
         raise ApplicationError(
-            f"找不到名为「{unit_name}」的单位" if not matches else f"有多个名为「{unit_name}」的单位"
+            f"找不到名为「{unit_name}」的单位"
+            if not matches
+            else f"有多个名为「{unit_name}」的单位"
         )
     return matches[0]
 
@@ -227,7 +229,7 @@ def geo_import_preview(
     source: str = "",
     actor: Any = None,
 ) -> ImportResult:
-    """Save every polygon of a previewed file as plots (or zones, kind "zone:<k>"): all or nothing."""
+    """Save every polygon of a previewed file as plots (or zones: kind "zone:<k>"), all or none."""
     target = _resolve_unit(unit_name, unit)
     result = ImportResult(unit=target, kind=kind)
     zone_kind = kind.removeprefix("zone:") if kind.startswith("zone:") else None
@@ -241,7 +243,9 @@ def geo_import_preview(
         name = feature.name or f"{target.name}{feature.index + 1}号"
         if zone_kind:
             result.zones.append(
-                zone_create(unit=target, name=name, kind=zone_kind, geometry=feature.geometry, actor=actor)
+                zone_create(
+                    unit=target, name=name, kind=zone_kind, geometry=feature.geometry, actor=actor
+                )
             )
         else:
             result.plots.append(

@@ -5,119 +5,247 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Campaign',
+            name="Campaign",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('name', models.CharField(max_length=100, verbose_name='行动名称')),
-                ('title', models.CharField(blank=True, default='', max_length=200, verbose_name='方案标题')),
-                ('year', models.PositiveIntegerField(verbose_name='年度')),
-                ('issuer', models.CharField(blank=True, default='', max_length=100, verbose_name='印发机关')),
-                ('issued_on', models.DateField(blank=True, null=True, verbose_name='印发日期')),
-                ('goals', models.JSONField(blank=True, default=list, verbose_name='工作目标')),
-                ('office_location', models.CharField(blank=True, default='', max_length=100, verbose_name='办公室设在')),
-                ('monitoring_modes', models.JSONField(blank=True, default=list, verbose_name='监测方式')),
-                ('notice_text', models.TextField(blank=True, default='', verbose_name='方案原文')),
-                ('is_demo', models.BooleanField(default=False, verbose_name='示例数据')),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="创建时间"),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("name", models.CharField(max_length=100, verbose_name="行动名称")),
+                (
+                    "title",
+                    models.CharField(
+                        blank=True, default="", max_length=200, verbose_name="方案标题"
+                    ),
+                ),
+                ("year", models.PositiveIntegerField(verbose_name="年度")),
+                (
+                    "issuer",
+                    models.CharField(
+                        blank=True, default="", max_length=100, verbose_name="印发机关"
+                    ),
+                ),
+                ("issued_on", models.DateField(blank=True, null=True, verbose_name="印发日期")),
+                ("goals", models.JSONField(blank=True, default=list, verbose_name="工作目标")),
+                (
+                    "office_location",
+                    models.CharField(
+                        blank=True, default="", max_length=100, verbose_name="办公室设在"
+                    ),
+                ),
+                (
+                    "monitoring_modes",
+                    models.JSONField(blank=True, default=list, verbose_name="监测方式"),
+                ),
+                ("notice_text", models.TextField(blank=True, default="", verbose_name="方案原文")),
+                ("is_demo", models.BooleanField(default=False, verbose_name="示例数据")),
             ],
             options={
-                'verbose_name': '行动',
-                'verbose_name_plural': '行动',
-                'ordering': ['-year', 'name'],
+                "verbose_name": "行动",
+                "verbose_name_plural": "行动",
+                "ordering": ["-year", "name"],
             },
         ),
         migrations.CreateModel(
-            name='CriticalWindow',
+            name="CriticalWindow",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('species', models.CharField(choices=[('poppy', '罂粟'), ('cannabis', '大麻')], max_length=16, verbose_name='品种')),
-                ('stage', models.CharField(choices=[('sowing', '播种期'), ('flowering', '开花期'), ('latex', '割浆期'), ('seed', '结籽期')], max_length=16, verbose_name='关键期')),
-                ('starts_on', models.DateField(verbose_name='开始日期')),
-                ('ends_on', models.DateField(verbose_name='结束日期')),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="创建时间"),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "species",
+                    models.CharField(
+                        choices=[("poppy", "罂粟"), ("cannabis", "大麻")],
+                        max_length=16,
+                        verbose_name="品种",
+                    ),
+                ),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[
+                            ("sowing", "播种期"),
+                            ("flowering", "开花期"),
+                            ("latex", "割浆期"),
+                            ("seed", "结籽期"),
+                        ],
+                        max_length=16,
+                        verbose_name="关键期",
+                    ),
+                ),
+                ("starts_on", models.DateField(verbose_name="开始日期")),
+                ("ends_on", models.DateField(verbose_name="结束日期")),
             ],
             options={
-                'verbose_name': '关键时期',
-                'verbose_name_plural': '关键时期',
-                'ordering': ['campaign', 'starts_on', 'species'],
+                "verbose_name": "关键时期",
+                "verbose_name_plural": "关键时期",
+                "ordering": ["campaign", "starts_on", "species"],
             },
         ),
         migrations.CreateModel(
-            name='GroupMember',
+            name="GroupMember",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('role', models.CharField(choices=[('leader', '组长'), ('deputy', '副组长'), ('member', '成员')], max_length=16, verbose_name='职务')),
-                ('office_role', models.CharField(blank=True, choices=[('', '—'), ('director', '办公室主任'), ('deputy_director', '办公室副主任')], default='', max_length=20, verbose_name='办公室职务')),
-                ('titles', models.JSONField(blank=True, default=list, verbose_name='本职')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='顺序')),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="创建时间"),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("leader", "组长"), ("deputy", "副组长"), ("member", "成员")],
+                        max_length=16,
+                        verbose_name="职务",
+                    ),
+                ),
+                (
+                    "office_role",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "—"),
+                            ("director", "办公室主任"),
+                            ("deputy_director", "办公室副主任"),
+                        ],
+                        default="",
+                        max_length=20,
+                        verbose_name="办公室职务",
+                    ),
+                ),
+                ("titles", models.JSONField(blank=True, default=list, verbose_name="本职")),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="顺序")),
             ],
             options={
-                'verbose_name': '领导小组成员',
-                'verbose_name_plural': '领导小组成员',
-                'ordering': ['campaign', 'order'],
+                "verbose_name": "领导小组成员",
+                "verbose_name_plural": "领导小组成员",
+                "ordering": ["campaign", "order"],
             },
         ),
         migrations.CreateModel(
-            name='Liaison',
+            name="Liaison",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('phone', models.CharField(blank=True, default='', max_length=32, verbose_name='联系电话')),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="创建时间"),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "phone",
+                    models.CharField(
+                        blank=True, default="", max_length=32, verbose_name="联系电话"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '联络员',
-                'verbose_name_plural': '联络员',
+                "verbose_name": "联络员",
+                "verbose_name_plural": "联络员",
             },
         ),
         migrations.CreateModel(
-            name='Phase',
+            name="Phase",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('order', models.PositiveSmallIntegerField(verbose_name='顺序')),
-                ('name', models.CharField(max_length=50, verbose_name='阶段')),
-                ('starts_on', models.DateField(verbose_name='开始日期')),
-                ('ends_on', models.DateField(verbose_name='结束日期')),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="创建时间"),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("order", models.PositiveSmallIntegerField(verbose_name="顺序")),
+                ("name", models.CharField(max_length=50, verbose_name="阶段")),
+                ("starts_on", models.DateField(verbose_name="开始日期")),
+                ("ends_on", models.DateField(verbose_name="结束日期")),
             ],
             options={
-                'verbose_name': '阶段',
-                'verbose_name_plural': '阶段',
-                'ordering': ['campaign', 'order'],
+                "verbose_name": "阶段",
+                "verbose_name_plural": "阶段",
+                "ordering": ["campaign", "order"],
             },
         ),
         migrations.CreateModel(
-            name='Pledge',
+            name="Pledge",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('kind', models.CharField(choices=[('unit', '单位责任状'), ('household', '农户承诺书')], max_length=16, verbose_name='类型')),
-                ('signer', models.CharField(max_length=50, verbose_name='签订人')),
-                ('household', models.CharField(blank=True, default='', max_length=100, verbose_name='户主/住址')),
-                ('signed_on', models.DateField(verbose_name='签订日期')),
-                ('scan', models.FileField(blank=True, upload_to='pledges/%Y/', verbose_name='扫描件')),
-                ('scan_sha256', models.CharField(blank=True, default='', max_length=64)),
-                ('voided_at', models.DateTimeField(blank=True, null=True, verbose_name='作废时间')),
-                ('void_reason', models.CharField(blank=True, default='', max_length=200, verbose_name='作废原因')),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="创建时间"),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("unit", "单位责任状"), ("household", "农户承诺书")],
+                        max_length=16,
+                        verbose_name="类型",
+                    ),
+                ),
+                ("signer", models.CharField(max_length=50, verbose_name="签订人")),
+                (
+                    "household",
+                    models.CharField(
+                        blank=True, default="", max_length=100, verbose_name="户主/住址"
+                    ),
+                ),
+                ("signed_on", models.DateField(verbose_name="签订日期")),
+                (
+                    "scan",
+                    models.FileField(blank=True, upload_to="pledges/%Y/", verbose_name="扫描件"),
+                ),
+                ("scan_sha256", models.CharField(blank=True, default="", max_length=64)),
+                ("voided_at", models.DateTimeField(blank=True, null=True, verbose_name="作废时间")),
+                (
+                    "void_reason",
+                    models.CharField(
+                        blank=True, default="", max_length=200, verbose_name="作废原因"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '责任状/承诺书',
-                'verbose_name_plural': '责任状/承诺书',
-                'ordering': ['campaign', 'unit__path', '-signed_on'],
+                "verbose_name": "责任状/承诺书",
+                "verbose_name_plural": "责任状/承诺书",
+                "ordering": ["campaign", "unit__path", "-signed_on"],
             },
         ),
     ]

@@ -5,88 +5,139 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('campaigns', '0001_initial'),
-        ('org', '0001_initial'),
+        ("campaigns", "0001_initial"),
+        ("org", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='campaign',
-            name='unit',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='campaigns', to='org.adminunit', verbose_name='实施乡镇'),
+            model_name="campaign",
+            name="unit",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="campaigns",
+                to="org.adminunit",
+                verbose_name="实施乡镇",
+            ),
         ),
         migrations.AddField(
-            model_name='criticalwindow',
-            name='campaign',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='critical_windows', to='campaigns.campaign'),
+            model_name="criticalwindow",
+            name="campaign",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="critical_windows",
+                to="campaigns.campaign",
+            ),
         ),
         migrations.AddField(
-            model_name='groupmember',
-            name='campaign',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='group_members', to='campaigns.campaign'),
+            model_name="groupmember",
+            name="campaign",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="group_members",
+                to="campaigns.campaign",
+            ),
         ),
         migrations.AddField(
-            model_name='groupmember',
-            name='person',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='org.person', verbose_name='人员'),
+            model_name="groupmember",
+            name="person",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, to="org.person", verbose_name="人员"
+            ),
         ),
         migrations.AddField(
-            model_name='groupmember',
-            name='unit',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.adminunit', verbose_name='所在单位'),
+            model_name="groupmember",
+            name="unit",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="org.adminunit",
+                verbose_name="所在单位",
+            ),
         ),
         migrations.AddField(
-            model_name='liaison',
-            name='campaign',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='liaisons', to='campaigns.campaign'),
+            model_name="liaison",
+            name="campaign",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="liaisons",
+                to="campaigns.campaign",
+            ),
         ),
         migrations.AddField(
-            model_name='liaison',
-            name='person',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='org.person', verbose_name='联络员'),
+            model_name="liaison",
+            name="person",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, to="org.person", verbose_name="联络员"
+            ),
         ),
         migrations.AddField(
-            model_name='liaison',
-            name='unit',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='org.adminunit', verbose_name='单位'),
+            model_name="liaison",
+            name="unit",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, to="org.adminunit", verbose_name="单位"
+            ),
         ),
         migrations.AddField(
-            model_name='phase',
-            name='campaign',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='phases', to='campaigns.campaign'),
+            model_name="phase",
+            name="campaign",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="phases",
+                to="campaigns.campaign",
+            ),
         ),
         migrations.AddField(
-            model_name='pledge',
-            name='campaign',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='pledges', to='campaigns.campaign'),
+            model_name="pledge",
+            name="campaign",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="pledges",
+                to="campaigns.campaign",
+            ),
         ),
         migrations.AddField(
-            model_name='pledge',
-            name='unit',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='org.adminunit', verbose_name='单位'),
+            model_name="pledge",
+            name="unit",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, to="org.adminunit", verbose_name="单位"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='campaign',
-            constraint=models.UniqueConstraint(fields=('unit', 'name'), name='campaign_unique_name_in_unit'),
+            model_name="campaign",
+            constraint=models.UniqueConstraint(
+                fields=("unit", "name"), name="campaign_unique_name_in_unit"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='criticalwindow',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_on__gte', models.F('starts_on'))), name='window_ends_after_start'),
+            model_name="criticalwindow",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ends_on__gte", models.F("starts_on"))),
+                name="window_ends_after_start",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='criticalwindow',
-            constraint=models.UniqueConstraint(fields=('campaign', 'species', 'stage'), name='window_unique_per_stage'),
+            model_name="criticalwindow",
+            constraint=models.UniqueConstraint(
+                fields=("campaign", "species", "stage"), name="window_unique_per_stage"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='liaison',
-            constraint=models.UniqueConstraint(fields=('campaign', 'unit'), name='liaison_one_per_unit'),
+            model_name="liaison",
+            constraint=models.UniqueConstraint(
+                fields=("campaign", "unit"), name="liaison_one_per_unit"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='phase',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_on__gte', models.F('starts_on'))), name='phase_ends_after_start'),
+            model_name="phase",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ends_on__gte", models.F("starts_on"))),
+                name="phase_ends_after_start",
+            ),
         ),
     ]

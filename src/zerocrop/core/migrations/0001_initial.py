@@ -4,42 +4,49 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='AuditChainHead',
+            name="AuditChainHead",
             fields=[
-                ('id', models.PositiveSmallIntegerField(default=1, primary_key=True, serialize=False)),
-                ('last_hash', models.CharField(max_length=64)),
+                (
+                    "id",
+                    models.PositiveSmallIntegerField(default=1, primary_key=True, serialize=False),
+                ),
+                ("last_hash", models.CharField(max_length=64)),
             ],
             options={
-                'verbose_name': '审计链头',
+                "verbose_name": "审计链头",
             },
         ),
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('seq', models.BigAutoField(primary_key=True, serialize=False)),
-                ('at', models.DateTimeField(db_index=True, verbose_name='时间')),
-                ('actor_label', models.CharField(max_length=150, verbose_name='操作人名称')),
-                ('action', models.CharField(max_length=32, verbose_name='动作')),
-                ('object_type', models.CharField(db_index=True, max_length=64, verbose_name='对象类型')),
-                ('object_id', models.CharField(db_index=True, max_length=64, verbose_name='对象标识')),
-                ('object_repr', models.CharField(max_length=255, verbose_name='对象')),
-                ('before', models.JSONField(blank=True, null=True, verbose_name='修改前')),
-                ('after', models.JSONField(blank=True, null=True, verbose_name='修改后')),
-                ('prev_hash', models.CharField(max_length=64)),
-                ('hash', models.CharField(max_length=64, unique=True)),
+                ("seq", models.BigAutoField(primary_key=True, serialize=False)),
+                ("at", models.DateTimeField(db_index=True, verbose_name="时间")),
+                ("actor_label", models.CharField(max_length=150, verbose_name="操作人名称")),
+                ("action", models.CharField(max_length=32, verbose_name="动作")),
+                (
+                    "object_type",
+                    models.CharField(db_index=True, max_length=64, verbose_name="对象类型"),
+                ),
+                (
+                    "object_id",
+                    models.CharField(db_index=True, max_length=64, verbose_name="对象标识"),
+                ),
+                ("object_repr", models.CharField(max_length=255, verbose_name="对象")),
+                ("before", models.JSONField(blank=True, null=True, verbose_name="修改前")),
+                ("after", models.JSONField(blank=True, null=True, verbose_name="修改后")),
+                ("prev_hash", models.CharField(max_length=64)),
+                ("hash", models.CharField(max_length=64, unique=True)),
             ],
             options={
-                'verbose_name': '审计事件',
-                'verbose_name_plural': '审计事件',
-                'ordering': ['seq'],
+                "verbose_name": "审计事件",
+                "verbose_name_plural": "审计事件",
+                "ordering": ["seq"],
             },
         ),
     ]

@@ -9,5 +9,7 @@ class Command(BaseCommand):
     def handle(self, *args: object, **options: object) -> None:
         count, broken = audit_verify()
         if broken is not None:
-            raise CommandError(f"审计链在第 {broken.seq} 号事件处断开：{broken.reason}（共 {count} 条）")
+            raise CommandError(
+                f"审计链在第 {broken.seq} 号事件处断开：{broken.reason}（共 {count} 条）"
+            )
         self.stdout.write(f"审计链完整：共 {count} 条事件。")
