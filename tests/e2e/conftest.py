@@ -19,7 +19,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if shutil.which(CHROMIUM):
         return
     if os.environ.get("ZEROCROP_REQUIRE_BROWSER"):
-        raise pytest.UsageError(f"浏览器测试需要 Chromium，但找不到 {CHROMIUM}（apt-get install chromium）")
+        raise pytest.UsageError(
+            f"浏览器测试需要 Chromium，但找不到 {CHROMIUM}（apt-get install chromium）"
+        )
     skip = pytest.mark.skip(reason=f"Chromium not found at {CHROMIUM}; apt-get install chromium")
     for item in items:
         if "e2e" in item.keywords:

@@ -11,14 +11,19 @@ def test_map_shows_the_demo_town_and_a_drawn_plot_is_saved(logged_in, live_serve
     page.goto(f"{live_server.url}/geo/map/")
     status = page.locator("#map-status")
     status.filter(has_text="视野内地块").wait_for()
-    assert int(status.get_attribute("data-count")) == Plot.objects.filter(unit__name="毛布拉格村").count()
+    assert (
+        int(status.get_attribute("data-count"))
+        == Plot.objects.filter(unit__name="毛布拉格村").count()
+    )
     assert page.locator(".zc-unit-label", has_text="毛布拉格村").count() == 1
     assert page.locator("[data-testid=demo-badge]").inner_text() == "示例数据"
 
     # Zoom to a free spot inside the village and draw a square there.
     outline = shape(UnitBoundary.objects.get(unit__name="毛布拉格村").geometry)
     taken = [shape(p.geometry).buffer(0.0004) for p in Plot.objects.filter(unit__name="毛布拉格村")]
-    free = outline.buffer(-0.002).difference(shape({"type": "GeometryCollection", "geometries": []}))
+    free = outline.buffer(-0.002).difference(
+        shape({"type": "GeometryCollection", "geometries": []})
+    )
     for geom in taken:
         free = free.difference(geom)
     spot = free.representative_point()

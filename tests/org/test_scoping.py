@@ -52,7 +52,12 @@ def test_cadre_cannot_register_for_another_village(login_as, demo_campaign, unit
     before = Pledge.objects.count()
     response = login_as("cadre").post(
         f"/campaigns/{demo_campaign.pk}/pledges/new/",
-        {"kind": "unit", "unit": unit_named("排子湾村").pk, "signer": "冒名", "signed_on": "2022-05-01"},
+        {
+            "kind": "unit",
+            "unit": unit_named("排子湾村").pk,
+            "signer": "冒名",
+            "signed_on": "2022-05-01",
+        },
     )
     assert response.status_code == 200  # the unit is not a choice for this user
     assert "选择一个有效的选项" in response.content.decode()
@@ -62,7 +67,12 @@ def test_cadre_cannot_register_for_another_village(login_as, demo_campaign, unit
 def test_grid_worker_cannot_write_pledges(login_as, demo_campaign, unit_named) -> None:
     response = login_as("grid").post(
         f"/campaigns/{demo_campaign.pk}/pledges/new/",
-        {"kind": "unit", "unit": unit_named("毛布拉格村").pk, "signer": "王鸣山", "signed_on": "2022-05-01"},
+        {
+            "kind": "unit",
+            "unit": unit_named("毛布拉格村").pk,
+            "signer": "王鸣山",
+            "signed_on": "2022-05-01",
+        },
     )
     assert response.status_code == 403
 

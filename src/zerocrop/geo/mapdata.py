@@ -22,11 +22,13 @@ def tolerance_deg(zoom: int) -> float:
 
 
 def parse_bbox(text: str) -> tuple[float, float, float, float]:
-    """"min_lon,min_lat,max_lon,max_lat" → tuple; ValueError with a Chinese message."""
+    """ "min_lon,min_lat,max_lon,max_lat" → tuple; ValueError with a Chinese message."""
     try:
         values = [float(v) for v in text.split(",")]
     except ValueError as exc:
-        raise ValueError(f"bbox「{text}」应为 4 个数字：最小经度,最小纬度,最大经度,最大纬度") from exc
+        raise ValueError(
+            f"bbox「{text}」应为 4 个数字：最小经度,最小纬度,最大经度,最大纬度"
+        ) from exc
     if len(values) != 4 or not all(np.isfinite(values)):
         raise ValueError(f"bbox「{text}」应为 4 个数字：最小经度,最小纬度,最大经度,最大纬度")
     min_lon, min_lat, max_lon, max_lat = values

@@ -30,7 +30,12 @@ def map_page(request: HttpRequest) -> HttpResponse:
         from django.db.models import Max, Min
 
         agg = boundaries.aggregate(Min("min_lon"), Min("min_lat"), Max("max_lon"), Max("max_lat"))
-        extent = [agg["min_lat__min"], agg["min_lon__min"], agg["max_lat__max"], agg["max_lon__max"]]
+        extent = [
+            agg["min_lat__min"],
+            agg["min_lon__min"],
+            agg["max_lat__max"],
+            agg["max_lon__max"],
+        ]
     config = {
         "extent": extent,
         "basemap": settings.ZEROCROP_BASEMAP_URL,
@@ -47,7 +52,10 @@ def map_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "geo/map.html",
-        {"config": config, "is_demo": selectors.plot_list(user=request.user).filter(is_demo=True).exists()},
+        {
+            "config": config,
+            "is_demo": selectors.plot_list(user=request.user).filter(is_demo=True).exists(),
+        },
     )
 
 
@@ -94,9 +102,15 @@ def plots_assign(request: HttpRequest) -> HttpResponse:
         return redirect("plot-list")
     if any(not can_manage_unit(request.user, p.unit) for p in plots):
         raise PermissionDenied("无权为这些地块指定责任人")
-    responsible = people.filter(pk=form.cleaned_data["responsible"]).first() if form.cleaned_data["responsible"] else None
+    responsible = (
+        people.filter(pk=form.cleaned_data["responsible"]).first()
+        if form.cleaned_data["responsible"]
+        else None
+    )
     try:
-        count = services.plots_assign_responsible(plots=plots, responsible=responsible, actor=request.user)
+        count = services.plots_assign_responsible(
+            plots=plots, responsible=responsible, actor=request.user
+        )
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
@@ -113,7 +127,12 @@ def plot_detail(request: HttpRequest, plot_id: str) -> HttpResponse:
         {
             "plot": plot,
             "history": plot.history.all(),
-            "config": {"plot": plot.geometry, "risk": plot.risk, "riskColours": RISK_COLOURS,
-                       "basemap": settings.ZEROCROP_BASEMAP_URL, "attribution": settings.ZEROCROP_BASEMAP_ATTRIBUTION},
+            "config": {
+                "plot": plot.geometry,
+                "risk": plot.risk,
+                "riskColours": RISK_COLOURS,
+                "basemap": settings.ZEROCROP_BASEMAP_URL,
+                "attribution": settings.ZEROCROP_BASEMAP_ATTRIBUTION,
+            },
         },
     )

@@ -40,7 +40,9 @@ class AdminUnit(BaseModel):
         verbose_name = "行政单位"
         verbose_name_plural = "行政单位"
         constraints = [
-            models.UniqueConstraint(fields=["parent", "name"], name="org_unit_unique_name_in_parent"),
+            models.UniqueConstraint(
+                fields=["parent", "name"], name="org_unit_unique_name_in_parent"
+            ),
         ]
 
     def __str__(self) -> str:

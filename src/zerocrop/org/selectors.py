@@ -17,7 +17,9 @@ def unit_list(*, user: Any, levels: list[str] | None = None) -> QuerySet[AdminUn
 
 
 def unit_get(*, user: Any, unit_id: Any) -> AdminUnit:
-    return get_visible_or_404(AdminUnit.objects.select_related("parent"), user, unit_field="", pk=unit_id)
+    return get_visible_or_404(
+        AdminUnit.objects.select_related("parent"), user, unit_field="", pk=unit_id
+    )
 
 
 def villages_and_communities(*, user: Any) -> QuerySet[AdminUnit]:

@@ -11,7 +11,9 @@ def unit_list(request: HttpRequest) -> HttpResponse:
 
 def unit_detail(request: HttpRequest, unit_id: str) -> HttpResponse:
     unit = selectors.unit_get(user=request.user, unit_id=unit_id)
-    children = selectors.unit_list(user=request.user).filter(parent=unit).order_by("sort_order", "name")
+    children = (
+        selectors.unit_list(user=request.user).filter(parent=unit).order_by("sort_order", "name")
+    )
     people = selectors.person_list(user=request.user, unit=unit)
     return render(
         request, "org/unit_detail.html", {"unit": unit, "children": children, "people": people}

@@ -9,84 +9,268 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AdminUnit',
+            name="AdminUnit",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('name', models.CharField(max_length=100, verbose_name='名称')),
-                ('level', models.CharField(choices=[('county', '旗县'), ('town', '乡镇'), ('village', '村'), ('community', '社区'), ('grid', '网格'), ('office', '单位')], max_length=16, verbose_name='层级')),
-                ('office_kind', models.CharField(blank=True, choices=[('', '—'), ('police_station', '派出所'), ('judicial_office', '司法所'), ('office', '镇机关科室')], default='', max_length=24, verbose_name='单位类别')),
-                ('code', models.CharField(blank=True, default='', max_length=32, verbose_name='区划代码')),
-                ('path', models.CharField(db_index=True, editable=False, max_length=400)),
-                ('sort_order', models.PositiveIntegerField(default=0, verbose_name='排序')),
-                ('valid_from', models.DateField(blank=True, null=True, verbose_name='生效日期')),
-                ('valid_to', models.DateField(blank=True, null=True, verbose_name='失效日期')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='org.adminunit', verbose_name='上级')),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="创建时间"),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("name", models.CharField(max_length=100, verbose_name="名称")),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("county", "旗县"),
+                            ("town", "乡镇"),
+                            ("village", "村"),
+                            ("community", "社区"),
+                            ("grid", "网格"),
+                            ("office", "单位"),
+                        ],
+                        max_length=16,
+                        verbose_name="层级",
+                    ),
+                ),
+                (
+                    "office_kind",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "—"),
+                            ("police_station", "派出所"),
+                            ("judicial_office", "司法所"),
+                            ("office", "镇机关科室"),
+                        ],
+                        default="",
+                        max_length=24,
+                        verbose_name="单位类别",
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        blank=True, default="", max_length=32, verbose_name="区划代码"
+                    ),
+                ),
+                ("path", models.CharField(db_index=True, editable=False, max_length=400)),
+                ("sort_order", models.PositiveIntegerField(default=0, verbose_name="排序")),
+                ("valid_from", models.DateField(blank=True, null=True, verbose_name="生效日期")),
+                ("valid_to", models.DateField(blank=True, null=True, verbose_name="失效日期")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="org.adminunit",
+                        verbose_name="上级",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '行政单位',
-                'verbose_name_plural': '行政单位',
-                'ordering': ['path'],
+                "verbose_name": "行政单位",
+                "verbose_name_plural": "行政单位",
+                "ordering": ["path"],
             },
         ),
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('name', models.CharField(max_length=50, verbose_name='姓名')),
-                ('title', models.CharField(blank=True, default='', max_length=200, verbose_name='职务')),
-                ('phone', models.CharField(blank=True, default='', max_length=32, verbose_name='电话')),
-                ('note', models.CharField(blank=True, default='', max_length=200, verbose_name='备注')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='people', to='org.adminunit', verbose_name='所属单位')),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="创建时间"),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("name", models.CharField(max_length=50, verbose_name="姓名")),
+                (
+                    "title",
+                    models.CharField(blank=True, default="", max_length=200, verbose_name="职务"),
+                ),
+                (
+                    "phone",
+                    models.CharField(blank=True, default="", max_length=32, verbose_name="电话"),
+                ),
+                (
+                    "note",
+                    models.CharField(blank=True, default="", max_length=200, verbose_name="备注"),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="people",
+                        to="org.adminunit",
+                        verbose_name="所属单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '人员',
-                'verbose_name_plural': '人员',
-                'ordering': ['unit__path', 'name'],
+                "verbose_name": "人员",
+                "verbose_name_plural": "人员",
+                "ordering": ["unit__path", "name"],
             },
         ),
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('username', models.CharField(error_messages={'unique': 'A user with that username already exists.'}, help_text='Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.', max_length=150, unique=True, validators=[django.contrib.auth.validators.UnicodeUsernameValidator()], verbose_name='username')),
-                ('first_name', models.CharField(blank=True, max_length=150, verbose_name='first name')),
-                ('last_name', models.CharField(blank=True, max_length=150, verbose_name='last name')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email address')),
-                ('is_staff', models.BooleanField(default=False, help_text='Designates whether the user can log into this admin site.', verbose_name='staff status')),
-                ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('role', models.CharField(choices=[('town_admin', '镇管理员'), ('leader', '领导'), ('village_cadre', '村干部'), ('grid_worker', '网格员'), ('police', '民警')], default='grid_worker', max_length=20, verbose_name='角色')),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
-                ('unit', models.ForeignKey(blank=True, help_text='可见范围：本单位及其下级。', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='users', to='org.adminunit', verbose_name='管辖单位')),
-                ('person', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='org.person', verbose_name='对应人员')),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                (
+                    "last_login",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last login"),
+                ),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "username",
+                    models.CharField(
+                        error_messages={"unique": "A user with that username already exists."},
+                        help_text="Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.",
+                        max_length=150,
+                        unique=True,
+                        validators=[django.contrib.auth.validators.UnicodeUsernameValidator()],
+                        verbose_name="username",
+                    ),
+                ),
+                (
+                    "first_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="first name"),
+                ),
+                (
+                    "last_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="last name"),
+                ),
+                (
+                    "email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="email address"),
+                ),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates whether the user can log into this admin site.",
+                        verbose_name="staff status",
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Designates whether this user should be treated as active. Unselect this instead of deleting accounts.",
+                        verbose_name="active",
+                    ),
+                ),
+                (
+                    "date_joined",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="date joined"
+                    ),
+                ),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("town_admin", "镇管理员"),
+                            ("leader", "领导"),
+                            ("village_cadre", "村干部"),
+                            ("grid_worker", "网格员"),
+                            ("police", "民警"),
+                        ],
+                        default="grid_worker",
+                        max_length=20,
+                        verbose_name="角色",
+                    ),
+                ),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="可见范围：本单位及其下级。",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="users",
+                        to="org.adminunit",
+                        verbose_name="管辖单位",
+                    ),
+                ),
+                (
+                    "person",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="org.person",
+                        verbose_name="对应人员",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '用户',
-                'verbose_name_plural': '用户',
+                "verbose_name": "用户",
+                "verbose_name_plural": "用户",
             },
             managers=[
-                ('objects', django.contrib.auth.models.UserManager()),
+                ("objects", django.contrib.auth.models.UserManager()),
             ],
         ),
         migrations.AddConstraint(
-            model_name='adminunit',
-            constraint=models.UniqueConstraint(fields=('parent', 'name'), name='org_unit_unique_name_in_parent'),
+            model_name="adminunit",
+            constraint=models.UniqueConstraint(
+                fields=("parent", "name"), name="org_unit_unique_name_in_parent"
+            ),
         ),
     ]
