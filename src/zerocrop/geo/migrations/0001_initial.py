@@ -6,108 +6,239 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('org', '0001_initial'),
+        ("org", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Plot',
+            name="Plot",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('geometry', models.JSONField(verbose_name='几何（GeoJSON，WGS84）')),
-                ('min_lon', models.FloatField(db_index=True)),
-                ('min_lat', models.FloatField(db_index=True)),
-                ('max_lon', models.FloatField(db_index=True)),
-                ('max_lat', models.FloatField(db_index=True)),
-                ('area_m2', models.FloatField(default=0, verbose_name='面积（平方米）')),
-                ('code', models.CharField(blank=True, default='', max_length=40, verbose_name='编号')),
-                ('name', models.CharField(max_length=100, verbose_name='名称')),
-                ('kind', models.CharField(choices=[('historical', '历史种植地块'), ('key', '重点地块'), ('courtyard', '庭院'), ('greenhouse', '大棚'), ('other', '其他')], max_length=16, verbose_name='类别')),
-                ('risk', models.CharField(choices=[('key', '重点'), ('traditional', '传统'), ('potential', '潜在')], max_length=16, verbose_name='风险等级')),
-                ('note', models.CharField(blank=True, default='', max_length=300, verbose_name='备注')),
-                ('source', models.CharField(blank=True, default='', max_length=200, verbose_name='来源')),
-                ('is_demo', models.BooleanField(default=False, verbose_name='示例数据')),
-                ('voided_at', models.DateTimeField(blank=True, null=True, verbose_name='作废时间')),
-                ('void_reason', models.CharField(blank=True, default='', max_length=200, verbose_name='作废原因')),
-                ('responsible', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='plots', to='org.person', verbose_name='包保责任人')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='org.adminunit', verbose_name='所属村（社区）')),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="创建时间"),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("geometry", models.JSONField(verbose_name="几何（GeoJSON，WGS84）")),
+                ("min_lon", models.FloatField(db_index=True)),
+                ("min_lat", models.FloatField(db_index=True)),
+                ("max_lon", models.FloatField(db_index=True)),
+                ("max_lat", models.FloatField(db_index=True)),
+                ("area_m2", models.FloatField(default=0, verbose_name="面积（平方米）")),
+                (
+                    "code",
+                    models.CharField(blank=True, default="", max_length=40, verbose_name="编号"),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="名称")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("historical", "历史种植地块"),
+                            ("key", "重点地块"),
+                            ("courtyard", "庭院"),
+                            ("greenhouse", "大棚"),
+                            ("other", "其他"),
+                        ],
+                        max_length=16,
+                        verbose_name="类别",
+                    ),
+                ),
+                (
+                    "risk",
+                    models.CharField(
+                        choices=[("key", "重点"), ("traditional", "传统"), ("potential", "潜在")],
+                        max_length=16,
+                        verbose_name="风险等级",
+                    ),
+                ),
+                (
+                    "note",
+                    models.CharField(blank=True, default="", max_length=300, verbose_name="备注"),
+                ),
+                (
+                    "source",
+                    models.CharField(blank=True, default="", max_length=200, verbose_name="来源"),
+                ),
+                ("is_demo", models.BooleanField(default=False, verbose_name="示例数据")),
+                ("voided_at", models.DateTimeField(blank=True, null=True, verbose_name="作废时间")),
+                (
+                    "void_reason",
+                    models.CharField(
+                        blank=True, default="", max_length=200, verbose_name="作废原因"
+                    ),
+                ),
+                (
+                    "responsible",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="plots",
+                        to="org.person",
+                        verbose_name="包保责任人",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="org.adminunit",
+                        verbose_name="所属村（社区）",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '地块',
-                'verbose_name_plural': '地块',
-                'ordering': ['unit__path', 'code', 'name'],
+                "verbose_name": "地块",
+                "verbose_name_plural": "地块",
+                "ordering": ["unit__path", "code", "name"],
             },
         ),
         migrations.CreateModel(
-            name='PlantingRecord',
+            name="PlantingRecord",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('year', models.PositiveIntegerField(verbose_name='年份')),
-                ('species', models.CharField(choices=[('poppy', '罂粟'), ('cannabis', '大麻')], max_length=16, verbose_name='品种')),
-                ('count', models.PositiveIntegerField(blank=True, null=True, verbose_name='株数')),
-                ('note', models.CharField(blank=True, default='', max_length=200, verbose_name='情况')),
-                ('plot', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='history', to='geo.plot')),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="创建时间"),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("year", models.PositiveIntegerField(verbose_name="年份")),
+                (
+                    "species",
+                    models.CharField(
+                        choices=[("poppy", "罂粟"), ("cannabis", "大麻")],
+                        max_length=16,
+                        verbose_name="品种",
+                    ),
+                ),
+                ("count", models.PositiveIntegerField(blank=True, null=True, verbose_name="株数")),
+                (
+                    "note",
+                    models.CharField(blank=True, default="", max_length=200, verbose_name="情况"),
+                ),
+                (
+                    "plot",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="history",
+                        to="geo.plot",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '种植史',
-                'verbose_name_plural': '种植史',
-                'ordering': ['plot', '-year'],
+                "verbose_name": "种植史",
+                "verbose_name_plural": "种植史",
+                "ordering": ["plot", "-year"],
             },
         ),
         migrations.CreateModel(
-            name='UnitBoundary',
+            name="UnitBoundary",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('geometry', models.JSONField(verbose_name='几何（GeoJSON，WGS84）')),
-                ('min_lon', models.FloatField(db_index=True)),
-                ('min_lat', models.FloatField(db_index=True)),
-                ('max_lon', models.FloatField(db_index=True)),
-                ('max_lat', models.FloatField(db_index=True)),
-                ('area_m2', models.FloatField(default=0, verbose_name='面积（平方米）')),
-                ('is_demo', models.BooleanField(default=False, verbose_name='示例数据')),
-                ('unit', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='boundary', to='org.adminunit', verbose_name='单位')),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="创建时间"),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("geometry", models.JSONField(verbose_name="几何（GeoJSON，WGS84）")),
+                ("min_lon", models.FloatField(db_index=True)),
+                ("min_lat", models.FloatField(db_index=True)),
+                ("max_lon", models.FloatField(db_index=True)),
+                ("max_lat", models.FloatField(db_index=True)),
+                ("area_m2", models.FloatField(default=0, verbose_name="面积（平方米）")),
+                ("is_demo", models.BooleanField(default=False, verbose_name="示例数据")),
+                (
+                    "unit",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="boundary",
+                        to="org.adminunit",
+                        verbose_name="单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '单位边界',
-                'verbose_name_plural': '单位边界',
+                "verbose_name": "单位边界",
+                "verbose_name_plural": "单位边界",
             },
         ),
         migrations.CreateModel(
-            name='Zone',
+            name="Zone",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('geometry', models.JSONField(verbose_name='几何（GeoJSON，WGS84）')),
-                ('min_lon', models.FloatField(db_index=True)),
-                ('min_lat', models.FloatField(db_index=True)),
-                ('max_lon', models.FloatField(db_index=True)),
-                ('max_lat', models.FloatField(db_index=True)),
-                ('area_m2', models.FloatField(default=0, verbose_name='面积（平方米）')),
-                ('code', models.CharField(blank=True, default='', max_length=40, verbose_name='编号')),
-                ('name', models.CharField(max_length=100, verbose_name='名称')),
-                ('kind', models.CharField(choices=[('key', '重点区域'), ('traditional', '传统区域'), ('potential', '潜在区域')], max_length=16, verbose_name='类别')),
-                ('is_demo', models.BooleanField(default=False, verbose_name='示例数据')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='org.adminunit', verbose_name='所属单位')),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="创建时间"),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("geometry", models.JSONField(verbose_name="几何（GeoJSON，WGS84）")),
+                ("min_lon", models.FloatField(db_index=True)),
+                ("min_lat", models.FloatField(db_index=True)),
+                ("max_lon", models.FloatField(db_index=True)),
+                ("max_lat", models.FloatField(db_index=True)),
+                ("area_m2", models.FloatField(default=0, verbose_name="面积（平方米）")),
+                (
+                    "code",
+                    models.CharField(blank=True, default="", max_length=40, verbose_name="编号"),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="名称")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("key", "重点区域"),
+                            ("traditional", "传统区域"),
+                            ("potential", "潜在区域"),
+                        ],
+                        max_length=16,
+                        verbose_name="类别",
+                    ),
+                ),
+                ("is_demo", models.BooleanField(default=False, verbose_name="示例数据")),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="org.adminunit",
+                        verbose_name="所属单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '区域',
-                'verbose_name_plural': '区域',
-                'ordering': ['kind', 'name'],
+                "verbose_name": "区域",
+                "verbose_name_plural": "区域",
+                "ordering": ["kind", "name"],
             },
         ),
         migrations.AddIndex(
-            model_name='plot',
-            index=models.Index(fields=['min_lon', 'max_lon', 'min_lat', 'max_lat'], name='geo_plot_min_lon_164e52_idx'),
+            model_name="plot",
+            index=models.Index(
+                fields=["min_lon", "max_lon", "min_lat", "max_lat"],
+                name="geo_plot_min_lon_164e52_idx",
+            ),
         ),
     ]
