@@ -34,7 +34,8 @@ def _polygon(geometry: BaseGeometry | dict[str, Any], label: str) -> BaseGeometr
         raise ApplicationError(f"「{label}」的顶点超过 {MAX_PLOT_VERTICES} 个，请先简化")
     kept, _warnings, refusal = validate_feature(GeoFeature(geometry=geom, name=label))
     if kept is None:
-        raise ApplicationError(refusal or f"「{label}」的几何无效")
+        # Messages name "第1个要素「…」" as in a file; a single drawn plot is just its name.
+        raise ApplicationError((refusal or f"「{label}」的几何无效").replace("第1个要素", "", 1))
     return kept.geometry
 
 
