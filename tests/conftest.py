@@ -1,13 +1,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime, timedelta
 
+import numpy as np
 import pytest
 from django.test import Client
+from pyproj import Transformer
+from shapely.geometry import shape
 
 from zerocrop.campaigns.demo import DEMO_PASSWORD, demo_load
 from zerocrop.campaigns.models import Campaign
 from zerocrop.org.models import AdminUnit, User
+from zerocrop.patrols.tracks import Fix
 
 
 @pytest.fixture(scope="session")
@@ -63,3 +68,46 @@ def cadre_client(demo_campaign: Campaign) -> Client:
 @pytest.fixture
 def cadre_user(demo_campaign: Campaign) -> User:
     return User.objects.get(username="cadre")
+
+
+TO_UTM = Transformer.from_crs("EPSG:4326", "EPSG:32649", always_xy=True)
+TO_WGS = Transformer.from_crs("EPSG:32649", "EPSG:4326", always_xy=True)
+
+
+def sweep(geometry: dict, *, spacing_m: float = 20.0, start: datetime | None = None) -> list[Fix]:
+    """A walker sweeping the bounding box of a polygon in lanes, one fix every 5 m at 1 m/s."""
+    start = start or datetime(2022, 7, 1, 8, 0, tzinfo=datetime.now().astimezone().tzinfo)
+    minx, miny, maxx, maxy = shape(geometry).bounds
+    (x0, x1), (y0, y1) = TO_UTM.transform([minx, maxx], [miny, maxy])
+    xs, ys = [], []
+    for i, y in enumerate(np.arange(y0 - 5, y1 + spacing_m, spacing_m)):
+        lane = np.arange(x0 - 10, x1 + 10, 5.0)
+        xs.extend(lane if i % 2 == 0 else lane[::-1])
+        ys.extend([y] * len(lane))
+    lons, lats = TO_WGS.transform(xs, ys)
+    return [
+        Fix(float(lon), float(lat), start + timedelta(seconds=5 * k))
+        for k, (lon, lat) in enumerate(zip(lons, lats, strict=True))
+    ]
+
+
+@pytest.fixture
+def sweep_track() -> Callable[..., list[Fix]]:
+    return sweep
+
+
+def gpx_bytes(fixes: list[Fix]) -> bytes:
+    points = "".join(
+        f'<trkpt lat="{f.lat:.7f}" lon="{f.lon:.7f}"><time>{f.time.isoformat()}</time></trkpt>'
+        for f in fixes
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<gpx version="1.1" creator="两步路" xmlns="http://www.topografix.com/GPX/1/1">'
+        f"<trk><name>踏查轨迹</name><trkseg>{points}</trkseg></trk></gpx>"
+    ).encode()
+
+
+@pytest.fixture
+def make_gpx() -> Callable[[list[Fix]], bytes]:
+    return gpx_bytes

@@ -10,6 +10,7 @@ from ninja.security import django_auth
 from zerocrop.campaigns.api import router as campaigns_router
 from zerocrop.core.errors import ApplicationError
 from zerocrop.geo.api import router as geo_router
+from zerocrop.patrols.api import router as patrols_router
 
 api = NinjaAPI(
     title="ZeroCrop 禁种铲毒工作平台 API",
@@ -36,3 +37,4 @@ def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 api.add_router("/campaigns", campaigns_router)
 api.add_router("/geo", geo_router)
+api.add_router("/patrols", patrols_router)

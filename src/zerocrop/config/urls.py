@@ -17,5 +17,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("org/", include("zerocrop.org.urls")),
     path("geo/", include("zerocrop.geo.urls")),
+    path("patrols/", include("zerocrop.patrols.urls")),
     path("", include("zerocrop.campaigns.urls")),
 ]

@@ -17,3 +17,15 @@ def can_manage_unit(user: Any, unit: AdminUnit) -> bool:
     if user.role not in MANAGING_ROLES or user.unit_id is None:
         return False
     return unit.is_within(user.unit)
+
+
+FIELD_ROLES = {Role.TOWN_ADMIN, Role.VILLAGE_CADRE, Role.GRID_WORKER}
+
+
+def can_do_fieldwork(user: Any, unit: AdminUnit) -> bool:
+    """Record patrols and cross-check others' work: field roles, inside their scope."""
+    if user.is_superuser and user.unit_id is None:
+        return True
+    if user.role not in FIELD_ROLES or user.unit_id is None:
+        return False
+    return unit.is_within(user.unit)

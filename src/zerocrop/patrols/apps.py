@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PatrolsConfig(AppConfig):
+    name = "zerocrop.patrols"
+    verbose_name = "踏查"

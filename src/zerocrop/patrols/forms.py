@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+
+from zerocrop.patrols.choices import PatrolResult
+
+TRACK_CRS_CHOICES = [
+    ("", "自动识别（GPX/KML 为 WGS84）"),
+    ("gcj02", "GCJ-02（高德、腾讯地图导出）"),
+    ("bd09", "BD-09（百度地图导出）"),
+    ("wgs84", "WGS84（GPS 原始坐标）"),
+]
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+
+class RoundForm(forms.Form):
+    window = forms.ModelChoiceField(label="关键时期", queryset=None)
+    name = forms.CharField(label="名称", max_length=100, required=False)
+    units = forms.ModelMultipleChoiceField(
+        label="范围（村/社区）", queryset=None, widget=forms.CheckboxSelectMultiple
+    )
+    starts_on = forms.DateField(
+        label="开始日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    ends_on = forms.DateField(
+        label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    cell_size_m = forms.IntegerField(
+        label="网格边长（米）", initial=200, min_value=20, max_value=2000
+    )
+    threshold_pct = forms.IntegerField(
+        label="完成覆盖率（%）", initial=90, min_value=1, max_value=100
+    )
+    radius_m = forms.FloatField(label="视距（米，开阔地）", initial=30, min_value=1, max_value=500)
+
+    def __init__(self, *args: Any, windows: Any, units: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["window"].queryset = windows
+        self.fields["units"].queryset = units
+        self.fields["units"].initial = list(units)
+
+
+class AssignForm(forms.Form):
+    cells = forms.CharField(widget=forms.HiddenInput)
+    people = forms.ModelMultipleChoiceField(label="分包人员", queryset=None)
+    team = forms.CharField(label="踏查组", max_length=50, required=False)
+
+    def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["people"].queryset = people
+
+
+class PatrolForm(forms.Form):
+    unit = forms.ModelChoiceField(label="村（社区）", queryset=None)
+    people = forms.ModelMultipleChoiceField(label="踏查人员", queryset=None)
+    started_at = forms.DateTimeField(label="开始时间", widget=DateTimeInput)
+    ended_at = forms.DateTimeField(label="结束时间", widget=DateTimeInput)
+    result = forms.ChoiceField(label="结果", choices=PatrolResult.choices)
+    note = forms.CharField(
+        label="情况说明", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    track = forms.FileField(label="轨迹文件（GPX / KML / KMZ / GeoJSON）", required=False)
+    track_crs = forms.ChoiceField(label="轨迹坐标系", choices=TRACK_CRS_CHOICES, required=False)
+
+    def __init__(self, *args: Any, units: Any, people: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+        self.fields["people"].queryset = people
+
+    def clean_track(self) -> Any:
+        track = self.cleaned_data.get("track")
+        if track is not None and track.size > settings.ZEROCROP_TRACK_MAX_BYTES:
+            raise forms.ValidationError("轨迹文件超过 50 MB")
+        return track
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label="原因", max_length=200)

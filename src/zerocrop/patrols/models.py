@@ -1,0 +1,128 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from zerocrop.campaigns.models import Campaign, CriticalWindow
+from zerocrop.core.models import BaseModel
+from zerocrop.geo.models import Located, Plot, Zone
+from zerocrop.org.models import AdminUnit, Person
+from zerocrop.patrols.choices import CellKind, CellState, PatrolResult, RoundStatus
+
+
+class SurveyRound(BaseModel):
+    """A survey round (踏查轮次) of a campaign in one critical window, over chosen units."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="survey_rounds")
+    window = models.ForeignKey(
+        CriticalWindow, verbose_name="关键时期", on_delete=models.PROTECT, related_name="+"
+    )
+    name = models.CharField("名称", max_length=100)
+    starts_on = models.DateField("开始日期")
+    ends_on = models.DateField("截止日期")
+    units = models.ManyToManyField(AdminUnit, verbose_name="范围（村/社区）", related_name="+")
+    zones = models.ManyToManyField(Zone, verbose_name="分格的区域", blank=True, related_name="+")
+    cell_size_m = models.PositiveIntegerField("网格边长（米）", default=200)
+    threshold = models.FloatField("完成覆盖率", default=0.9)
+    radius_m = models.FloatField("视距（米）", default=30)
+    radius_by_kind = models.JSONField("各类地块视距（米）", default=dict, blank=True)
+    status = models.CharField(
+        "状态", max_length=16, choices=RoundStatus.choices, default=RoundStatus.ACTIVE
+    )
+
+    class Meta:
+        ordering = ["-starts_on", "name"]
+        verbose_name = "踏查轮次"
+        verbose_name_plural = "踏查轮次"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TaskCell(Located):
+    """A task of a round: one plot, or one grid cell of a key or traditional zone."""
+
+    round = models.ForeignKey(SurveyRound, on_delete=models.CASCADE, related_name="cells")
+    unit = models.ForeignKey(AdminUnit, verbose_name="村（社区）", on_delete=models.PROTECT)
+    kind = models.CharField("类型", max_length=8, choices=CellKind.choices)
+    code = models.CharField("编号", max_length=80)
+    plot = models.ForeignKey(
+        Plot, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    zone = models.ForeignKey(
+        Zone, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    radius_m = models.FloatField("视距（米）")
+    state = models.CharField(
+        "状态", max_length=16, choices=CellState.choices, default=CellState.READY, db_index=True
+    )
+    assignees = models.ManyToManyField(
+        Person, verbose_name="分包人员", blank=True, related_name="+"
+    )
+    team = models.CharField("踏查组", max_length=50, blank=True, default="")
+    covered_fraction = models.FloatField("覆盖率", default=0)
+    uncovered = models.JSONField("未覆盖部分", null=True, blank=True)
+    surveyed_at = models.DateTimeField("踏查完成时间", null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField("复核时间", null=True, blank=True)
+    reason = models.CharField("退回/无法到达原因", max_length=200, blank=True, default="")
+
+    class Meta:
+        ordering = ["round", "unit__path", "code"]
+        verbose_name = "踏查任务"
+        verbose_name_plural = "踏查任务"
+        constraints = [
+            models.UniqueConstraint(fields=["round", "code"], name="cell_unique_code_in_round"),
+        ]
+        indexes = [models.Index(fields=["round", "min_lon", "max_lon", "min_lat", "max_lat"])]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class PatrolRecord(BaseModel):
+    """One patrol: who, when, the cleaned track, photos and the result."""
+
+    round = models.ForeignKey(
+        SurveyRound, null=True, blank=True, on_delete=models.PROTECT, related_name="patrols"
+    )
+    unit = models.ForeignKey(AdminUnit, verbose_name="村（社区）", on_delete=models.PROTECT)
+    people = models.ManyToManyField(Person, verbose_name="踏查人员", related_name="patrols")
+    started_at = models.DateTimeField("开始时间")
+    ended_at = models.DateTimeField("结束时间")
+    result = models.CharField("结果", max_length=16, choices=PatrolResult.choices)
+    note = models.TextField("情况说明", blank=True, default="")
+    track = models.JSONField("轨迹（GeoJSON MultiLineString）", null=True, blank=True)
+    track_points = models.PositiveIntegerField("轨迹点数", default=0)
+    track_length_m = models.FloatField("轨迹长度（米）", default=0)
+    track_source = models.CharField("轨迹文件", max_length=200, blank=True, default="")
+    track_sha256 = models.CharField(max_length=64, blank=True, default="")
+    cleaning = models.JSONField("轨迹清洗", default=dict, blank=True)
+    min_lon = models.FloatField(null=True, blank=True)
+    min_lat = models.FloatField(null=True, blank=True)
+    max_lon = models.FloatField(null=True, blank=True)
+    max_lat = models.FloatField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = "踏查记录"
+        verbose_name_plural = "踏查记录"
+
+    def __str__(self) -> str:
+        return f"{self.unit.name} {self.started_at:%Y-%m-%d} {self.get_result_display()}"
+
+
+class PatrolPhoto(BaseModel):
+    record = models.ForeignKey(PatrolRecord, on_delete=models.CASCADE, related_name="photos")
+    file = models.FileField("照片", upload_to="patrols/")
+    sha256 = models.CharField(max_length=64)
+    caption = models.CharField("说明", max_length=200, blank=True, default="")
+
+    class Meta:
+        verbose_name = "踏查照片"
+        verbose_name_plural = "踏查照片"

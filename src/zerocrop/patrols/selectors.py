@@ -1,0 +1,112 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, QuerySet
+from django.http import Http404
+
+from zerocrop.campaigns.selectors import campaign_list
+from zerocrop.core.scoping import get_visible_or_404, visible_to
+from zerocrop.org.models import AdminUnit
+from zerocrop.patrols.choices import CellState
+from zerocrop.patrols.models import PatrolRecord, SurveyRound, TaskCell
+from zerocrop.patrols.states import Progress, progress_from_counts
+
+
+def round_list(*, user: Any) -> QuerySet[SurveyRound]:
+    return SurveyRound.objects.filter(campaign__in=campaign_list(user=user)).select_related(
+        "campaign", "window"
+    )
+
+
+def round_get(*, user: Any, round_id: Any) -> SurveyRound:
+    try:
+        return round_list(user=user).get(pk=round_id)
+    except (SurveyRound.DoesNotExist, ValueError, ValidationError) as exc:
+        raise Http404("不存在或无权查看") from exc
+
+
+def cell_list(*, user: Any, survey_round: SurveyRound) -> QuerySet[TaskCell]:
+    return visible_to(survey_round.cells.select_related("unit", "plot", "zone"), user)
+
+
+def cell_get(*, user: Any, cell_id: Any) -> TaskCell:
+    return get_visible_or_404(
+        TaskCell.objects.select_related("round", "round__campaign", "unit"), user, pk=cell_id
+    )
+
+
+@dataclass
+class UnitProgress:
+    unit: AdminUnit
+    progress: Progress
+    counts: dict[str, int]
+
+
+def round_progress(*, user: Any, survey_round: SurveyRound) -> tuple[Progress, list[UnitProgress]]:
+    """Surveyed and validated shares, for the round and per unit (unreachable left out)."""
+    rows = (
+        cell_list(user=user, survey_round=survey_round)
+        .values("unit", "state")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    per_unit: dict[Any, dict[str, int]] = {}
+    totals: dict[str, int] = {}
+    for row in rows:
+        per_unit.setdefault(row["unit"], {})[row["state"]] = row["n"]
+        totals[row["state"]] = totals.get(row["state"], 0) + row["n"]
+    units = {u.pk: u for u in AdminUnit.objects.filter(pk__in=per_unit)}
+    by_unit = [
+        UnitProgress(units[pk], progress_from_counts(counts), counts)
+        for pk, counts in per_unit.items()
+    ]
+    by_unit.sort(key=lambda r: (r.unit.sort_order, r.unit.name))
+    return progress_from_counts(totals), by_unit
+
+
+@dataclass
+class DeadCorner:
+    cell: TaskCell
+    days_left: int
+    assignees: list[str]
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_left < 0
+
+
+def dead_corners(
+    *, user: Any, survey_round: SurveyRound, today: date, unit_id: Any = None
+) -> list[DeadCorner]:
+    """Cells not yet covered (not surveyed or validated, not unreachable), overdue first."""
+    cells = cell_list(user=user, survey_round=survey_round).filter(
+        state__in=[CellState.READY, CellState.ASSIGNED, CellState.INVALIDATED]
+    )
+    if unit_id:
+        cells = cells.filter(unit_id=unit_id)
+    days_left = (survey_round.ends_on - today).days
+    corners = [
+        DeadCorner(cell, days_left, [p.name for p in cell.assignees.all()])
+        for cell in cells.prefetch_related("assignees")
+    ]
+    corners.sort(
+        key=lambda c: (
+            c.cell.state != CellState.INVALIDATED,
+            c.cell.state != CellState.READY,
+            c.cell.covered_fraction,
+            c.cell.unit.sort_order,
+            c.cell.code,
+        )
+    )
+    return corners
+
+
+def patrol_list(*, user: Any, survey_round: SurveyRound | None = None) -> QuerySet[PatrolRecord]:
+    records = visible_to(PatrolRecord.objects.select_related("unit", "round"), user)
+    if survey_round is not None:
+        records = records.filter(round=survey_round)
+    return records.prefetch_related("people")

@@ -1,0 +1,407 @@
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import shapely
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from shapely.geometry import MultiLineString, mapping, shape
+
+from zerocrop.campaigns.files import check_scan
+from zerocrop.campaigns.models import Campaign, CriticalWindow
+from zerocrop.core.audit import audit_record, snapshot
+from zerocrop.core.errors import ApplicationError
+from zerocrop.geo.choices import ZoneKind
+from zerocrop.geo.crs import length_m
+from zerocrop.geo.geometry import located_fields
+from zerocrop.geo.models import Plot, UnitBoundary, Zone
+from zerocrop.org.models import AdminUnit, Person
+from zerocrop.patrols import states
+from zerocrop.patrols.cells import split_zones
+from zerocrop.patrols.choices import CellKind, CellState
+from zerocrop.patrols.coverage import Target, compute_coverage
+from zerocrop.patrols.models import PatrolPhoto, PatrolRecord, SurveyRound, TaskCell
+from zerocrop.patrols.tracks import CleanedTracks, Fix, clean_tracks
+
+GRID_ZONE_KINDS = (ZoneKind.KEY, ZoneKind.TRADITIONAL)
+DEFAULT_RADIUS_BY_KIND = {"courtyard": 15.0, "greenhouse": 10.0}
+
+
+def _transition(cell: TaskCell, action: str) -> None:
+    try:
+        states.check_transition(action, cell.state)
+    except states.TransitionError as exc:
+        raise ApplicationError(f"任务 {cell.code}：{exc}") from exc
+
+
+@transaction.atomic
+def round_create(
+    *,
+    campaign: Campaign,
+    window: CriticalWindow,
+    name: str,
+    units: Sequence[AdminUnit],
+    zones: Sequence[Zone] | None = None,
+    starts_on: date | None = None,
+    ends_on: date | None = None,
+    cell_size_m: int = 200,
+    threshold: float = 0.9,
+    radius_m: float = 30.0,
+    radius_by_kind: dict[str, float] | None = None,
+    actor: Any = None,
+) -> SurveyRound:
+    """Create a round and its task cells: every plot of the units, and grid cells of the zones."""
+    if window.campaign_id != campaign.pk:
+        raise ApplicationError("关键时期不属于该行动", field="window")
+    if not units:
+        raise ApplicationError("请至少选择一个村（社区）", field="units")
+    if not 0 < threshold <= 1:
+        raise ApplicationError("完成覆盖率须在 0 到 100% 之间", field="threshold")
+    if not 20 <= cell_size_m <= 2000:
+        raise ApplicationError("网格边长须在 20 到 2000 米之间", field="cell_size_m")
+    if not 1 <= radius_m <= 500:
+        raise ApplicationError("视距须在 1 到 500 米之间", field="radius_m")
+    outside = [u.name for u in units if not u.is_within(campaign.unit)]
+    if outside:
+        raise ApplicationError(f"{'、'.join(outside)}不属于{campaign.unit.name}", field="units")
+    starts_on = starts_on or window.starts_on
+    ends_on = ends_on or window.ends_on
+    if ends_on < starts_on:
+        raise ApplicationError("截止日期早于开始日期", field="ends_on")
+    if zones is None:
+        zones = list(_zones_touching(units))
+    survey_round = SurveyRound(
+        campaign=campaign,
+        window=window,
+        name=name.strip() or f"{campaign.name}{window}踏查",
+        starts_on=starts_on,
+        ends_on=ends_on,
+        cell_size_m=cell_size_m,
+        threshold=threshold,
+        radius_m=radius_m,
+        radius_by_kind={**DEFAULT_RADIUS_BY_KIND, **(radius_by_kind or {})},
+    )
+    survey_round.full_clean()
+    survey_round.save()
+    survey_round.units.set(units)
+    survey_round.zones.set(zones)
+    cells = _plot_cells(survey_round, units) + _grid_cells(survey_round, units, zones)
+    if not cells:
+        raise ApplicationError("所选范围内没有地块，也没有可分格的重点或传统区域")
+    TaskCell.objects.bulk_create(cells, batch_size=500)
+    audit_record(
+        actor=actor,
+        action="create",
+        instance=survey_round,
+        after={**snapshot(survey_round), "cells": len(cells)},
+    )
+    return survey_round
+
+
+def _zones_touching(units: Sequence[AdminUnit]) -> Iterable[Zone]:
+    outlines = [shape(b.geometry) for b in UnitBoundary.objects.filter(unit__in=units)]
+    if not outlines:
+        return []
+    area = shapely.union_all(outlines)
+    zones = Zone.objects.filter(kind__in=GRID_ZONE_KINDS)
+    return [z for z in zones if shape(z.geometry).intersects(area)]
+
+
+def _plot_cells(survey_round: SurveyRound, units: Sequence[AdminUnit]) -> list[TaskCell]:
+    within = Q()
+    for unit in units:
+        within |= Q(unit__path__startswith=unit.path)
+    plots = Plot.objects.filter(within, voided_at__isnull=True).select_related("unit")
+    cells = []
+    for plot in plots:
+        cells.append(
+            TaskCell(
+                round=survey_round,
+                unit=plot.unit,
+                kind=CellKind.PLOT,
+                code=plot.code or f"地块-{plot.pk.hex[:8]}",
+                plot=plot,
+                radius_m=survey_round.radius_by_kind.get(plot.kind, survey_round.radius_m),
+                geometry=plot.geometry,
+                min_lon=plot.min_lon,
+                min_lat=plot.min_lat,
+                max_lon=plot.max_lon,
+                max_lat=plot.max_lat,
+                area_m2=plot.area_m2,
+            )
+        )
+    return cells
+
+
+def _grid_cells(
+    survey_round: SurveyRound, units: Sequence[AdminUnit], zones: Sequence[Zone]
+) -> list[TaskCell]:
+    """Grid cells of the zones, each clipped to and owned by one of the round's units."""
+    boundaries = [(b.unit, shape(b.geometry)) for b in UnitBoundary.objects.filter(unit__in=units)]
+    cells = []
+    zone_by_code = {z.code or z.pk.hex[:8]: z for z in zones}
+    for grid in split_zones(
+        [(code, shape(z.geometry)) for code, z in zone_by_code.items()],
+        size_m=survey_round.cell_size_m,
+    ):
+        for unit, outline in boundaries:
+            part = grid.geometry.intersection(outline)
+            if part.is_empty or part.area < 0.2 * grid.geometry.area:
+                continue
+            part = shapely.make_valid(part)
+            if not part.geom_type.endswith("Polygon"):
+                continue
+            cells.append(
+                TaskCell(
+                    round=survey_round,
+                    unit=unit,
+                    kind=CellKind.GRID,
+                    code=grid.id if len(boundaries) == 1 else f"{grid.id}-{unit.sort_order:02d}",
+                    zone=zone_by_code[grid.zone_id],
+                    radius_m=survey_round.radius_m,
+                    **located_fields(part),
+                )
+            )
+    return cells
+
+
+@transaction.atomic
+def cells_assign(
+    *, cells: Sequence[TaskCell], people: Sequence[Person], team: str = "", actor: Any = None
+) -> int:
+    if not people:
+        raise ApplicationError("请选择分包人员", field="people")
+    for cell in cells:
+        _transition(cell, "assign")
+        town = cell.round.campaign.unit
+        foreign = [p.name for p in people if not p.unit.is_within(town)]
+        if foreign:
+            raise ApplicationError(f"{'、'.join(foreign)}不属于{town.name}")
+        before = snapshot(cell)
+        if cell.state != CellState.INVALIDATED:
+            cell.state = CellState.ASSIGNED
+        cell.team = team.strip()
+        cell.save(update_fields=["state", "team", "updated_at"])
+        cell.assignees.set(people)
+        after = {**snapshot(cell), "assignees": [p.name for p in people]}
+        audit_record(actor=actor, action="assign", instance=cell, before=before, after=after)
+    return len(cells)
+
+
+def _set_state(cell: TaskCell, action: str, *, actor: Any, **fields: Any) -> TaskCell:
+    _transition(cell, action)
+    before = snapshot(cell)
+    target = states.TRANSITIONS[action]["to"]
+    cell.state = next(iter(target)) if len(target) == 1 else fields.pop("state")
+    for key, value in fields.items():
+        setattr(cell, key, value)
+    cell.save()
+    audit_record(actor=actor, action=action, instance=cell, before=before, after=snapshot(cell))
+    return cell
+
+
+@transaction.atomic
+def cell_validate(*, cell: TaskCell, reviewer: Any) -> TaskCell:
+    surveyors = set(cell.assignees.values_list("pk", flat=True))
+    surveyors |= set(
+        PatrolRecord.objects.filter(round=cell.round, unit=cell.unit).values_list(
+            "people", flat=True
+        )
+    )
+    try:
+        states.check_cross_validation(reviewer.person_id, surveyors)
+    except states.TransitionError as exc:
+        raise ApplicationError(str(exc)) from exc
+    return _set_state(
+        cell,
+        "validate",
+        actor=reviewer,
+        reviewed_by=reviewer,
+        reviewed_at=timezone.now(),
+        reason="",
+    )
+
+
+@transaction.atomic
+def cell_invalidate(*, cell: TaskCell, reviewer: Any, reason: str) -> TaskCell:
+    if not reason.strip():
+        raise ApplicationError("退回必须写明原因", field="reason")
+    return _set_state(
+        cell,
+        "invalidate",
+        actor=reviewer,
+        reviewed_by=reviewer,
+        reviewed_at=timezone.now(),
+        reason=reason.strip(),
+        covered_fraction=0,
+    )
+
+
+@transaction.atomic
+def cell_mark_unreachable(*, cell: TaskCell, reason: str, actor: Any = None) -> TaskCell:
+    if not reason.strip():
+        raise ApplicationError("标记无法到达必须写明原因", field="reason")
+    return _set_state(cell, "unreachable", actor=actor, reason=reason.strip())
+
+
+@transaction.atomic
+def cell_reopen(*, cell: TaskCell, actor: Any = None) -> TaskCell:
+    state = CellState.ASSIGNED if cell.assignees.exists() else CellState.READY
+    return _set_state(cell, "reopen", actor=actor, state=state, reason="")
+
+
+def _lines_geojson(cleaned: CleanedTracks) -> dict[str, Any] | None:
+    if not cleaned.lines:
+        return None
+    return mapping(
+        MultiLineString([[(round(x, 7), round(y, 7)) for x, y in line] for line in cleaned.lines])
+    )
+
+
+@transaction.atomic
+def patrol_record_create(
+    *,
+    unit: AdminUnit,
+    people: Sequence[Person],
+    started_at: datetime,
+    ended_at: datetime,
+    result: str,
+    survey_round: SurveyRound | None = None,
+    note: str = "",
+    tracks: Sequence[Sequence[Fix]] = (),
+    track_source: str = "",
+    track_bytes: bytes | None = None,
+    photos: Sequence[tuple[str, bytes]] = (),
+    actor: Any = None,
+) -> PatrolRecord:
+    if not people:
+        raise ApplicationError("请填写踏查人员", field="people")
+    if ended_at < started_at:
+        raise ApplicationError("结束时间早于开始时间", field="ended_at")
+    if ended_at > timezone.now() + timedelta(minutes=10):
+        raise ApplicationError("结束时间不能晚于现在", field="ended_at")
+    if survey_round is not None and not unit.is_within(survey_round.campaign.unit):
+        raise ApplicationError(f"{unit.name}不在该踏查轮次的乡镇内", field="unit")
+    cleaned = clean_tracks(tracks)
+    record = PatrolRecord(
+        round=survey_round,
+        unit=unit,
+        started_at=started_at,
+        ended_at=ended_at,
+        result=result,
+        note=note.strip(),
+        track=_lines_geojson(cleaned),
+        track_points=cleaned.report.points_out,
+        track_source=track_source,
+        track_sha256=hashlib.sha256(track_bytes).hexdigest() if track_bytes else "",
+        cleaning=asdict(cleaned.report),
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    if record.track:
+        geom = shape(record.track)
+        record.min_lon, record.min_lat, record.max_lon, record.max_lat = geom.bounds
+        record.track_length_m = round(length_m(geom), 1)
+    record.full_clean()
+    record.save()
+    record.people.set(people)
+    for name, data in photos:
+        extension = check_scan(name=name, data=data)
+        digest = hashlib.sha256(data).hexdigest()
+        photo = PatrolPhoto(record=record, sha256=digest, caption=name[:200])
+        photo.file.save(f"{digest}{extension}", ContentFile(data), save=False)
+        photo.save()
+    audit_record(
+        actor=actor,
+        action="create",
+        instance=record,
+        after={
+            **snapshot(record),
+            "track": f"{record.track_points} 点",
+            "people": [p.name for p in people],
+        },
+    )
+    if survey_round is not None and record.track:
+        bbox = (record.min_lon, record.min_lat, record.max_lon, record.max_lat)
+        round_recompute_coverage(survey_round=survey_round, bbox=bbox)
+    return record
+
+
+def _round_tracks(
+    survey_round: SurveyRound, since: datetime | None = None
+) -> list[list[tuple[float, float]]]:
+    records = PatrolRecord.objects.filter(round=survey_round, track__isnull=False)
+    if since is not None:
+        records = records.filter(started_at__gt=since)
+    lines: list[list[tuple[float, float]]] = []
+    for track in records.values_list("track", flat=True):
+        lines.extend([tuple(p) for p in line] for line in track["coordinates"])
+    return lines
+
+
+@transaction.atomic
+def round_recompute_coverage(
+    *, survey_round: SurveyRound, bbox: tuple[float, float, float, float] | None = None
+) -> int:
+    """Update covered fractions; cells reaching the threshold become surveyed (count returned)."""
+    cells = survey_round.cells.exclude(state__in=[CellState.VALIDATED, CellState.UNREACHABLE])
+    if bbox is not None:
+        pad = 0.005  # ≥ any sight radius, in degrees
+        cells = cells.filter(
+            max_lon__gte=bbox[0] - pad,
+            min_lon__lte=bbox[2] + pad,
+            max_lat__gte=bbox[1] - pad,
+            min_lat__lte=bbox[3] + pad,
+        )
+    cells = list(cells)
+    if not cells:
+        return 0
+    all_tracks = _round_tracks(survey_round)
+    newly = 0
+    groups: dict[datetime | None, list[TaskCell]] = {}
+    for cell in cells:
+        # A cell sent back by a reviewer must be walked again: only later patrols count.
+        since = cell.reviewed_at if cell.state == CellState.INVALIDATED else None
+        groups.setdefault(since, []).append(cell)
+    for since, group in groups.items():
+        tracks = all_tracks if since is None else _round_tracks(survey_round, since)
+        results = compute_coverage(
+            [Target(str(c.pk), shape(c.geometry), c.radius_m) for c in group],
+            tracks,
+            radius_m=survey_round.radius_m,
+            with_uncovered=True,
+            uncovered_below=survey_round.threshold,
+        )
+        by_id = {r.id: r for r in results}
+        for cell in group:
+            result = by_id[str(cell.pk)]
+            cell.covered_fraction = round(result.fraction, 4)
+            cell.uncovered = (
+                mapping(result.uncovered)
+                if result.uncovered is not None and not result.uncovered.is_empty
+                else None
+            )
+            fields = ["covered_fraction", "uncovered", "updated_at"]
+            if result.fraction >= survey_round.threshold and cell.state in (
+                CellState.READY,
+                CellState.ASSIGNED,
+                CellState.INVALIDATED,
+            ):
+                before = snapshot(cell)
+                cell.state = CellState.SURVEYED
+                cell.surveyed_at = timezone.now()
+                cell.uncovered = None
+                fields += ["state", "surveyed_at"]
+                newly += 1
+                cell.save(update_fields=fields)
+                audit_record(
+                    actor=None, action="survey", instance=cell, before=before, after=snapshot(cell)
+                )
+            else:
+                cell.save(update_fields=fields)
+    return newly

@@ -1,0 +1,316 @@
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from zerocrop.campaigns.selectors import campaign_current, campaign_get
+from zerocrop.core.clock import today
+from zerocrop.core.errors import ApplicationError
+from zerocrop.core.permissions import can_do_fieldwork, can_manage_unit, is_town_admin
+from zerocrop.geo.features import GeoFileError
+from zerocrop.geo.readers import read_geofile
+from zerocrop.org.choices import UnitLevel
+from zerocrop.org.selectors import person_list, unit_list
+from zerocrop.patrols import selectors, services
+from zerocrop.patrols.choices import CellState
+from zerocrop.patrols.forms import AssignForm, PatrolForm, ReasonForm, RoundForm
+from zerocrop.patrols.ledger import dead_corner_workbook
+from zerocrop.patrols.track_import import fixes_from_features
+
+
+def _villages(request: HttpRequest, survey_round: Any = None) -> Any:
+    units = unit_list(user=request.user, levels=[UnitLevel.VILLAGE, UnitLevel.COMMUNITY])
+    if survey_round is not None:
+        units = units.filter(pk__in=survey_round.units.all())
+    return units.order_by("sort_order", "name")
+
+
+def round_list(request: HttpRequest) -> HttpResponse:
+    rounds = [
+        (r, selectors.round_progress(user=request.user, survey_round=r)[0])
+        for r in selectors.round_list(user=request.user)
+    ]
+    return render(
+        request,
+        "patrols/round_list.html",
+        {"rounds": rounds, "can_create": is_town_admin(request.user)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def round_create(request: HttpRequest) -> HttpResponse:
+    if not is_town_admin(request.user):
+        raise PermissionDenied("只有镇管理员可以创建踏查轮次")
+    campaign_id = request.GET.get("campaign")
+    campaign = (
+        campaign_get(user=request.user, campaign_id=campaign_id)
+        if campaign_id
+        else campaign_current(user=request.user, today=today())
+    )
+    if campaign is None:
+        messages.error(request, "请先创建行动")
+        return redirect("campaign-list")
+    form = RoundForm(
+        request.POST or None,
+        windows=campaign.critical_windows.all(),
+        units=_villages(request).filter(path__startswith=campaign.unit.path),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            survey_round = services.round_create(
+                campaign=campaign,
+                window=data["window"],
+                name=data["name"] or "",
+                units=list(data["units"]),
+                starts_on=data.get("starts_on"),
+                ends_on=data.get("ends_on"),
+                cell_size_m=data["cell_size_m"],
+                threshold=data["threshold_pct"] / 100,
+                radius_m=data["radius_m"],
+                actor=request.user,
+            )
+        except ApplicationError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(
+                request,
+                f"已创建「{survey_round.name}」，共 {survey_round.cells.count()} 个踏查任务",
+            )
+            return redirect("round-detail", round_id=survey_round.pk)
+    return render(request, "patrols/round_form.html", {"form": form, "campaign": campaign})
+
+
+def _map_config(survey_round: Any) -> dict[str, Any]:
+    return {
+        "round": str(survey_round.pk),
+        "basemap": settings.ZEROCROP_BASEMAP_URL,
+        "attribution": settings.ZEROCROP_BASEMAP_ATTRIBUTION,
+        "threshold": survey_round.threshold,
+    }
+
+
+def round_detail(request: HttpRequest, round_id: str) -> HttpResponse:
+    survey_round = selectors.round_get(user=request.user, round_id=round_id)
+    total, by_unit = selectors.round_progress(user=request.user, survey_round=survey_round)
+    return render(
+        request,
+        "patrols/round_detail.html",
+        {
+            "round": survey_round,
+            "total": total,
+            "by_unit": by_unit,
+            "days_left": (survey_round.ends_on - today()).days,
+            "patrols": selectors.patrol_list(user=request.user, survey_round=survey_round)[:20],
+            "config": _map_config(survey_round),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def round_assign(request: HttpRequest, round_id: str) -> HttpResponse:
+    survey_round = selectors.round_get(user=request.user, round_id=round_id)
+    villages = _villages(request, survey_round)
+    unit_id = request.GET.get("unit") or (str(villages[0].pk) if villages else "")
+    cells = selectors.cell_list(user=request.user, survey_round=survey_round).filter(
+        unit_id=unit_id
+    )
+    people = person_list(user=request.user).filter(
+        unit__path__startswith=survey_round.campaign.unit.path
+    )
+    form = AssignForm(request.POST or None, people=people)
+    if request.method == "POST" and form.is_valid():
+        ids = [i for i in form.cleaned_data["cells"].split(",") if i]
+        chosen = list(
+            selectors.cell_list(user=request.user, survey_round=survey_round).filter(pk__in=ids)
+        )
+        if len(chosen) != len(ids) or any(
+            not can_manage_unit(request.user, c.unit) for c in chosen
+        ):
+            raise PermissionDenied("部分任务不存在或无权分配")
+        try:
+            count = services.cells_assign(
+                cells=chosen,
+                people=list(form.cleaned_data["people"]),
+                team=form.cleaned_data["team"],
+                actor=request.user,
+            )
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            names = "、".join(p.name for p in form.cleaned_data["people"])
+            messages.success(request, f"已将 {count} 个任务分包给{names}")
+        return redirect(f"{request.path}?unit={unit_id}")
+    return render(
+        request,
+        "patrols/round_assign.html",
+        {
+            "round": survey_round,
+            "villages": villages,
+            "unit_id": unit_id,
+            "cells": cells.prefetch_related("assignees"),
+            "form": form,
+        },
+    )
+
+
+def _read_tracks(upload: Any, crs: str) -> tuple[list, bytes, list[str]]:
+    data = upload.read()
+    suffix = Path(upload.name).suffix.lower()
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"track{suffix}"
+        path.write_bytes(data)
+        preview = read_geofile(path, source_crs=crs or None, original_name=upload.name)
+    tracks = fixes_from_features(preview.features)
+    if not tracks:
+        raise GeoFileError(f"「{upload.name}」中没有轨迹线（只有点或面），请导出轨迹而不是标注点")
+    return tracks, data, preview.warnings
+
+
+@require_http_methods(["GET", "POST"])
+def patrol_create(request: HttpRequest, round_id: str) -> HttpResponse:
+    survey_round = selectors.round_get(user=request.user, round_id=round_id)
+    villages = [u for u in _villages(request, survey_round) if can_do_fieldwork(request.user, u)]
+    if not villages:
+        raise PermissionDenied("无权登记踏查记录")
+    people = person_list(user=request.user).filter(
+        unit__path__startswith=survey_round.campaign.unit.path
+    )
+    initial: dict[str, Any] = {"unit": villages[0].pk}
+    if request.user.person_id:
+        initial["people"] = [request.user.person_id]
+    form = PatrolForm(
+        request.POST or None,
+        request.FILES or None,
+        units=unit_list(user=request.user).filter(pk__in=[u.pk for u in villages]),
+        people=people,
+        initial=initial,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        photos = request.FILES.getlist("photos")[: settings.ZEROCROP_PHOTO_MAX_COUNT]
+        try:
+            tracks, raw, warnings = ([], None, [])
+            if data.get("track"):
+                tracks, raw, warnings = _read_tracks(data["track"], data.get("track_crs", ""))
+            before = survey_round.cells.filter(state=CellState.SURVEYED).count()
+            record = services.patrol_record_create(
+                survey_round=survey_round,
+                unit=data["unit"],
+                people=list(data["people"]),
+                started_at=data["started_at"],
+                ended_at=data["ended_at"],
+                result=data["result"],
+                note=data.get("note") or "",
+                tracks=tracks,
+                track_source=data["track"].name if data.get("track") else "",
+                track_bytes=raw,
+                photos=[(p.name, p.read()) for p in photos],
+                actor=request.user,
+            )
+        except GeoFileError as exc:
+            form.add_error("track", str(exc))
+        except ApplicationError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            newly = survey_round.cells.filter(state=CellState.SURVEYED).count() - before
+            for warning in warnings:
+                messages.warning(request, warning)
+            dropped = record.cleaning.get("points_in", 0) - record.cleaning.get("points_out", 0)
+            km = record.track_length_m / 1000
+            messages.success(
+                request,
+                f"已登记踏查记录：轨迹 {record.track_points} 点、{km:.1f} 公里"
+                f"（剔除异常点 {dropped} 个），新完成踏查任务 {max(newly, 0)} 个",
+            )
+            return redirect("round-detail", round_id=survey_round.pk)
+    return render(request, "patrols/patrol_form.html", {"round": survey_round, "form": form})
+
+
+def round_review(request: HttpRequest, round_id: str) -> HttpResponse:
+    survey_round = selectors.round_get(user=request.user, round_id=round_id)
+    cells = (
+        selectors.cell_list(user=request.user, survey_round=survey_round)
+        .filter(state__in=[CellState.SURVEYED, CellState.UNREACHABLE])
+        .prefetch_related("assignees")
+    )
+    return render(request, "patrols/round_review.html", {"round": survey_round, "cells": cells})
+
+
+@require_POST
+def cell_action(request: HttpRequest, cell_id: str, action: str) -> HttpResponse:
+    cell = selectors.cell_get(user=request.user, cell_id=cell_id)
+    needs_reason = action in {"invalidate", "unreachable"}
+    reason = ""
+    if needs_reason:
+        form = ReasonForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "请填写原因")
+            return redirect(request.POST.get("next") or "round-review", round_id=cell.round_id)
+        reason = form.cleaned_data["reason"]
+    allowed = (
+        can_do_fieldwork(request.user, cell.unit)
+        if action in {"validate", "invalidate"}
+        else can_manage_unit(request.user, cell.unit)
+    )
+    if not allowed:
+        raise PermissionDenied("无权进行此操作")
+    try:
+        if action == "validate":
+            services.cell_validate(cell=cell, reviewer=request.user)
+        elif action == "invalidate":
+            services.cell_invalidate(cell=cell, reviewer=request.user, reason=reason)
+        elif action == "unreachable":
+            services.cell_mark_unreachable(cell=cell, reason=reason, actor=request.user)
+        elif action == "reopen":
+            services.cell_reopen(cell=cell, actor=request.user)
+        else:
+            raise PermissionDenied("未知操作")
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"任务 {cell.code} 已更新")
+    next_url = request.POST.get("next", "")
+    if next_url.startswith("/"):
+        return redirect(next_url)
+    return redirect("round-review", round_id=cell.round_id)
+
+
+def dead_corner_report(request: HttpRequest, round_id: str) -> HttpResponse:
+    survey_round = selectors.round_get(user=request.user, round_id=round_id)
+    unit_id = request.GET.get("unit") or None
+    corners = selectors.dead_corners(
+        user=request.user, survey_round=survey_round, today=today(), unit_id=unit_id
+    )
+    if request.GET.get("format") == "xlsx":
+        data = dead_corner_workbook(survey_round=survey_round, corners=corners, today=today())
+        response = HttpResponse(
+            data,
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        from urllib.parse import quote
+
+        name = f"{survey_round.name}踏查台账{timezone.localdate():%Y%m%d}.xlsx"
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+        return response
+    return render(
+        request,
+        "patrols/dead_corners.html",
+        {
+            "round": survey_round,
+            "corners": corners,
+            "villages": _villages(request, survey_round),
+            "unit_id": unit_id or "",
+            "days_left": (survey_round.ends_on - today()).days,
+            "config": {**_map_config(survey_round), "deadOnly": True, "unit": unit_id},
+        },
+    )

@@ -1,0 +1,147 @@
+import io
+import json
+from datetime import date, timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from zerocrop.org.models import AdminUnit, Person
+from zerocrop.patrols.choices import CellState
+from zerocrop.patrols.models import PatrolRecord, SurveyRound, TaskCell
+
+pytestmark = pytest.mark.django_db
+
+
+def create_round(client, campaign, *names: str) -> SurveyRound:
+    window = campaign.critical_windows.get(species="poppy", stage="flowering")
+    units = [AdminUnit.objects.get(name=n).pk for n in names]
+    response = client.post(
+        f"/patrols/rounds/new/?campaign={campaign.pk}",
+        {
+            "window": window.pk,
+            "name": "罂粟开花期踏查",
+            "units": units,
+            "cell_size_m": 200,
+            "threshold_pct": 90,
+            "radius_m": 30,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    return SurveyRound.objects.get(name="罂粟开花期踏查")
+
+
+def test_full_flow_create_assign_upload_validate_report(
+    login_as, demo_campaign, sweep_track, make_gpx
+):
+    admin = login_as("admin")
+    survey_round = create_round(admin, demo_campaign, "毛布拉格村", "王窑湾村")
+    village = AdminUnit.objects.get(name="毛布拉格村")
+    cell = survey_round.cells.filter(unit=village, kind="plot").order_by("-area_m2").first()
+    worker = Person.objects.get(name="高志刚", unit=village)
+
+    assigned = admin.post(
+        f"/patrols/rounds/{survey_round.pk}/assign/?unit={village.pk}",
+        {"cells": str(cell.pk), "people": [worker.pk], "team": "一组"},
+    )
+    assert assigned.status_code == 302
+    cell.refresh_from_db()
+    assert cell.state == CellState.ASSIGNED and cell.team == "一组"
+
+    grid = login_as("grid")
+    start = timezone.now() - timedelta(hours=2)
+    gpx = make_gpx(sweep_track(cell.geometry, start=start))
+    response = grid.post(
+        f"/patrols/rounds/{survey_round.pk}/patrols/new/",
+        {
+            "unit": village.pk,
+            "people": [worker.pk],
+            "started_at": (start + timedelta(hours=8)).strftime("%Y-%m-%dT%H:%M"),
+            "ended_at": (start + timedelta(hours=9)).strftime("%Y-%m-%dT%H:%M"),
+            "result": "nothing",
+            "track": SimpleUploadedFile("两步路轨迹.gpx", gpx, content_type="application/gpx+xml"),
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    cell.refresh_from_db()
+    assert cell.state == CellState.SURVEYED
+    record = PatrolRecord.objects.get(round=survey_round)
+    assert record.track_source == "两步路轨迹.gpx" and len(record.track_sha256) == 64
+
+    # The worker who walked it cannot validate it; the village cadre can.
+    grid.post(f"/patrols/cells/{cell.pk}/validate/")
+    cell.refresh_from_db()
+    assert cell.state == CellState.SURVEYED
+    login_as("cadre").post(f"/patrols/cells/{cell.pk}/validate/")
+    cell.refresh_from_db()
+    assert cell.state == CellState.VALIDATED
+
+    page = admin.get(f"/patrols/rounds/{survey_round.pk}/").content.decode()
+    assert "已复核" in page and "高志刚" in page
+    report = admin.get(f"/patrols/rounds/{survey_round.pk}/dead-corners/")
+    codes = [c.cell.code for c in report.context["corners"]]
+    assert cell.code not in codes
+    assert len(codes) == survey_round.cells.count() - 1
+
+    xlsx = admin.get(f"/patrols/rounds/{survey_round.pk}/dead-corners/?format=xlsx")
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    assert "踏查台账" in sheet["A1"].value
+    assert [c.value for c in sheet[2]][:3] == ["序号", "村（社区）", "任务编号"]
+    assert sheet.max_row == 2 + len(codes)
+
+
+def test_a_point_file_is_not_a_track(login_as, demo_campaign) -> None:
+    admin = login_as("admin")
+    survey_round = create_round(admin, demo_campaign, "毛布拉格村")
+    village = AdminUnit.objects.get(name="毛布拉格村")
+    point = {"type": "Point", "coordinates": [108.6, 37.9]}
+    feature = {"type": "Feature", "properties": {}, "geometry": point}
+    geojson = json.dumps({"type": "FeatureCollection", "features": [feature]}).encode()
+    now = timezone.localtime()
+    response = admin.post(
+        f"/patrols/rounds/{survey_round.pk}/patrols/new/",
+        {
+            "unit": village.pk,
+            "people": [Person.objects.filter(unit=village).first().pk],
+            "started_at": (now - timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
+            "ended_at": (now - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+            "result": "nothing",
+            "track": SimpleUploadedFile("标注点.geojson", geojson),
+        },
+    )
+    assert "没有轨迹线" in response.content.decode()
+    assert not PatrolRecord.objects.exists()
+
+
+def test_round_pages_are_scoped(login_as, demo_campaign) -> None:
+    admin = login_as("admin")
+    survey_round = create_round(admin, demo_campaign, "毛布拉格村", "排子湾村")
+    other = survey_round.cells.filter(unit__name="排子湾村").first()
+    cadre = login_as("cadre")
+    assert cadre.post(f"/patrols/cells/{other.pk}/unreachable/", {"reason": "x"}).status_code == 404
+    data = cadre.get(f"/api/v1/patrols/rounds/{survey_round.pk}/cells").json()
+    assert {f["properties"]["unit"] for f in data["cells"]["features"]} == {"毛布拉格村"}
+    page = cadre.get(f"/patrols/rounds/{survey_round.pk}/dead-corners/").context["corners"]
+    assert {c.cell.unit.name for c in page} == {"毛布拉格村"}
+    assert login_as("grid").get("/patrols/rounds/new/").status_code == 403
+
+
+def test_unreachable_needs_a_reason_and_leaves_the_denominator(login_as, demo_campaign) -> None:
+    admin = login_as("admin")
+    survey_round = create_round(admin, demo_campaign, "毛布拉格村")
+    cell = survey_round.cells.first()
+    admin.post(f"/patrols/cells/{cell.pk}/unreachable/", {"reason": ""})
+    assert TaskCell.objects.get(pk=cell.pk).state == CellState.READY
+    admin.post(f"/patrols/cells/{cell.pk}/unreachable/", {"reason": "山洪冲断道路"})
+    assert TaskCell.objects.get(pk=cell.pk).state == CellState.UNREACHABLE
+    page = admin.get(f"/patrols/rounds/{survey_round.pk}/")
+    assert page.context["total"].denominator == survey_round.cells.count() - 1
+
+
+def test_window_default_dates(login_as, demo_campaign) -> None:
+    survey_round = create_round(login_as("admin"), demo_campaign, "毛布拉格村")
+    assert (survey_round.starts_on, survey_round.ends_on) == (
+        date(2022, 6, 20),
+        date(2022, 7, 31),
+    )
