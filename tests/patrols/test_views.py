@@ -79,6 +79,8 @@ def test_full_flow_create_assign_upload_validate_report(
 
     page = admin.get(f"/patrols/rounds/{survey_round.pk}/").content.decode()
     assert "已复核" in page and "高志刚" in page
+    plot_page = admin.get(f"/geo/plots/{cell.plot_id}/").content.decode()
+    assert "最近踏查" in plot_page and "罂粟开花期踏查" in plot_page
     report = admin.get(f"/patrols/rounds/{survey_round.pk}/dead-corners/")
     codes = [c.cell.code for c in report.context["corners"]]
     assert cell.code not in codes

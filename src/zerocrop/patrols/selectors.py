@@ -110,3 +110,13 @@ def patrol_list(*, user: Any, survey_round: SurveyRound | None = None) -> QueryS
     if survey_round is not None:
         records = records.filter(round=survey_round)
     return records.prefetch_related("people")
+
+
+def last_survey_of_plot(*, plot: Any) -> TaskCell | None:
+    """The most recent surveyed or validated task of a plot, across rounds."""
+    return (
+        TaskCell.objects.filter(plot=plot, state__in=[CellState.SURVEYED, CellState.VALIDATED])
+        .select_related("round")
+        .order_by("-surveyed_at")
+        .first()
+    )
