@@ -30,6 +30,29 @@ class AuditedAdmin(admin.ModelAdmin):
         audit_record(actor=request.user, action="delete", instance=obj, before=snapshot(obj))
         super().delete_model(request, obj)
 
+    @transaction.atomic
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        befores = {
+            obj.pk: snapshot(type(obj).objects.get(pk=obj.pk))
+            for obj in formset.get_queryset()
+            if obj.pk
+        }
+        instances = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            audit_record(actor=request.user, action="delete", instance=obj, before=snapshot(obj))
+            obj.delete()
+        for obj in instances:
+            before = befores.get(obj.pk) if not obj._state.adding else None
+            obj.save()
+            audit_record(
+                actor=request.user,
+                action="update" if before else "create",
+                instance=obj,
+                before=before,
+                after=snapshot(obj),
+            )
+        formset.save_m2m()
+
     def delete_queryset(self, request: HttpRequest, queryset: models.QuerySet) -> None:
         for obj in queryset:
             self.delete_model(request, obj)
