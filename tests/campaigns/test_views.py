@@ -142,3 +142,16 @@ def test_a_fake_scan_is_refused_with_its_name(login_as, demo_campaign, unit_name
     )
     assert "扫描件「责任状.pdf」不是 PDF、JPG 或 PNG 文件" in response.content.decode()
     assert not demo_campaign.pledges.filter(signer="王鸣山", signed_on="2022-05-02").exists()
+
+
+def test_liaison_can_be_set_within_scope(login_as, demo_campaign, unit_named) -> None:
+    cadre = login_as("cadre")
+    own, other = unit_named("毛布拉格村"), unit_named("排子湾村")
+    url = f"/campaigns/{demo_campaign.pk}/units/{own.pk}/liaison/"
+    bad = cadre.post(url, {"name": "刘 小红", "phone": "电话"})
+    assert "电话号码只能包含数字" in bad.content.decode()
+    assert cadre.post(url, {"name": "刘 小红", "phone": "13900001111"}).status_code == 302
+    liaison = demo_campaign.liaisons.get(unit=own)
+    assert liaison.person.name == "刘小红" and liaison.phone == "13900001111"
+    other_url = f"/campaigns/{demo_campaign.pk}/units/{other.pk}/liaison/"
+    assert cadre.post(other_url, {"name": "冒名"}).status_code == 404

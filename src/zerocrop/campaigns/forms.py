@@ -134,5 +134,15 @@ class PledgeForm(forms.Form):
         return data
 
 
+class LiaisonForm(forms.Form):
+    name = forms.CharField(label="联络员姓名", max_length=50)
+    phone = forms.RegexField(
+        label="联系电话",
+        regex=r"^[0-9+\- ]{5,20}$",
+        required=False,
+        error_messages={"invalid": "电话号码只能包含数字、空格、+ 和 -"},
+    )
+
+
 class VoidForm(forms.Form):
     reason = forms.CharField(label="作废原因", max_length=200)

@@ -245,6 +245,20 @@ def campaign_create_from_notice(
 
 
 @transaction.atomic
+def liaison_set_by_name(
+    *, campaign: Campaign, unit: AdminUnit, name: str, phone: str = "", actor: Any = None
+) -> Liaison:
+    """Set a unit's liaison by name, adding the person to the unit if they are new."""
+    if not unit.is_within(campaign.unit):
+        raise ApplicationError(f"「{unit.name}」不属于{campaign.unit.name}", field="name")
+    name = _clean_name(name)
+    person = Person.objects.filter(name=name, unit=unit).first() or person_create(
+        name=name, unit=unit, title="联络员", phone=phone, actor=actor
+    )
+    return liaison_set(campaign=campaign, unit=unit, person=person, phone=phone, actor=actor)
+
+
+@transaction.atomic
 def liaison_set(
     *, campaign: Campaign, unit: AdminUnit, person: Person, phone: str = "", actor: Any = None
 ) -> Liaison:

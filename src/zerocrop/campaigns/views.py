@@ -14,6 +14,7 @@ from zerocrop.campaigns import selectors, services
 from zerocrop.campaigns.forms import (
     DEFAULT_PHASES,
     CampaignFactsForm,
+    LiaisonForm,
     NoticeForm,
     PledgeForm,
     VoidForm,
@@ -25,7 +26,7 @@ from zerocrop.core.errors import ApplicationError
 from zerocrop.core.permissions import can_manage_unit, is_town_admin
 from zerocrop.geo.selectors import unassigned_historical_count
 from zerocrop.org.choices import UnitLevel
-from zerocrop.org.selectors import unit_list
+from zerocrop.org.selectors import unit_get, unit_list
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -144,6 +145,36 @@ def _preview(request: HttpRequest, text: str, facts: dict, form: CampaignFactsFo
             "notice_text": text,
             "facts_json": json.dumps(facts, ensure_ascii=False, indent=2),
         },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def liaison_edit(request: HttpRequest, campaign_id: str, unit_id: str) -> HttpResponse:
+    campaign = selectors.campaign_get(user=request.user, campaign_id=campaign_id)
+    unit = unit_get(user=request.user, unit_id=unit_id)
+    if not can_manage_unit(request.user, unit):
+        raise PermissionDenied("无权设置该单位的联络员")
+    current = campaign.liaisons.filter(unit=unit).select_related("person").first()
+    initial = {"name": current.person.name, "phone": current.phone} if current else {}
+    form = LiaisonForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.liaison_set_by_name(
+                campaign=campaign,
+                unit=unit,
+                name=form.cleaned_data["name"],
+                phone=form.cleaned_data.get("phone") or "",
+                actor=request.user,
+            )
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"已设置{unit.name}的联络员")
+            return redirect("campaign-detail", campaign_id=campaign.pk)
+    return render(
+        request,
+        "campaigns/liaison_form.html",
+        {"campaign": campaign, "unit": unit, "form": form},
     )
 
 
