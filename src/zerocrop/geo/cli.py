@@ -102,8 +102,15 @@ def handle_import_geo(args: argparse.Namespace) -> int:
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zerocrop.config.settings")
     django.setup()
+    from zerocrop.core.errors import ApplicationError
     from zerocrop.geo.services import geo_import_preview
 
-    result = geo_import_preview(preview=preview, unit_name=args.unit, kind=args.kind, actor=None)
+    try:
+        result = geo_import_preview(
+            preview=preview, unit_name=args.unit, kind=args.kind, actor=None
+        )
+    except ApplicationError as exc:
+        print(f"错误：未导入：{exc.message}", file=sys.stderr)
+        return 2
     print(str(result))
     return 0

@@ -13,7 +13,8 @@ from zerocrop.core.errors import ApplicationError
 from zerocrop.core.permissions import can_manage_unit
 from zerocrop.geo import selectors, services
 from zerocrop.geo.choices import RISK_COLOURS, PlotKind, RiskClass
-from zerocrop.geo.forms import AssignForm, PlotFilterForm
+from zerocrop.geo.filters import filtered_plots
+from zerocrop.geo.forms import AssignForm
 from zerocrop.org.choices import UnitLevel
 from zerocrop.org.selectors import person_list, unit_list
 
@@ -61,17 +62,7 @@ def map_page(request: HttpRequest) -> HttpResponse:
 
 
 def plot_list(request: HttpRequest) -> HttpResponse:
-    villages = _villages(request)
-    form = PlotFilterForm(request.GET or None, units=villages)
-    filters = form.cleaned_data if form.is_valid() else {}
-    plots = selectors.plot_list(
-        user=request.user,
-        unit_id=filters.get("unit") or None,
-        kind=filters.get("kind", ""),
-        risk=filters.get("risk", ""),
-        unassigned=filters.get("unassigned", False),
-        query=(filters.get("q") or filters.get("responsible") or "").strip(),
-    )
+    form, plots = filtered_plots(user=request.user, data=request.GET)
     page = Paginator(plots, 50).get_page(request.GET.get("page"))
     people = person_list(user=request.user).order_by("unit__path", "name")
     query = request.GET.copy()
@@ -85,6 +76,7 @@ def plot_list(request: HttpRequest) -> HttpResponse:
             "total": plots.count(),
             "assign_form": AssignForm(people=people),
             "query": query.urlencode(),
+            "can_import": any(can_manage_unit(request.user, u) for u in _villages(request)),
         },
     )
 

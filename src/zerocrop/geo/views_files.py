@@ -1,0 +1,237 @@
+"""Geo file pages: import (upload → preview → commit) and export of plots and zones.
+
+Thin views: parse, check permission, call one service or selector. Reading and converting
+files lives in `geo.readers`, saving in `geo.services.geo_import_preview`, building export
+files in `geo.exports` / `geo.writers`, the temporary upload store in `geo.uploads`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from zerocrop.core.clock import today
+from zerocrop.core.errors import ApplicationError
+from zerocrop.core.permissions import can_manage_unit, is_town_admin
+from zerocrop.geo import exports, selectors, services, uploads
+from zerocrop.geo.features import GeoFileError, GeoPreview
+from zerocrop.geo.filters import filtered_plots
+from zerocrop.geo.forms import PlotFilterForm
+from zerocrop.geo.forms_files import PLOT_LEVELS, ZONE_PREFIX, GeoUploadForm, ImportTargetForm
+from zerocrop.org.choices import UnitLevel
+from zerocrop.org.models import AdminUnit
+from zerocrop.org.selectors import unit_list
+
+NO_IMPORT_RIGHT = "只有镇管理员和村干部可以导入地块"
+UPLOAD_GONE = "上传的文件已过期、已导入或不属于本次登录，请重新上传。"
+
+
+# --------------------------------------------------------------------------- shared helpers
+
+
+def importable_units(user: Any) -> list[AdminUnit]:
+    """Villages/communities the user may manage; town admins also get their town (zones)."""
+    units = unit_list(user=user, levels=[UnitLevel.TOWN, *PLOT_LEVELS]).order_by(
+        "level", "sort_order", "name"
+    )
+    villages = [u for u in units if u.level in PLOT_LEVELS and can_manage_unit(user, u)]
+    if not villages:
+        return []
+    towns = [u for u in units if u.level == UnitLevel.TOWN and can_manage_unit(user, u)]
+    return [*(towns if is_town_admin(user) else []), *villages]
+
+
+def _scope_name(user: Any, form: PlotFilterForm | None = None) -> str:
+    """The unit an export is about: the filtered village, else the user's own unit or town."""
+    if form is not None and form.is_valid() and form.cleaned_data.get("unit"):
+        return dict(form.fields["unit"].choices).get(form.cleaned_data["unit"], "")
+    unit = user.unit
+    while unit is not None and unit.level in (UnitLevel.OFFICE, UnitLevel.GRID):
+        unit = unit.parent
+    return unit.name if unit is not None else ""
+
+
+def _attachment(export: exports.ExportFile) -> HttpResponse:
+    response = HttpResponse(export.data, content_type=export.content_type)
+    response["Content-Disposition"] = (
+        f'attachment; filename="{export.ascii_name}"; '
+        f"filename*=UTF-8''{quote(export.filename, safe='')}"
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# --------------------------------------------------------------------------- import
+
+
+def _import_rights(request: HttpRequest) -> list[AdminUnit]:
+    units = importable_units(request.user)
+    if not units:
+        raise PermissionDenied(NO_IMPORT_RIGHT)
+    return units
+
+
+def _render_preview(
+    request: HttpRequest,
+    *,
+    stored: uploads.StoredUpload,
+    preview: GeoPreview,
+    form: ImportTargetForm,
+    units: list[AdminUnit],
+    status: int = 200,
+) -> HttpResponse:
+    boundaries = list(
+        selectors.boundary_list(user=request.user).filter(unit__in=[u.pk for u in units])
+    )
+    polygons = sum(1 for f in preview.features if exports.is_polygonal(f.geometry))
+    rejected = set(preview.rejected)
+    min_lon, min_lat, max_lon, max_lat = preview.bbox
+    context = {
+        "upload": stored,
+        "preview": preview,
+        "form": form,
+        "polygon_count": polygons,
+        "skipped_count": len(preview.features) - polygons,
+        "geometry_types": exports.preview_geometry_types(preview),
+        "notes": [w for w in preview.warnings if w not in rejected],
+        "rows": exports.preview_rows(preview),
+        "rows_truncated": len(preview.features) > exports.PREVIEW_TABLE_ROWS,
+        "map_truncated": len(preview.features) > exports.PREVIEW_MAP_FEATURES,
+        "bbox": preview.bbox,
+        # Importing the same file twice makes duplicate plots: say so before it happens.
+        "already_imported": selectors.plot_list(user=request.user)
+        .filter(source=stored.original_name)
+        .count(),
+        "config": {
+            "features": exports.preview_map_data(preview),
+            "boundaries": exports.boundary_map_data(boundaries),
+            "bounds": [[min_lat, min_lon], [max_lat, max_lon]],
+            "basemap": settings.ZEROCROP_BASEMAP_URL,
+            "attribution": settings.ZEROCROP_BASEMAP_ATTRIBUTION,
+        },
+    }
+    return render(request, "geo/import_preview.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def geo_import(request: HttpRequest) -> HttpResponse:
+    """Upload a geo file and show what it holds (nothing is saved yet)."""
+    units = _import_rights(request)
+    form = GeoUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        stored: uploads.StoredUpload | None = None
+        try:
+            stored = uploads.save_upload(
+                request.session, form.cleaned_data["file"], crs=form.cleaned_data["source_crs"]
+            )
+            preview = uploads.read_upload(stored)
+        except GeoFileError as exc:
+            if stored is not None:
+                uploads.delete_upload(request.session, stored.token)
+            form.add_error("file", str(exc))
+        except BaseException:
+            if stored is not None:
+                uploads.delete_upload(request.session, stored.token)
+            raise
+        else:
+            plot_units = [u for u in units if u.level in PLOT_LEVELS]
+            boundaries = list(
+                selectors.boundary_list(user=request.user).filter(
+                    unit__in=[u.pk for u in plot_units]
+                )
+            )
+            initial: dict[str, Any] = {"token": stored.token}
+            suggested = exports.suggest_unit_id(preview, boundaries)
+            if suggested:
+                initial["unit"] = suggested
+            target = ImportTargetForm(
+                initial=initial, units=units, allow_zones=is_town_admin(request.user)
+            )
+            return _render_preview(
+                request, stored=stored, preview=preview, form=target, units=units
+            )
+    status = 400 if form.errors else 200
+    return render(request, "geo/import_upload.html", {"form": form}, status=status)
+
+
+@require_POST
+def geo_import_commit(request: HttpRequest) -> HttpResponse:
+    """Save every polygon of the previewed file into the chosen unit, all or nothing."""
+    units = _import_rights(request)
+    posted_unit = request.POST.get("unit", "")
+    if posted_unit and posted_unit not in {str(u.pk) for u in units}:
+        raise PermissionDenied("无权导入到该单位")
+    allow_zones = is_town_admin(request.user)
+    if request.POST.get("kind", "").startswith(ZONE_PREFIX) and not allow_zones:
+        raise PermissionDenied("只有镇管理员可以导入区域")
+    token = request.POST.get("token", "")
+    stored = uploads.load_upload(request.session, token)
+    if stored is None:
+        messages.error(request, UPLOAD_GONE)
+        return redirect("geo-import")
+    try:
+        preview = uploads.read_upload(stored)
+    except GeoFileError as exc:
+        uploads.delete_upload(request.session, token)
+        messages.error(request, str(exc))
+        return redirect("geo-import")
+    form = ImportTargetForm(request.POST, units=units, allow_zones=allow_zones)
+    if form.is_valid():
+        try:
+            result = services.geo_import_preview(
+                preview=preview,
+                unit=form.cleaned_data["target_unit"],
+                kind=form.cleaned_data["kind"],
+                risk=form.cleaned_data["risk"],
+                source=stored.original_name,
+                actor=request.user,
+            )
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            uploads.delete_upload(request.session, token)
+            messages.success(request, str(result))
+            if result.zones:
+                return redirect("geo-map")
+            return redirect(f"{reverse('plot-list')}?unit={result.unit.pk}")
+    return _render_preview(
+        request, stored=stored, preview=preview, form=form, units=units, status=400
+    )
+
+
+# --------------------------------------------------------------------------- export
+
+
+@require_GET
+def plots_export(request: HttpRequest) -> HttpResponse:
+    """The plot ledger as listed (same filters, same scope) as GeoJSON, KML or Excel."""
+    fmt = request.GET.get("format", "")
+    if fmt not in exports.PLOT_FORMATS:
+        return HttpResponseBadRequest("导出格式须为 geojson、kml 或 xlsx。")
+    form, plots = filtered_plots(user=request.user, data=request.GET)
+    export = exports.plot_export(
+        plots.prefetch_related("history"),
+        fmt=fmt,
+        scope=_scope_name(request.user, form),
+        day=today(),
+    )
+    return _attachment(export)
+
+
+@require_GET
+def zones_export(request: HttpRequest) -> HttpResponse:
+    """The zones the user can see (their units and the units above) as GeoJSON or KML."""
+    fmt = request.GET.get("format", "")
+    if fmt not in exports.ZONE_FORMATS:
+        return HttpResponseBadRequest("导出格式须为 geojson 或 kml。")
+    zones = selectors.zone_list(user=request.user)
+    export = exports.zone_export(zones, fmt=fmt, scope=_scope_name(request.user), day=today())
+    return _attachment(export)
