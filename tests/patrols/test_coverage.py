@@ -7,6 +7,7 @@ import math
 import numpy as np
 import pytest
 import shapely
+import shapely.affinity
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pyproj import Transformer
@@ -193,7 +194,7 @@ def test_more_track_or_larger_radius_never_loses_coverage(poly, trks, extra, rad
 @given(plots(), tracks(), st.floats(3, 50))
 def test_uncovered_part_matches_the_fraction(poly, trks, radius):
     (res,) = cover([poly], trks, radius=radius, with_uncovered=True)
-    assert res.uncovered is not None
+    assert res.uncovered is not None and res.uncovered.is_valid
     missing = local(res.uncovered)
     assert missing.area / poly.area == pytest.approx(1.0 - res.fraction, abs=0.005)
     assert missing.difference(poly.buffer(0.01)).area < 0.001 * poly.area
@@ -228,3 +229,42 @@ def test_three_dimensional_points_are_accepted():
     track = np.column_stack([wgs_xy([(-50, 50), (150, 50)]), [1200.0, 1300.0]])
     (res,) = compute_coverage([Target("a", wgs(SQUARE))], [track], radius_m=30)
     assert res.fraction == pytest.approx(0.6, abs=1e-3)
+
+
+def _random_case(seed: int, index: int):
+    """The ``index``-th case drawn from one numpy stream (a regression fixture)."""
+    rng = np.random.default_rng(seed)
+    for i in range(index + 1):
+        n = rng.integers(3, 9)
+        ang = np.sort(rng.uniform(0, 2 * np.pi, n))
+        rad = rng.uniform(3, rng.uniform(5, 150), n)
+        poly = Polygon(np.column_stack([rad * np.cos(ang), rad * np.sin(ang)]))
+        if not poly.is_valid or poly.area < 1:
+            continue
+        radius = float(rng.uniform(2, 60))
+        trks = []
+        for _ in range(rng.integers(1, 4)):
+            m = rng.integers(2, 200)
+            start = rng.uniform(-150, 150, 2)
+            trks.append(start + np.cumsum(rng.normal(0, rng.uniform(0.5, 20), (m, 2)), axis=0))
+        if i == index:
+            return poly, trks, radius
+    raise AssertionError
+
+
+@pytest.mark.parametrize(
+    ("seed", "index", "area"),
+    [(1, 218, 6148.319), (1, 189, 11934.636), (1, 150, 1511.552), (1, 66, 19.19464)],
+)
+def test_uncovered_part_survives_reprojection(seed, index, area):
+    # These once lost a piece when the WGS84 ring touched itself and make_valid rebuilt it.
+    poly, trks, radius = _random_case(seed, index)
+    assert poly.area == pytest.approx(area)
+    # placed where they were found: 300 km south of the usual test frame
+    poly = shapely.affinity.translate(poly, 0, -300_000)
+    trks = [t + (0, -300_000) for t in trks]
+    (res,) = cover([poly], trks, radius=radius, with_uncovered=True)
+    missing = local(res.uncovered)
+    truth = poly.difference(shapely.MultiLineString(trks).buffer(radius, quad_segs=64))
+    assert res.uncovered.is_valid
+    assert missing.symmetric_difference(truth).area < 0.005 * poly.area

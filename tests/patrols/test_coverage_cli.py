@@ -157,6 +157,7 @@ def test_xml_entities_are_refused(files, capsys):
             json.dumps({"type": "LineString", "coordinates": [[110, 30], [110.1, 30]]}),
         ),
         ("empty.geojson", json.dumps({"type": "FeatureCollection", "features": []})),
+        ("null.geojson", json.dumps({"type": "Feature", "properties": {}, "geometry": None})),
     ],
 )
 def test_bad_targets_exit_2(files, capsys, name, content):
@@ -178,3 +179,9 @@ def test_bad_numbers_exit_2(files, capsys):
     args = ["coverage", "--targets", str(targets), "--tracks", str(track), "--threshold", "90"]
     assert main(args) == 2
     assert "达标覆盖率" in capsys.readouterr().err
+
+
+def test_cli_default_radius_matches_the_library():
+    from zerocrop.patrols import cli, coverage
+
+    assert cli.DEFAULT_RADIUS_M == coverage.DEFAULT_RADIUS_M

@@ -113,3 +113,20 @@ def test_tuples_are_accepted_and_reports_add_up():
     assert out.report.points_in == 15 and out.report.points_out == 15
     assert out.report.segments == 2 and len(out.lines) == 2
     assert out.lines[1][0] == pytest.approx((LON0, LAT0 + 100 * M_LAT))
+
+
+def test_without_timestamps_there_is_no_speed_test():
+    fast = [Fix(f.lon, f.lat) for f in walk(20, step_m=50.0)]  # 180 km/h if it were 1 Hz
+    out = clean_track(fast)
+    assert out.report.points_out == 20
+    assert out.report.dropped_speed == 0
+
+
+def test_jump_then_gap_in_one_track():
+    fixes = walk(20)
+    fixes[8] = north(8 * 1.2, 8, east=90)  # one impossible fix
+    fixes += walk(10, start_s=20 + 11 * 60, start_m=30)  # resumes after 11 minutes
+    out = clean_track(fixes)
+    assert out.report.dropped_speed + out.report.dropped_spikes == 1
+    assert out.report.splits_time == 1
+    assert [len(line) for line in out.lines] == [19, 10]

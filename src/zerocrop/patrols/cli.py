@@ -10,11 +10,13 @@ import json
 import sys
 import unicodedata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from zerocrop.patrols.coverage import DEFAULT_RADIUS_M, TargetCoverage, compute_coverage
-from zerocrop.patrols.track_files import TrackFileError, load_targets, load_tracks
-from zerocrop.patrols.tracks import CleaningOptions, CleaningReport, clean_tracks
+if TYPE_CHECKING:  # the heavy imports wait until the command actually runs
+    from zerocrop.patrols.coverage import TargetCoverage
+    from zerocrop.patrols.tracks import CleaningReport
 
+DEFAULT_RADIUS_M = 30.0  # same as zerocrop.patrols.coverage.DEFAULT_RADIUS_M
 DEFAULT_THRESHOLD = 0.9
 
 
@@ -60,6 +62,10 @@ def _check_numbers(args: argparse.Namespace) -> str | None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from zerocrop.patrols.coverage import compute_coverage
+    from zerocrop.patrols.track_files import TrackFileError, load_targets, load_tracks
+    from zerocrop.patrols.tracks import CleaningOptions, clean_tracks
+
     problem = _check_numbers(args)
     if problem:
         return _fail(problem)

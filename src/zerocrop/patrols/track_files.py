@@ -15,6 +15,7 @@ from xml.etree.ElementTree import Element
 import defusedxml.ElementTree as SafeET
 import shapely
 from defusedxml import DefusedXmlException
+from shapely.errors import GEOSException
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
@@ -66,7 +67,7 @@ def _features(doc: Any, path: Path) -> list[dict[str, Any]]:
 def _geometry(feature: dict[str, Any], path: Path, index: int) -> BaseGeometry:
     try:
         geom = shape(feature.get("geometry"))
-    except (AttributeError, KeyError, TypeError, ValueError, shapely.errors.GEOSException) as exc:
+    except (AttributeError, KeyError, TypeError, ValueError, GEOSException) as exc:
         raise TrackFileError(f"文件 {path} 第 {index + 1} 个要素的几何无效。") from exc
     return geom
 

@@ -104,109 +104,155 @@ def _haversine_np(lon1, lat1, lon2, lat2) -> np.ndarray:
     return 2.0 * EARTH_RADIUS_M * np.arcsin(np.minimum(1.0, np.sqrt(a)))
 
 
-def _as_fix(point: Fix | Sequence) -> Fix:
-    if isinstance(point, Fix):
-        return point
-    lon, lat, *rest = point
-    return Fix(float(lon), float(lat), rest[0] if rest else None)
+@dataclass
+class _Fixes:
+    """Fixes as arrays; ``t`` in seconds (NaN without a time)."""
+
+    lon: np.ndarray
+    lat: np.ndarray
+    t: np.ndarray
+
+    def take(self, mask: np.ndarray) -> _Fixes:
+        return _Fixes(self.lon[mask], self.lat[mask], self.t[mask])
+
+    def __len__(self) -> int:
+        return len(self.lon)
 
 
-def _valid(fix: Fix) -> bool:
-    return (
-        math.isfinite(fix.lon)
-        and math.isfinite(fix.lat)
-        and -180.0 <= fix.lon <= 180.0
-        and -90.0 <= fix.lat <= 90.0
-    )
+def _seconds(value: datetime | None) -> float:
+    return math.nan if value is None else value.timestamp()
 
 
-def _drop_invalid(fixes: list[Fix], report: CleaningReport) -> list[Fix]:
-    good = [f for f in fixes if _valid(f)]
-    report.dropped_invalid += len(fixes) - len(good)
-    if not any(f.time is not None for f in good):
-        return [Fix(f.lon, f.lat) for f in good]
-    ordered: list[Fix] = []
-    for fix in good:
-        if fix.time is None or (ordered and fix.time <= ordered[-1].time):
-            report.dropped_time += 1
-            continue
-        ordered.append(fix)
-    return ordered
+def _as_arrays(points: Iterable[Fix | Sequence]) -> _Fixes:
+    lon, lat, t = [], [], []
+    for point in points:
+        if isinstance(point, Fix):
+            lon.append(point.lon)
+            lat.append(point.lat)
+            t.append(_seconds(point.time))
+        else:
+            x, y, *rest = point
+            lon.append(x)
+            lat.append(y)
+            t.append(_seconds(rest[0] if rest else None))
+    return _Fixes(np.asarray(lon, float), np.asarray(lat, float), np.asarray(t, float))
 
 
-def _drop_spikes(fixes: list[Fix], spike_m: float, report: CleaningReport) -> list[Fix]:
+def _drop_invalid(fixes: _Fixes, report: CleaningReport) -> _Fixes:
+    ok = np.isfinite(fixes.lon) & np.isfinite(fixes.lat)
+    ok &= (np.abs(fixes.lon) <= 180.0) & (np.abs(fixes.lat) <= 90.0)
+    report.dropped_invalid += int((~ok).sum())
+    fixes = fixes.take(ok)
+    timed = np.isfinite(fixes.t)
+    if not timed.any():
+        return fixes
+    # a fix is kept when its time is later than every earlier fix's
+    t = np.where(timed, fixes.t, -np.inf)
+    before = np.concatenate([[-np.inf], np.maximum.accumulate(t)[:-1]])
+    keep = timed & (t > before)
+    report.dropped_time += int((~keep).sum())
+    return fixes.take(keep)
+
+
+def _drop_spikes(fixes: _Fixes, spike_m: float, report: CleaningReport) -> _Fixes:
     if len(fixes) < 3:
         return fixes
-    lon = np.array([f.lon for f in fixes])
-    lat = np.array([f.lat for f in fixes])
+    lon, lat = fixes.lon, fixes.lat
     leg = _haversine_np(lon[:-1], lat[:-1], lon[1:], lat[1:])
     skip = _haversine_np(lon[:-2], lat[:-2], lon[2:], lat[2:])
     before, after = leg[:-1], leg[1:]
     spike = (before > spike_m) & (after > spike_m) & (skip < 0.5 * np.minimum(before, after))
     drop = np.concatenate([[False], spike, [False]])
     report.dropped_spikes += int(drop.sum())
-    return [f for f, d in zip(fixes, drop, strict=True) if not d]
+    return fixes.take(~drop)
+
+
+def _segments_fast(
+    fixes: _Fixes, options: CleaningOptions, report: CleaningReport
+) -> list[tuple[int, int]] | None:
+    """Segments as (start, stop) index pairs when no fix is too fast to be true, else None."""
+    n = len(fixes)
+    if n == 0:
+        return []
+    dist = _haversine_np(fixes.lon[:-1], fixes.lat[:-1], fixes.lon[1:], fixes.lat[1:])
+    gap = np.diff(fixes.t)
+    timed = np.isfinite(gap)
+    time_cut = timed & (gap > options.max_gap_s)
+    too_fast = timed & ~time_cut & (dist > options.max_speed_kmh / 3.6 * np.where(timed, gap, 0))
+    if too_fast.any():
+        return None
+    dist_cut = ~time_cut & (dist > options.max_gap_m)
+    report.splits_time += int(time_cut.sum())
+    report.splits_distance += int(dist_cut.sum())
+    cuts = np.flatnonzero(time_cut | dist_cut) + 1
+    bounds = np.concatenate([[0], cuts, [n]])
+    return list(zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True))
 
 
 class _Walker:
-    """Step 3: keep reachable fixes, cut at gaps, re-anchor after a bad kept fix."""
+    """Step 3 fix by fix: keep reachable fixes, cut at gaps, re-anchor after a bad kept fix."""
 
-    def __init__(self, options: CleaningOptions, report: CleaningReport) -> None:
+    def __init__(self, fixes: _Fixes, options: CleaningOptions, report: CleaningReport) -> None:
+        self.lon, self.lat, self.t = fixes.lon.tolist(), fixes.lat.tolist(), fixes.t.tolist()
         self.max_speed = options.max_speed_kmh / 3.6
         self.options = options
         self.report = report
-        self.segments: list[list[Fix]] = []
-        self.rejected: list[Fix] = []
+        self.segments: list[list[int]] = []
+        self.rejected: list[int] = []
 
-    def run(self, fixes: list[Fix]) -> list[list[Fix]]:
-        for fix in fixes:
-            self._take(fix)
-        self.report.dropped_speed += len(self.rejected)
+    def run(self) -> list[list[int]]:
+        for i in range(len(self.lon)):
+            self._take(i)
+        self._forget_rejected()
         return self.segments
 
-    def _take(self, fix: Fix) -> None:
+    def _dist(self, i: int, j: int) -> float:
+        return haversine_m(self.lon[i], self.lat[i], self.lon[j], self.lat[j])
+
+    def _take(self, i: int) -> None:
         if not self.segments:
-            self.segments.append([fix])
+            self.segments.append([i])
             return
         last = self.segments[-1][-1]
-        dist = haversine_m(last.lon, last.lat, fix.lon, fix.lat)
-        if fix.time is not None and last.time is not None:
-            gap = (fix.time - last.time).total_seconds()
-            if gap > self.options.max_gap_s:
-                self._cut(fix, "time")
-                return
-            if dist > self.max_speed * gap:
-                self._reject(fix)
-                return
-        if dist > self.options.max_gap_m:
-            self._cut(fix, "distance")
-            return
-        self.report.dropped_speed += len(self.rejected)
-        self.rejected = []
-        self.segments[-1].append(fix)
-
-    def _cut(self, fix: Fix, why: str) -> None:
-        if why == "time":
+        dist = self._dist(last, i)
+        gap = self.t[i] - self.t[last]
+        if gap > self.options.max_gap_s:
             self.report.splits_time += 1
-        else:
+            self._start(i)
+        elif dist > self.max_speed * gap:
+            self._reject(i)
+        elif dist > self.options.max_gap_m:
             self.report.splits_distance += 1
+            self._start(i)
+        else:
+            self._forget_rejected()
+            self.segments[-1].append(i)
+
+    def _start(self, i: int) -> None:
+        self._forget_rejected()
+        self.segments.append([i])
+
+    def _forget_rejected(self) -> None:
         self.report.dropped_speed += len(self.rejected)
         self.rejected = []
-        self.segments.append([fix])
 
-    def _reject(self, fix: Fix) -> None:
-        if self.rejected and not self._reachable(self.rejected[-1], fix):
-            self.report.dropped_speed += len(self.rejected)
-            self.rejected = []
-        self.rejected.append(fix)
+    def _reject(self, i: int) -> None:
+        if self.rejected:
+            j = self.rejected[-1]
+            if self._dist(j, i) > self.max_speed * (self.t[i] - self.t[j]):
+                self._forget_rejected()
+        self.rejected.append(i)
         if len(self.rejected) >= REANCHOR_FIXES:
             self.report.splits_jump += 1
             self.segments.append(self.rejected)
             self.rejected = []
 
-    def _reachable(self, a: Fix, b: Fix) -> bool:
-        gap = (b.time - a.time).total_seconds()
-        return haversine_m(a.lon, a.lat, b.lon, b.lat) <= self.max_speed * gap
+
+def _index_segments(fixes: _Fixes, options: CleaningOptions, report: CleaningReport):
+    fast = _segments_fast(fixes, options, report)
+    if fast is not None:
+        return [range(a, b) for a, b in fast]
+    return _Walker(fixes, options, report).run()
 
 
 def clean_track(
@@ -214,17 +260,17 @@ def clean_track(
 ) -> CleanedTracks:
     """Clean one recorded track into zero or more lines of (lon, lat) with a report."""
     options = options or CleaningOptions()
-    fixes = [_as_fix(p) for p in points]
+    fixes = _as_arrays(points)
     report = CleaningReport(points_in=len(fixes))
     fixes = _drop_invalid(fixes, report)
     fixes = _drop_spikes(fixes, options.spike_m, report)
-    segments = _Walker(options, report).run(fixes)
+    lon, lat = fixes.lon.tolist(), fixes.lat.tolist()
     lines: list[Line] = []
-    for segment in segments:
+    for segment in _index_segments(fixes, options, report):
         if len(segment) < 2:
             report.dropped_short += len(segment)
             continue
-        lines.append([(f.lon, f.lat) for f in segment])
+        lines.append([(lon[i], lat[i]) for i in segment])
     report.segments = len(lines)
     report.points_out = sum(len(line) for line in lines)
     return CleanedTracks(lines, report)
