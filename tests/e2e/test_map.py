@@ -48,6 +48,8 @@ def test_map_shows_the_demo_town_and_a_drawn_plot_is_saved(logged_in, live_serve
     assert status.get_attribute("data-created") == str(plot.pk)
 
     # The new plot is clickable and links to its page.
+    # Bootstrap removes the backdrop after its fade-out; until then it swallows clicks.
+    page.wait_for_function("!document.querySelector('.modal-backdrop')")
     page.mouse.click(cx, cy)
     page.locator("[data-testid=plot-link]").click()
     assert page.locator("h1").inner_text() == "浏览器绘制的庭院"
