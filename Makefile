@@ -46,7 +46,9 @@ format: setup
 	$(BIN)/ruff format .
 
 messages: setup
-	cd src/zerocrop && ../../$(BIN)/zerocrop makemessages -l en && ../../$(BIN)/zerocrop compilemessages
+	mkdir -p src/zerocrop/locale
+	cd src/zerocrop && ZEROCROP_DEMO=1 ../../$(BIN)/zerocrop makemessages -l en --ignore 'node_modules/*'
+	cd src/zerocrop && ZEROCROP_DEMO=1 ../../$(BIN)/zerocrop compilemessages
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles
