@@ -182,3 +182,20 @@ def test_patrol_times_are_checked(flowering_round, village) -> None:
             started_at=now,
             ended_at=now - timedelta(hours=1),
         )
+
+
+def test_a_pdf_is_not_a_photo(flowering_round, village) -> None:
+    from zerocrop.patrols.models import PatrolRecord
+
+    now = timezone.now()
+    with pytest.raises(ApplicationError, match="照片「现场.pdf」不是 JPG 或 PNG 图片"):
+        patrol_record_create(
+            survey_round=flowering_round,
+            unit=village,
+            people=people("高志刚"),
+            result="nothing",
+            started_at=now - timedelta(hours=2),
+            ended_at=now - timedelta(hours=1),
+            photos=[("现场.pdf", b"%PDF-1.4 fake")],
+        )
+    assert not PatrolRecord.objects.exists()

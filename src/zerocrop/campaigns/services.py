@@ -9,7 +9,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from zerocrop.campaigns.choices import GROUP_ROLE_BY_LABEL, OFFICE_ROLE_BY_LABEL
-from zerocrop.campaigns.files import check_scan
 from zerocrop.campaigns.models import (
     Campaign,
     CriticalWindow,
@@ -21,6 +20,7 @@ from zerocrop.campaigns.models import (
 from zerocrop.campaigns.windows import default_windows
 from zerocrop.core.audit import audit_record, snapshot
 from zerocrop.core.errors import ApplicationError
+from zerocrop.core.files import check_scan
 from zerocrop.org.choices import OfficeKind, UnitLevel
 from zerocrop.org.models import AdminUnit, Person
 from zerocrop.org.services import person_create, unit_get_or_create

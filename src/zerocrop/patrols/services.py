@@ -13,10 +13,10 @@ from django.db.models import Q
 from django.utils import timezone
 from shapely.geometry import MultiLineString, mapping, shape
 
-from zerocrop.campaigns.files import check_scan
 from zerocrop.campaigns.models import Campaign, CriticalWindow
 from zerocrop.core.audit import audit_record, snapshot
 from zerocrop.core.errors import ApplicationError
+from zerocrop.core.files import check_scan
 from zerocrop.geo.choices import ZoneKind
 from zerocrop.geo.crs import length_m
 from zerocrop.geo.geometry import located_fields
@@ -311,7 +311,7 @@ def patrol_record_create(
     record.save()
     record.people.set(people)
     for name, data in photos:
-        extension = check_scan(name=name, data=data)
+        extension = check_scan(name=name, data=data, label="照片", images_only=True)
         digest = hashlib.sha256(data).hexdigest()
         photo = PatrolPhoto(record=record, sha256=digest, caption=name[:200])
         photo.file.save(f"{digest}{extension}", ContentFile(data), save=False)

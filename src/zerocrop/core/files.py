@@ -1,4 +1,4 @@
-"""Checks on uploaded pledge scans: size, real type by content, image pixel cap."""
+"""Checks on uploaded documents and photos: size, real type by content, image pixel cap."""
 
 from __future__ import annotations
 
@@ -17,30 +17,31 @@ SIGNATURES = {
 }
 
 
-def check_scan(*, name: str, data: bytes) -> str:
-    """Return the file extension for an acceptable scan, or raise ApplicationError."""
+def check_scan(*, name: str, data: bytes, label: str = "扫描件", images_only: bool = False) -> str:
+    """Return the file extension for an acceptable scan or photo, or raise ApplicationError."""
     if not data:
-        raise ApplicationError(f"扫描件「{name}」是空文件", field="scan")
+        raise ApplicationError(f"{label}「{name}」是空文件", field="scan")
     limit = settings.ZEROCROP_SCAN_MAX_BYTES
     if len(data) > limit:
         raise ApplicationError(
-            f"扫描件「{name}」大小 {len(data) / 1048576:.1f} MB，超过上限 {limit / 1048576:.0f} MB",
+            f"{label}「{name}」大小 {len(data) / 1048576:.1f} MB，超过上限 {limit / 1048576:.0f} MB",
             field="scan",
         )
     extension = next((ext for sig, ext in SIGNATURES.items() if data.startswith(sig)), None)
-    if extension is None:
-        raise ApplicationError(f"扫描件「{name}」不是 PDF、JPG 或 PNG 文件", field="scan")
+    if extension is None or (images_only and extension == ".pdf"):
+        kinds = "JPG 或 PNG 图片" if images_only else "PDF、JPG 或 PNG 文件"
+        raise ApplicationError(f"{label}「{name}」不是 {kinds}", field="scan")
     if extension != ".pdf":
         try:
             with Image.open(io.BytesIO(data)) as image:
                 width, height = image.size
                 if width * height > MAX_PIXELS:
                     raise ApplicationError(
-                        f"扫描件「{name}」像素过多（{width}×{height}）", field="scan"
+                        f"{label}「{name}」像素过多（{width}×{height}）", field="scan"
                     )
                 image.verify()
         except ApplicationError:
             raise
         except Exception as exc:  # noqa: BLE001 - any decoder failure means a broken image
-            raise ApplicationError(f"扫描件「{name}」图片已损坏，无法读取", field="scan") from exc
+            raise ApplicationError(f"{label}「{name}」图片已损坏，无法读取", field="scan") from exc
     return extension
