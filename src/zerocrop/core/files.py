@@ -24,7 +24,8 @@ def check_scan(*, name: str, data: bytes, label: str = "扫描件", images_only:
     limit = settings.ZEROCROP_SCAN_MAX_BYTES
     if len(data) > limit:
         raise ApplicationError(
-            f"{label}「{name}」大小 {len(data) / 1048576:.1f} MB，超过上限 {limit / 1048576:.0f} MB",
+            f"{label}「{name}」大小 {len(data) / 1048576:.1f} MB，"
+            f"超过上限 {limit / 1048576:.0f} MB",
             field="scan",
         )
     extension = next((ext for sig, ext in SIGNATURES.items() if data.startswith(sig)), None)
