@@ -5,6 +5,8 @@ from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import TextField
+from django.db.models.functions import Cast
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema, Status
 
@@ -16,7 +18,17 @@ from zerocrop.org.selectors import unit_get
 
 router = Router(tags=["地块与区域"])
 
-PLOT_FIELDS = ("id", "code", "name", "kind", "risk", "geometry", "unit__name", "responsible__name")
+PLOT_COLUMNS = (
+    "id",
+    "code",
+    "name",
+    "kind",
+    "risk",
+    "unit__name",
+    "responsible__name",
+    "geometry_text",
+)
+GEOMETRY_TEXT = Cast("geometry", output_field=TextField())
 
 
 def _geojson(payload: dict[str, Any]) -> HttpResponse:
@@ -44,18 +56,22 @@ def plots_geojson(
     risk: str = "",
 ) -> HttpResponse:
     plots = selectors.plot_list(user=request.user, bbox=_bbox(bbox), kind=kind, risk=risk)
+    # The outline is read as its stored GeoJSON text (no json.loads per plot) and parsed in
+    # bulk by feature_collection; tuples, not dicts, per row: 10 000 plots fit a town view.
     rows = [
         {
-            "id": str(row["id"]),
-            "code": row["code"],
-            "name": row["name"],
-            "kind": row["kind"],
-            "risk": row["risk"],
-            "unit": row["unit__name"],
-            "responsible": row["responsible__name"],
-            "geometry": row["geometry"],
+            "id": str(pk),
+            "code": code,
+            "name": name,
+            "kind": plot_kind,
+            "risk": plot_risk,
+            "unit": unit_name,
+            "responsible": responsible_name,
+            "geometry": geometry,
         }
-        for row in plots.values(*PLOT_FIELDS)
+        for pk, code, name, plot_kind, plot_risk, unit_name, responsible_name, geometry in (
+            plots.annotate(geometry_text=GEOMETRY_TEXT).values_list(*PLOT_COLUMNS)
+        )
     ]
     return _geojson(feature_collection(rows, zoom=zoom))
 

@@ -40,19 +40,61 @@ def parse_bbox(text: str) -> tuple[float, float, float, float]:
 def feature_collection(
     rows: Iterable[Mapping[str, Any]], *, zoom: int, as_points: bool | None = None
 ) -> dict[str, Any]:
-    """Rows with "geometry" (GeoJSON) and other properties → a simplified FeatureCollection."""
+    """Rows with "geometry" and other properties → a simplified FeatureCollection.
+
+    "geometry" is a GeoJSON mapping, or GeoJSON text (as stored: parsed in C, much faster
+    than building shapes from mappings in Python).
+    """
     rows = list(rows)
     points = zoom < POINT_ZOOM_BELOW if as_points is None else as_points
     if not rows:
         return {"type": "FeatureCollection", "features": []}
-    geoms = np.array([shape(row["geometry"]) for row in rows], dtype=object)
+    geoms = _shapes([row["geometry"] for row in rows])
     if points:
         geoms = shapely.point_on_surface(geoms)
     else:
         geoms = shapely.simplify(geoms, tolerance_deg(zoom), preserve_topology=True)
         geoms = shapely.set_precision(geoms, 1e-6)
     features = []
-    for row, geom in zip(rows, geoms, strict=True):
+    for row, geometry in zip(rows, geometry_mappings(geoms), strict=True):
         properties = {k: v for k, v in row.items() if k != "geometry"}
-        features.append({"type": "Feature", "geometry": mapping(geom), "properties": properties})
+        features.append({"type": "Feature", "geometry": geometry, "properties": properties})
     return {"type": "FeatureCollection", "features": features}
+
+
+def _shapes(geometries: list[Mapping[str, Any] | str]) -> np.ndarray:
+    if all(isinstance(g, str) for g in geometries):
+        return shapely.from_geojson(np.array(geometries, dtype=object))
+    return np.array(
+        [shapely.from_geojson(g) if isinstance(g, str) else shape(g) for g in geometries],
+        dtype=object,
+    )
+
+
+def geometry_mappings(geoms: np.ndarray) -> list[dict[str, Any]]:
+    """GeoJSON mappings of many geometries; the same JSON as `shapely.geometry.mapping`.
+
+    Non-empty 2D points and polygons (all the map sends for plots) are read out in bulk
+    instead of one Python object per coordinate; coordinates come as lists where `mapping`
+    gives tuples, which serialise identically. Anything else goes through `mapping`.
+    """
+    out: list[dict[str, Any] | None] = [None] * len(geoms)
+    type_ids = shapely.get_type_id(geoms)
+    plain = ~shapely.is_empty(geoms) & ~shapely.has_z(geoms)
+    point_index = np.flatnonzero(plain & (type_ids == shapely.GeometryType.POINT))
+    if len(point_index):
+        xy = shapely.get_coordinates(geoms[point_index]).tolist()
+        for i, coordinates in zip(point_index.tolist(), xy, strict=True):
+            out[i] = {"type": "Point", "coordinates": coordinates}
+    polygon_index = np.flatnonzero(plain & (type_ids == shapely.GeometryType.POLYGON))
+    if len(polygon_index):
+        _, coords, (ring_offsets, polygon_offsets) = shapely.to_ragged_array(
+            geoms[polygon_index], include_z=False
+        )
+        xy = coords.tolist()
+        bounds = ring_offsets.tolist()
+        rings = [xy[start:end] for start, end in zip(bounds[:-1], bounds[1:], strict=True)]
+        starts = polygon_offsets.tolist()
+        for i, start, end in zip(polygon_index.tolist(), starts[:-1], starts[1:], strict=True):
+            out[i] = {"type": "Polygon", "coordinates": rings[start:end]}
+    return [mapping(geom) if item is None else item for geom, item in zip(geoms, out, strict=True)]
