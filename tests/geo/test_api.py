@@ -30,7 +30,13 @@ def test_low_zoom_sends_points_and_high_zoom_simplifies(login_as) -> None:
     client = login_as("admin")
     far = client.get(f"/api/v1/geo/plots?bbox={town_bbox()}&zoom=11").json()
     assert {f["geometry"]["type"] for f in far["features"]} == {"Point"}
-    assert len(far["features"]) == Plot.objects.count()
+    clusters = [f["properties"] for f in far["features"] if f["properties"].get("cluster")]
+    assert clusters and len(far["features"]) < Plot.objects.count()
+    counted = sum(f["properties"].get("count", 1) for f in far["features"])
+    assert counted == Plot.objects.count()
+    assert all(sum(c["risks"].values()) == c["count"] for c in clusters)
+    lone = [f["properties"] for f in far["features"] if not f["properties"].get("cluster")]
+    assert all(Plot.objects.filter(pk=p["id"], name=p["name"]).exists() for p in lone)
     near = client.get(f"/api/v1/geo/plots?bbox={town_bbox()}&zoom=14").json()
     plots = {str(p.pk): shape(p.geometry) for p in Plot.objects.all()}
     for feature in near["features"][:50]:
@@ -127,3 +133,16 @@ def test_csrf_is_required_for_api_writes(unit_named, demo_campaign) -> None:
     client.login(username="cadre", password=DEMO_PASSWORD)
     response = post_plot(client, unit_named("毛布拉格村"), mapping(inside("毛布拉格村")))
     assert response.status_code == 403
+
+
+def test_map_payloads_are_gzipped_for_browsers(login_as) -> None:
+    import gzip
+    import json as jsonlib
+
+    client = login_as("admin")
+    url = f"/api/v1/geo/plots?bbox={town_bbox()}&zoom=14"
+    packed = client.get(url, headers={"accept-encoding": "gzip, deflate"})
+    assert packed["Content-Encoding"] == "gzip" and "Accept-Encoding" in packed["Vary"]
+    plain = client.get(url)
+    assert jsonlib.loads(gzip.decompress(packed.content)) == plain.json()
+    assert len(packed.content) < len(plain.content) / 3

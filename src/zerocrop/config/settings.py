@@ -143,7 +143,6 @@ STATICFILES_DIRS = [
     ("vendor/htmx", NODE_MODULES / "htmx.org/dist"),
     ("vendor/leaflet", NODE_MODULES / "leaflet/dist"),
     ("vendor/leaflet-draw", NODE_MODULES / "leaflet-draw/dist"),
-    ("vendor/markercluster", NODE_MODULES / "leaflet.markercluster/dist"),
     ("vendor/echarts", NODE_MODULES / "echarts/dist"),
 ]
 STORAGES = {

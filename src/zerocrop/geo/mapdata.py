@@ -9,10 +9,13 @@ import numpy as np
 import shapely
 from shapely.geometry import mapping, shape
 
-# Below this zoom a plot is a few pixels wide: send its centre as a point (clustered in the
-# browser) instead of its outline.
-POINT_ZOOM_BELOW = 13
+# Below zoom 14 a 20–70 m plot is a few pixels wide: the map gets clusters and points instead
+# of outlines. Above it, a view with more plots than MAX_OUTLINES still gets clusters.
+POINT_ZOOM_BELOW = 14
+MAX_OUTLINES = 4000
 MAX_ZOOM = 22
+CLUSTER_CELL_PX = 64
+RISK_ORDER = ("key", "traditional", "potential")
 
 
 def tolerance_deg(zoom: int) -> float:
@@ -54,7 +57,8 @@ def feature_collection(
         geoms = shapely.point_on_surface(geoms)
     else:
         geoms = shapely.simplify(geoms, tolerance_deg(zoom), preserve_topology=True)
-        geoms = shapely.set_precision(geoms, 1e-6)
+        # ~10 cm is finer than any screen pixel at MAX_ZOOM; exteriors counter-clockwise (RFC 7946).
+        geoms = shapely.orient_polygons(shapely.set_precision(geoms, 1e-6, mode="pointwise"))
     features = []
     for row, geometry in zip(rows, geometry_mappings(geoms), strict=True):
         properties = {k: v for k, v in row.items() if k != "geometry"}
@@ -98,3 +102,65 @@ def geometry_mappings(geoms: np.ndarray) -> list[dict[str, Any]]:
         for i, start, end in zip(polygon_index.tolist(), starts[:-1], starts[1:], strict=True):
             out[i] = {"type": "Polygon", "coordinates": rings[start:end]}
     return [mapping(geom) if item is None else item for geom, item in zip(geoms, out, strict=True)]
+
+
+def clustered_points(
+    rows: list[dict[str, Any]], bounds: np.ndarray, *, zoom: int
+) -> dict[str, Any]:
+    """Plots as points at low zoom, with plots sharing a ~64 px cell merged into one cluster.
+
+    `bounds` holds each row's (min_lon, min_lat, max_lon, max_lat); its centre places the
+    point, so no outline is read. A cluster carries its count, its counts per risk class and
+    the bbox to zoom to; a lone plot keeps its own properties.
+    """
+    if not rows:
+        return {"type": "FeatureCollection", "features": []}
+    lon = (bounds[:, 0] + bounds[:, 2]) / 2
+    lat = (bounds[:, 1] + bounds[:, 3]) / 2
+    cell = CLUSTER_CELL_PX * 360.0 / (256 * 2 ** max(0, min(zoom, MAX_ZOOM)))
+    cell_lat = cell * np.cos(np.radians(np.median(lat)))
+    keys = np.floor(lon / cell).astype(np.int64) * 1_000_003 + np.floor(lat / cell_lat).astype(
+        np.int64
+    )
+    _, group, counts = np.unique(keys, return_inverse=True, return_counts=True)
+    features: list[dict[str, Any]] = []
+    for g in np.flatnonzero(counts > 1).tolist():
+        members = np.flatnonzero(group == g)
+        risks = [rows[i]["risk"] for i in members.tolist()]
+        by_risk = {r: risks.count(r) for r in RISK_ORDER if r in risks}
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {
+                    "type": "Point",
+                    "coordinates": [
+                        round(float(lon[members].mean()), 6),
+                        round(float(lat[members].mean()), 6),
+                    ],
+                },
+                "properties": {
+                    "cluster": True,
+                    "count": int(len(members)),
+                    "risk": next(iter(by_risk)),
+                    "risks": by_risk,
+                    "bbox": [
+                        round(float(bounds[members, 0].min()), 6),
+                        round(float(bounds[members, 1].min()), 6),
+                        round(float(bounds[members, 2].max()), 6),
+                        round(float(bounds[members, 3].max()), 6),
+                    ],
+                },
+            }
+        )
+    for i in np.flatnonzero(counts[group] == 1).tolist():
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {
+                    "type": "Point",
+                    "coordinates": [round(float(lon[i]), 6), round(float(lat[i]), 6)],
+                },
+                "properties": rows[i],
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}

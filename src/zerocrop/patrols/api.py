@@ -1,12 +1,11 @@
 from __future__ import annotations
 
-import json
-from typing import Any
 from uuid import UUID
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Router
 
+from zerocrop.core.responses import geojson_response
 from zerocrop.geo.mapdata import feature_collection
 from zerocrop.patrols import selectors
 from zerocrop.patrols.choices import CellState
@@ -14,13 +13,6 @@ from zerocrop.patrols.choices import CellState
 router = Router(tags=["踏查"])
 
 DEAD_STATES = [CellState.READY, CellState.ASSIGNED, CellState.INVALIDATED]
-
-
-def _geojson(payload: dict[str, Any]) -> HttpResponse:
-    return HttpResponse(
-        json.dumps(payload, ensure_ascii=False, separators=(",", ":")),
-        content_type="application/geo+json",
-    )
 
 
 @router.get("/rounds/{round_id}/cells", summary="踏查任务（含未覆盖部分）")
@@ -52,11 +44,12 @@ def cells_geojson(
             gaps.append(
                 {"id": str(cell["id"]), "code": cell["code"], "geometry": cell["uncovered"]}
             )
-    return _geojson(
+    return geojson_response(
+        request,
         {
             "cells": feature_collection(rows, zoom=zoom, as_points=False),
             "uncovered": feature_collection(gaps, zoom=zoom, as_points=False),
-        }
+        },
     )
 
 
@@ -76,4 +69,4 @@ def tracks_geojson(request: HttpRequest, round_id: UUID) -> HttpResponse:
         for record in selectors.patrol_list(user=request.user, survey_round=survey_round)
         if record.track
     ]
-    return _geojson({"type": "FeatureCollection", "features": features})
+    return geojson_response(request, {"type": "FeatureCollection", "features": features})

@@ -34,13 +34,27 @@
     `${escapeHtml(cfg.kindLabels[p.kind] || p.kind)} · 风险${escapeHtml(cfg.riskLabels[p.risk] || p.risk)}<br>` +
     `${escapeHtml(p.unit)} · 责任人：${p.responsible ? escapeHtml(p.responsible) : '<span class="text-danger">未包保</span>'}<br>` +
     `<a href="/geo/plots/${p.id}/" data-testid="plot-link">查看地块</a>`;
+  // Below zoom 13 the server sends clusters (plots sharing ~64 px) and lone plots as points.
+  const clusterIcon = (p) => L.divIcon({
+    className: "zc-cluster",
+    html: `<span style="background:${cfg.riskColours[p.risk]}">${p.count}</span>`,
+    iconSize: [34, 34],
+  });
   const plots = L.geoJSON(null, {
     style: (f) => ({ color: cfg.riskColours[f.properties.risk], weight: 1.5, fillOpacity: 0.35 }),
-    pointToLayer: (f, latlng) => L.circleMarker(latlng, { radius: 5, color: cfg.riskColours[f.properties.risk], weight: 1, fillOpacity: 0.8 }),
-    onEachFeature: (f, layer) => layer.bindPopup(plotPopup(f.properties)),
+    pointToLayer: (f, latlng) => f.properties.cluster
+      ? L.marker(latlng, { icon: clusterIcon(f.properties), title: `${f.properties.count} 个地块` })
+      : L.circleMarker(latlng, { radius: 5, color: cfg.riskColours[f.properties.risk], weight: 1, fillOpacity: 0.8 }),
+    onEachFeature: (f, layer) => {
+      if (f.properties.cluster) {
+        const b = f.properties.bbox;
+        layer.on("click", () => map.fitBounds([[b[1], b[0]], [b[3], b[2]]], { padding: [20, 20] }));
+      } else {
+        layer.bindPopup(plotPopup(f.properties));
+      }
+    },
   });
-  const clusters = L.markerClusterGroup({ disableClusteringAtZoom: 13, showCoverageOnHover: false, chunkedLoading: true });
-  const plotGroup = L.layerGroup([clusters]).addTo(map);
+  const plotGroup = L.layerGroup([plots]).addTo(map);
 
   L.control.layers(null, { "村（社区）边界": boundaries, "重点/传统/潜在区域": zones, "地块": plotGroup }, { collapsed: false }).addTo(map);
   const legend = L.control({ position: "bottomright" });
@@ -71,10 +85,9 @@
     if (mine !== seq) return;
     zones.clearLayers().addData(zn);
     plots.clearLayers().addData(pl);
-    clusters.clearLayers();
-    clusters.addLayers(plots.getLayers());
-    statusEl.textContent = `视野内地块 ${pl.features.length} 个${map.getZoom() < 13 ? "（放大后显示地块边界）" : ""}`;
-    statusEl.dataset.count = pl.features.length;
+    const count = pl.features.reduce((n, f) => n + (f.properties.count || 1), 0);
+    statusEl.textContent = `视野内地块 ${count} 个${pl.features.some((f) => f.geometry.type === "Point") ? "（放大后显示地块边界）" : ""}`;
+    statusEl.dataset.count = count;
   }
   getJSON(`/api/v1/geo/boundaries?zoom=${map.getZoom()}`).then((d) => boundaries.addData(d));
   map.on("moveend", () => refresh().catch((e) => (statusEl.textContent = `加载失败：${e.message}`)));
