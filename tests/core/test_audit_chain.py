@@ -34,12 +34,20 @@ def test_edited_content_is_named() -> None:
     assert "内容哈希不匹配" in broken.reason
 
 
-def test_deleted_event_is_named() -> None:
+def test_deleted_event_breaks_the_next_link() -> None:
     events = make_chain(5)
     del events[1]
     broken = first_broken_link(events)
-    assert broken is not None and broken.seq == 2
-    assert "缺少" in broken.reason
+    assert broken is not None and broken.seq == 3
+    assert "前序哈希不匹配" in broken.reason
+
+
+def test_gaps_in_numbering_alone_are_not_tampering() -> None:
+    events = make_chain(3)
+    prev = events[-1]["hash"]
+    later = {**events[-1], "seq": 9, "object_id": "9", "prev_hash": prev}
+    later["hash"] = event_hash(later, prev)
+    assert first_broken_link([*events, later]) is None
 
 
 def test_rehashed_edit_breaks_the_next_link() -> None:

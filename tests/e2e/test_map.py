@@ -15,7 +15,8 @@ def test_map_shows_the_demo_town_and_a_drawn_plot_is_saved(logged_in, live_serve
         int(status.get_attribute("data-count"))
         == Plot.objects.filter(unit__name="毛布拉格村").count()
     )
-    assert page.locator(".zc-unit-label", has_text="毛布拉格村").count() == 1
+    page.locator(".zc-unit-label", has_text="毛布拉格村").wait_for()
+    assert page.locator(".zc-unit-label").count() == 1  # only the cadre's own village
     assert page.locator("[data-testid=demo-badge]").inner_text() == "示例数据"
 
     # Zoom to a free spot inside the village and draw a square there.

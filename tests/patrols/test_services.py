@@ -198,4 +198,16 @@ def test_a_pdf_is_not_a_photo(flowering_round, village) -> None:
             ended_at=now - timedelta(hours=1),
             photos=[("现场.pdf", b"%PDF-1.4 fake")],
         )
-    assert not PatrolRecord.objects.exists()
+    assert not PatrolRecord.objects.filter(round=flowering_round).exists()
+
+
+def test_the_demo_round_shows_progress_and_a_dead_corner(demo_campaign) -> None:
+    from zerocrop.patrols.demo import DEMO_ROUND
+
+    demo = demo_campaign.survey_rounds.get(name=DEMO_ROUND)
+    admin = User.objects.get(username="admin")
+    total, _ = round_progress(user=admin, survey_round=demo)
+    assert total.surveyed >= 6  # six plots of 毛布拉格村 swept closely
+    partial = demo.cells.get(kind="grid", assignees__name__isnull=False)
+    assert 0.05 < partial.covered_fraction < 0.9 and partial.state == "assigned"
+    assert partial.uncovered is not None

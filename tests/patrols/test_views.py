@@ -113,7 +113,7 @@ def test_a_point_file_is_not_a_track(login_as, demo_campaign) -> None:
         },
     )
     assert "没有轨迹线" in response.content.decode()
-    assert not PatrolRecord.objects.exists()
+    assert not PatrolRecord.objects.filter(round=survey_round).exists()
 
 
 def test_round_pages_are_scoped(login_as, demo_campaign) -> None:

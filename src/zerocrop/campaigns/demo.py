@@ -44,6 +44,10 @@ def demo_load() -> tuple[Campaign, bool]:
     demo_geography_load(town=campaign.unit)
     _demo_users(campaign)
     _demo_pledges(campaign)
+    # patrols builds on campaigns: imported here so campaigns never imports it at module level.
+    from zerocrop.patrols.demo import demo_round_load
+
+    demo_round_load(campaign=campaign)
     return campaign, True
 
 

@@ -4,7 +4,6 @@ import hashlib
 from datetime import date
 from typing import Any
 
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -20,7 +19,7 @@ from zerocrop.campaigns.models import (
 from zerocrop.campaigns.windows import default_windows
 from zerocrop.core.audit import audit_record, snapshot
 from zerocrop.core.errors import ApplicationError
-from zerocrop.core.files import check_scan
+from zerocrop.core.files import check_scan, store_by_hash
 from zerocrop.org.choices import OfficeKind, UnitLevel
 from zerocrop.org.models import AdminUnit, Person
 from zerocrop.org.services import person_create, unit_get_or_create
@@ -308,7 +307,9 @@ def pledge_register(
     if scan_bytes is not None:
         extension = check_scan(name=scan_name or "", data=scan_bytes)
         pledge.scan_sha256 = hashlib.sha256(scan_bytes).hexdigest()
-        pledge.scan.save(f"{pledge.scan_sha256}{extension}", ContentFile(scan_bytes), save=False)
+        pledge.scan.name = store_by_hash(
+            folder="pledges", digest=pledge.scan_sha256, extension=extension, data=scan_bytes
+        )
     pledge.full_clean()
     pledge.save()
     audit_record(actor=actor, action="create", instance=pledge, after=snapshot(pledge))

@@ -43,16 +43,14 @@ class BrokenLink:
 
 def first_broken_link(events: Iterable[Mapping[str, Any]]) -> BrokenLink | None:
     """Walk events in seq order; return the first that does not verify, or None."""
+    # Gaps in seq are normal (a rolled-back transaction still uses up a sequence number on
+    # PostgreSQL); a deleted event shows as the next event's prev_hash not matching.
     prev = GENESIS
-    expected_seq: int | None = None
     for event in events:
         seq = int(event["seq"])
-        if expected_seq is not None and seq != expected_seq:
-            return BrokenLink(expected_seq, f"缺少第 {expected_seq} 号事件（可能被删除）")
         if event["prev_hash"] != prev:
             return BrokenLink(seq, "前序哈希不匹配（前一事件被改动或删除）")
         if event_hash(event, prev) != event["hash"]:
             return BrokenLink(seq, "内容哈希不匹配（本事件被改动）")
         prev = event["hash"]
-        expected_seq = seq + 1
     return None

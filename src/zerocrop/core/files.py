@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from PIL import Image
 
 from zerocrop.core.errors import ApplicationError
@@ -46,3 +48,13 @@ def check_scan(*, name: str, data: bytes, label: str = "扫描件", images_only:
         except Exception as exc:  # noqa: BLE001 - any decoder failure means a broken image
             raise ApplicationError(f"{label}「{name}」图片已损坏，无法读取", field="scan") from exc
     return extension
+
+
+def store_by_hash(*, folder: str, digest: str, extension: str, data: bytes) -> str:
+    """Store a file under its SHA-256 (never modified, stored once); return its storage name."""
+    name = f"{folder}/{digest[:2]}/{digest}{extension}"
+    if not default_storage.exists(name):
+        saved = default_storage.save(name, ContentFile(data))
+        if saved != name:  # a concurrent upload of the same file won the race
+            default_storage.delete(saved)
+    return name

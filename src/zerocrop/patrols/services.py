@@ -7,7 +7,6 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import shapely
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -16,7 +15,7 @@ from shapely.geometry import MultiLineString, mapping, shape
 from zerocrop.campaigns.models import Campaign, CriticalWindow
 from zerocrop.core.audit import audit_record, snapshot
 from zerocrop.core.errors import ApplicationError
-from zerocrop.core.files import check_scan
+from zerocrop.core.files import check_scan, store_by_hash
 from zerocrop.geo.choices import ZoneKind
 from zerocrop.geo.crs import length_m
 from zerocrop.geo.geometry import located_fields
@@ -314,7 +313,9 @@ def patrol_record_create(
         extension = check_scan(name=name, data=data, label="照片", images_only=True)
         digest = hashlib.sha256(data).hexdigest()
         photo = PatrolPhoto(record=record, sha256=digest, caption=name[:200])
-        photo.file.save(f"{digest}{extension}", ContentFile(data), save=False)
+        photo.file.name = store_by_hash(
+            folder="patrols", digest=digest, extension=extension, data=data
+        )
         photo.save()
     audit_record(
         actor=actor,
