@@ -1,14 +1,17 @@
-"""`zerocrop coverage` in-process: GeoJSON targets, GPX / GeoJSON tracks, errors exit 2."""
+"""`zerocrop coverage` in-process: GeoJSON targets, GPX / KML / GeoJSON tracks, errors exit 2."""
 
 from __future__ import annotations
 
 import json
+import zipfile
 
 import numpy as np
 import pytest
 from pyproj import Transformer
 
 from zerocrop.cli import main
+from zerocrop.geo.crs import wgs84_to_gcj02_arrays
+from zerocrop.patrols.track_files import load_targets, load_tracks
 
 _TO_WGS = Transformer.from_crs("EPSG:32649", "EPSG:4326", always_xy=True)
 X0, Y0 = 400_000.0, 3_300_000.0
@@ -67,6 +70,32 @@ def gpx(points: list[tuple[float, float]], *, route: bool = False) -> str:
 
 
 CROSSING = [(x, 50.0) for x in np.arange(-50.0, 150.0, 1.2)]
+
+
+def kml(points: list[tuple[float, float]]) -> str:
+    """奥维-style KML: a waypoint placemark (ignored) and the track as a LineString."""
+    coords = " ".join("{:.9f},{:.9f},0".format(*lonlat(x, y)) for x, y in points)
+    start = "{:.9f},{:.9f}".format(*lonlat(*points[0]))
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<kml xmlns="http://www.opengis.net/kml/2.2">'
+        "<Document><Placemark><name>起点</name><Point><coordinates>"
+        f"{start}</coordinates></Point></Placemark>"
+        "<Placemark><name>踏查轨迹</name><LineString><coordinates>"
+        f"{coords}</coordinates></LineString></Placemark></Document></kml>"
+    )
+
+
+def kml_gx_track(points: list[tuple[float, float]]) -> str:
+    """两步路-style KML: a gx:Track with one <when> per <gx:coord>."""
+    whens = "".join(
+        f"<when>2024-05-01T08:{i // 60:02d}:{i % 60:02d}Z</when>" for i in range(len(points))
+    )
+    coords = "".join("<gx:coord>{:.9f} {:.9f} 0</gx:coord>".format(*lonlat(*p)) for p in points)
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<kml xmlns="http://www.opengis.net/kml/2.2" '
+        'xmlns:gx="http://www.google.com/kml/ext/2.2"><Document><Placemark><name>轨迹</name>'
+        f"<gx:Track>{whens}{coords}</gx:Track></Placemark></Document></kml>"
+    )
 
 
 @pytest.fixture
@@ -144,7 +173,9 @@ def test_xml_entities_are_refused(files, capsys):
         encoding="utf-8",
     )
     assert main(["coverage", "--targets", str(targets), "--tracks", str(bomb)]) == 2
-    assert "不安全" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert err.startswith("错误：") and str(bomb) in err
+    assert "实体" in err and "安全" in err
 
 
 @pytest.mark.parametrize(
@@ -185,3 +216,95 @@ def test_cli_default_radius_matches_the_library():
     from zerocrop.patrols import cli, coverage
 
     assert cli.DEFAULT_RADIUS_M == coverage.DEFAULT_RADIUS_M
+
+
+def test_kml_track(files, capsys):
+    tmp, targets, _ = files
+    track = tmp / "ovital.kml"
+    track.write_text(kml(CROSSING), encoding="utf-8")
+    rows = run_json(capsys, "--targets", str(targets), "--tracks", str(track), "--radius", "30")
+    assert rows[0]["fraction"] == pytest.approx(0.6, abs=0.002)
+    assert rows[2]["fraction"] == 1.0
+
+
+def test_kmz_gx_track_keeps_times(files, capsys):
+    tmp, targets, _ = files
+    track = tmp / "2bulu.kmz"
+    with zipfile.ZipFile(track, "w") as archive:
+        archive.writestr("doc.kml", kml_gx_track(CROSSING))
+    (fixes,) = load_tracks(track)
+    assert len(fixes) == len(CROSSING) and all(fix.time is not None for fix in fixes)
+    rows = run_json(capsys, "--targets", str(targets), "--tracks", str(track))
+    assert rows[0]["fraction"] == pytest.approx(0.6, abs=0.002)
+
+
+def test_points_only_track_file_exits_2(files, capsys):
+    tmp, targets, _ = files
+    points = tmp / "points.geojson"
+    doc = {"type": "MultiPoint", "coordinates": [lonlat(0, 0), lonlat(10, 10)]}
+    points.write_text(json.dumps(doc), encoding="utf-8")
+    assert main(["coverage", "--targets", str(targets), "--tracks", str(points)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("错误：") and str(points) in err and "轨迹" in err
+
+
+def _gcj(coords: list[list[float]]) -> list[list[float]]:
+    lon, lat = wgs84_to_gcj02_arrays(*np.asarray(coords, dtype=float).T)
+    return np.column_stack([lon, lat]).tolist()
+
+
+def test_crs_option_converts_tracks_and_targets(files, capsys):
+    """Files exported from 高德 are in GCJ-02 (hundreds of metres off): --crs gcj02 undoes it."""
+    tmp, wgs_targets, _ = files
+    doc = targets_doc()
+    for feature in doc["features"]:
+        feature["geometry"]["coordinates"] = [_gcj(feature["geometry"]["coordinates"][0])]
+    targets = tmp / "amap_plots.geojson"
+    targets.write_text(json.dumps(doc), encoding="utf-8")
+    line = [lonlat(x, y) for x, y in CROSSING]
+    track = tmp / "amap_track.geojson"
+    track.write_text(json.dumps({"type": "LineString", "coordinates": _gcj(line)}), "utf-8")
+
+    (fixes,) = load_tracks(track, source_crs="gcj02")
+    got = np.array([(fix.lon, fix.lat) for fix in fixes])
+    assert np.abs(got - np.asarray(line)).max() < 1e-8  # ~1 mm
+    raw = load_tracks(track)[0][0]  # without --crs the file is taken as WGS84 as it stands
+    assert np.abs(np.array([raw.lon, raw.lat]) - line[0]).max() > 1e-3
+    wgs_bounds = [t.geometry.bounds for t in load_targets(wgs_targets)]
+    gcj_bounds = [t.geometry.bounds for t in load_targets(targets, source_crs="gcj02")]
+    assert np.abs(np.array(gcj_bounds) - np.array(wgs_bounds)).max() < 1e-8
+
+    args = ["--targets", str(targets), "--tracks", str(track), "--crs", "gcj02"]
+    rows = run_json(capsys, *args)
+    assert [r["id"] for r in rows] == ["P-001", "P-002", "2"]
+    assert rows[0]["fraction"] == pytest.approx(0.6, abs=0.002)
+
+
+def test_bad_crs_choice_is_refused(files):
+    _, targets, track = files
+    with pytest.raises(SystemExit) as excinfo:
+        main(["coverage", "--targets", str(targets), "--tracks", str(track), "--crs", "epsg:3857"])
+    assert excinfo.value.code == 2
+
+
+def test_features_left_out_of_a_track_are_reported(files, capsys):
+    tmp, targets, _ = files
+    good = gpx(CROSSING)
+    mixed = tmp / "mixed.gpx"
+    broken = '<trk><name>坏轨迹</name><trkseg><trkpt lat="x" lon="110"/></trkseg></trk>'
+    mixed.write_text(good.replace("</gpx>", f"{broken}</gpx>"), encoding="utf-8")
+    assert main(["coverage", "--targets", str(targets), "--tracks", str(mixed), "--json"]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)[0]["fraction"] == pytest.approx(0.6, abs=0.002)
+    assert "提示：" in captured.err and str(mixed) in captured.err and "坏轨迹" in captured.err
+
+
+def test_unusable_target_is_an_error_not_a_gap(files, capsys):
+    tmp, _, track = files
+    doc = targets_doc()
+    doc["features"][1]["geometry"]["coordinates"] = [[[0.0, 0.0], [1.0, 0.0], [1.0, 1.0]]]
+    targets = tmp / "outside.geojson"
+    targets.write_text(json.dumps(doc), encoding="utf-8")
+    assert main(["coverage", "--targets", str(targets), "--tracks", str(track)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("错误：") and str(targets) in err and "第2个要素" in err

@@ -23,6 +23,8 @@ import shapely
 from pyproj import Transformer
 from shapely.geometry.base import BaseGeometry
 
+from zerocrop.geo.crs import WGS84, get_transformer, utm_epsg_for
+
 DEFAULT_CELL_M = 200.0
 DEFAULT_MIN_FRACTION = 0.25
 SNAP_M = 1e-4
@@ -42,11 +44,10 @@ class GridCell:
     merged: tuple[str, ...] = ()
 
 
-def _utm_transformers(lon: float) -> tuple[Transformer, Transformer]:
-    epsg = 32600 + int(math.floor((lon + 180.0) / 6.0)) % 60 + 1
-    forward = Transformer.from_crs("EPSG:4326", f"EPSG:{epsg}", always_xy=True)
-    inverse = Transformer.from_crs(f"EPSG:{epsg}", "EPSG:4326", always_xy=True)
-    return forward, inverse
+def _utm_transformers(zone: BaseGeometry) -> tuple[Transformer, Transformer]:
+    centre = zone.centroid
+    utm = f"EPSG:{utm_epsg_for(centre.x, centre.y)}"
+    return get_transformer(WGS84, utm), get_transformer(utm, WGS84)
 
 
 def _apply(transformer: Transformer, geom: BaseGeometry) -> BaseGeometry:
@@ -138,7 +139,7 @@ def split_zone(
         raise ValueError("min_fraction must be in [0, 1)")
     if zone.is_empty or zone.geom_type not in {"Polygon", "MultiPolygon"}:
         raise ValueError(f"zone {zone_id!r} is not a polygon")
-    forward, inverse = _utm_transformers(zone.centroid.x)
+    forward, inverse = _utm_transformers(zone)
     metric = shapely.make_valid(_apply(forward, zone))
     pieces = _clip_grid(metric, size_m)
     rows = max((p.row for p in pieces), default=0)

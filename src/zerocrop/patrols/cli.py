@@ -1,6 +1,7 @@
 """`zerocrop coverage`: survey coverage of target polygons by GPS tracks, no database.
 
-zerocrop coverage --targets plots.geojson --tracks a.gpx b.gpx --radius 30 --json
+zerocrop coverage --targets plots.geojson --tracks a.gpx b.kml --radius 30 --json
+zerocrop coverage --targets plots.geojson --tracks amap.gpx --crs gcj02   # 高德/腾讯导出的轨迹
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ if TYPE_CHECKING:  # the heavy imports wait until the command actually runs
 
 DEFAULT_RADIUS_M = 30.0  # same as zerocrop.patrols.coverage.DEFAULT_RADIUS_M
 DEFAULT_THRESHOLD = 0.9
+CRS_CHOICES = ("wgs84", "gcj02", "bd09")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -26,9 +28,24 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="按 GPS 轨迹计算图斑/网格的踏查覆盖率（无需数据库）",
         description="按 GPS 轨迹计算每个目标（图斑或网格）的踏查覆盖率。",
     )
-    parser.add_argument("--targets", type=Path, required=True, help="目标面 GeoJSON 文件")
     parser.add_argument(
-        "--tracks", type=Path, nargs="+", required=True, help="轨迹文件（GPX 或 GeoJSON 线）"
+        "--targets",
+        type=Path,
+        required=True,
+        help="目标面文件（GeoJSON、KML/KMZ、Shapefile zip、GeoPackage 等）",
+    )
+    parser.add_argument(
+        "--tracks",
+        type=Path,
+        nargs="+",
+        required=True,
+        help="轨迹文件（GPX、KML/KMZ、GeoJSON 线等）",
+    )
+    parser.add_argument(
+        "--crs",
+        choices=CRS_CHOICES,
+        default=None,
+        help="文件坐标系：wgs84（GPS 原始坐标）、gcj02（高德/腾讯）、bd09（百度）；默认按文件判断",
     )
     parser.add_argument(
         "--radius", type=float, default=DEFAULT_RADIUS_M, help="视距半径，米（默认 30）"
@@ -69,11 +86,18 @@ def run(args: argparse.Namespace) -> int:
     problem = _check_numbers(args)
     if problem:
         return _fail(problem)
+    notes: list[str] = []
     try:
-        targets = load_targets(args.targets)
-        raw = [track for path in args.tracks for track in load_tracks(path)]
+        targets = load_targets(args.targets, source_crs=args.crs, warnings=notes)
+        raw = [
+            track
+            for path in args.tracks
+            for track in load_tracks(path, source_crs=args.crs, warnings=notes)
+        ]
     except TrackFileError as exc:
         return _fail(str(exc))
+    for note in notes:
+        print(f"提示：{note}", file=sys.stderr)
     options = CleaningOptions()
     if args.max_speed is not None:
         options = CleaningOptions(max_speed_kmh=args.max_speed)

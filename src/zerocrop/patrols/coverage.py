@@ -52,6 +52,8 @@ from pyproj import Transformer
 from scipy.spatial import cKDTree
 from shapely.geometry.base import BaseGeometry
 
+from zerocrop.geo.crs import WGS84, get_transformer, utm_epsg_for
+
 DEFAULT_RADIUS_M = 30.0
 DEFAULT_LEAF_M = 0.5
 MIN_LEAF_DIVISIONS = 64
@@ -91,11 +93,7 @@ class TargetCoverage:
 # --------------------------------------------------------------------------- projection
 
 
-def utm_epsg(lon: float, lat: float) -> int:
-    """EPSG code of the northern UTM zone containing ``lon`` (32601–32660)."""
-    del lat  # the project works north of the equator; see DESIGN.md
-    zone = int(math.floor((lon + 180.0) / 6.0)) % 60 + 1
-    return 32600 + zone
+utm_epsg = utm_epsg_for  # old name (tests import it); 327xx south of the equator now
 
 
 @dataclass(frozen=True)
@@ -105,11 +103,8 @@ class _Projection:
 
     @classmethod
     def around(cls, lon: float, lat: float) -> _Projection:
-        epsg = utm_epsg(lon, lat)
-        return cls(
-            Transformer.from_crs("EPSG:4326", f"EPSG:{epsg}", always_xy=True),
-            Transformer.from_crs(f"EPSG:{epsg}", "EPSG:4326", always_xy=True),
-        )
+        utm = f"EPSG:{utm_epsg_for(lon, lat)}"
+        return cls(get_transformer(WGS84, utm), get_transformer(utm, WGS84))
 
     def to_metric(self, xy: np.ndarray) -> np.ndarray:
         x, y = self.forward.transform(xy[:, 0], xy[:, 1])

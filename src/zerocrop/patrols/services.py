@@ -382,9 +382,13 @@ def round_recompute_coverage(
         for cell in group:
             result = by_id[str(cell.pk)]
             cell.covered_fraction = round(result.fraction, 4)
+            # Only a partly walked cell has a meaningful "uncovered part"; an untouched cell is
+            # shown whole by its state.
             cell.uncovered = (
                 mapping(result.uncovered)
-                if result.uncovered is not None and not result.uncovered.is_empty
+                if result.fraction > 0
+                and result.uncovered is not None
+                and not result.uncovered.is_empty
                 else None
             )
             fields = ["covered_fraction", "uncovered", "updated_at"]

@@ -91,6 +91,8 @@ def read_geojson(data: bytes) -> ReadResult:
             if isinstance(raw_props, dict)
             else {}
         )
+        if item.get("id") not in (None, "") and "id" not in properties:
+            properties["id"] = clean_value(item["id"])  # RFC 7946 feature id, kept as a property
         name = pick_name(properties)
         geometry = item.get("geometry")
         if geometry is None:

@@ -16,7 +16,13 @@
   Promise.all([
     fetch(`/api/v1/patrols/rounds/${cfg.round}/cells?${params}`, { credentials: "same-origin" }).then((r) => r.json()),
     fetch(`/api/v1/patrols/rounds/${cfg.round}/tracks`, { credentials: "same-origin" }).then((r) => r.json()),
-  ]).then(([data, tracks]) => {
+    fetch("/api/v1/geo/boundaries?zoom=14", { credentials: "same-origin" }).then((r) => r.json()),
+  ]).then(([data, tracks, outlines]) => {
+    L.geoJSON(outlines, {
+      filter: (f) => f.properties.level !== "grid",
+      style: { color: "#666", weight: 1.2, fill: false },
+      onEachFeature: (f, layer) => { if (f.properties.level !== "town") layer.bindTooltip(f.properties.name, { permanent: true, direction: "center", className: "zc-unit-label" }); },
+    }).addTo(map);
     const cells = L.geoJSON(data.cells, {
       style: (f) => ({ color: colours[f.properties.state], weight: 1, fillOpacity: 0.35 }),
       onEachFeature: (f, layer) => layer.bindPopup(`<strong>${esc(f.properties.code)}</strong><br>${esc(f.properties.unit)} · ${labels[f.properties.state]}<br>覆盖率 ${(100 * f.properties.fraction).toFixed(1)}%`),
