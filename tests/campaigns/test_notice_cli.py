@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from zerocrop.campaigns import cli as campaigns_cli
-from zerocrop.campaigns.notice import NoticeDraft, parse_notice
+from zerocrop.campaigns.notice import parse_notice
 from zerocrop.campaigns.notice_files import read_notice_file
 from zerocrop.cli import main
 
@@ -130,30 +129,14 @@ def test_unreadable_file_exits_2_with_a_chinese_message(
     assert err.startswith("错误：") and message in err
 
 
-def test_without_dry_run_the_draft_is_saved(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    saved: list[NoticeDraft] = []
+@pytest.mark.django_db
+def test_dry_run_never_saves(capsys: pytest.CaptureFixture[str]) -> None:
+    from zerocrop.campaigns.models import Campaign
 
-    def fake_save(draft: NoticeDraft) -> int:
-        saved.append(draft)
-        return 0
-
-    monkeypatch.setattr(campaigns_cli, "_save_to_database", fake_save)
     path = NOTICES / "hongliu_xiang_time_range.txt"
-    assert main(["import-notice", str(path), "--json"]) == 0
-    assert len(saved) == 1
-    assert saved[0].campaign.name == "清源2023"
-    assert saved[0].source_text == read_notice_file(path)
-    assert json.loads(capsys.readouterr().out) == saved[0].to_dict()
-
-
-def test_dry_run_never_saves(monkeypatch: pytest.MonkeyPatch) -> None:
-    def fail(draft: NoticeDraft) -> int:
-        raise AssertionError("dry run must not touch the database")
-
-    monkeypatch.setattr(campaigns_cli, "_save_to_database", fail)
-    assert main(["import-notice", str(NOTICES / "hongliu_xiang_time_range.txt"), "--dry-run"]) == 0
+    assert main(["import-notice", str(path), "--dry-run", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["campaign"]["name"] == "清源2023"
+    assert not Campaign.objects.filter(name="清源2023").exists()
 
 
 def test_command_is_registered_with_help(capsys: pytest.CaptureFixture[str]) -> None:
@@ -162,3 +145,18 @@ def test_command_is_registered_with_help(capsys: pytest.CaptureFixture[str]) -> 
     assert exit_info.value.code == 0
     out = capsys.readouterr().out
     assert "--dry-run" in out and "--json" in out and "FILE" in out
+
+
+@pytest.mark.django_db
+def test_import_without_dry_run_saves_and_keeps_stdout_json(capsys) -> None:
+    from zerocrop.campaigns.models import Campaign
+
+    path = NOTICES / "hongliu_xiang_time_range.txt"
+    assert main(["import-notice", str(path), "--json"]) == 0
+    captured = capsys.readouterr()
+    draft = json.loads(captured.out)
+    assert "已创建行动" in captured.err
+    campaign = Campaign.objects.get(name=draft["campaign"]["name"])
+    assert campaign.notice_text == read_notice_file(path)
+    assert main(["import-notice", str(path), "--json"]) == 2  # the same campaign again
+    assert "已有名为" in capsys.readouterr().err

@@ -51,7 +51,7 @@ def handle_import_notice(args: argparse.Namespace) -> int:
         print(format_summary(draft))
     if args.dry_run:
         return EXIT_OK
-    return _save_to_database(draft)
+    return _save_to_database(draft, quiet_stdout=args.json)
 
 
 def format_summary(draft: NoticeDraft) -> str:
@@ -94,13 +94,20 @@ def _date_text(value: date | None) -> str:
     return value.isoformat() if value else "（未识别）"
 
 
-def _save_to_database(draft: NoticeDraft) -> int:
+def _save_to_database(draft: NoticeDraft, *, quiet_stdout: bool = False) -> int:
+    """Create the campaign in the configured database; messages go to stderr under --json."""
     import os
 
     import django
+    from django.core.exceptions import ImproperlyConfigured
 
+    report = sys.stderr if quiet_stdout else sys.stdout
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zerocrop.config.settings")
-    django.setup()
+    try:
+        django.setup()
+    except ImproperlyConfigured as exc:
+        print(f"错误：未保存到数据库：{exc}（只预览请加 --dry-run）", file=sys.stderr)
+        return EXIT_BAD_FILE
     from zerocrop.campaigns.services import campaign_create_from_notice
     from zerocrop.core.errors import ApplicationError
 
@@ -108,6 +115,6 @@ def _save_to_database(draft: NoticeDraft) -> int:
         campaign = campaign_create_from_notice(draft=draft, actor=None)
     except ApplicationError as exc:
         print(f"错误：未创建行动：{exc.message}", file=sys.stderr)
-        return 2
-    print(f"已创建行动：{campaign.name}")
+        return EXIT_BAD_FILE
+    print(f"已创建行动：{campaign.name}", file=report)
     return 0

@@ -32,14 +32,15 @@ DEBUG = env.bool("ZEROCROP_DEBUG", default=False)
 
 
 def _secret_key() -> str:
+    """The configured key, else the random key the demo wrote into the data folder."""
     key = env.str("ZEROCROP_SECRET_KEY", default="")
     if key:
         return key
-    if not DEMO:
+    key_file = DATA_DIR / "secret_key"
+    if not key_file.exists() and not DEMO:
         raise ImproperlyConfigured(
             "未设置 ZEROCROP_SECRET_KEY。生产环境必须提供密钥；演示请设置 ZEROCROP_DEMO=1。"
         )
-    key_file = DATA_DIR / "secret_key"
     if not key_file.exists():
         DATA_DIR.mkdir(parents=True, exist_ok=True)
         key_file.write_text(secrets.token_urlsafe(50), encoding="utf-8")
