@@ -26,3 +26,9 @@ def test_demo_writes_its_own_secret_and_debug_is_off(tmp_path) -> None:
     key = (tmp_path / "secret_key").read_text()
     assert len(key) >= 50
     assert oct((tmp_path / "secret_key").stat().st_mode & 0o777) == "0o600"
+
+
+def test_a_key_written_by_the_demo_is_reused_outside_it(tmp_path) -> None:
+    (tmp_path / "secret_key").write_text("k" * 60)
+    result = run_settings({"ZEROCROP_DATA_DIR": str(tmp_path)})
+    assert result.returncode == 0, result.stderr
