@@ -147,3 +147,33 @@ def test_window_default_dates(login_as, demo_campaign) -> None:
         date(2022, 6, 20),
         date(2022, 7, 31),
     )
+
+
+def test_patrol_page_shows_the_track_and_scoped_photos(login_as, demo_campaign) -> None:
+    from PIL import Image
+
+    from zerocrop.patrols.services import patrol_record_create
+
+    survey_round = create_round(login_as("admin"), demo_campaign, "毛布拉格村")
+    village = AdminUnit.objects.get(name="毛布拉格村")
+    buffer = io.BytesIO()
+    Image.new("RGB", (32, 24), "green").save(buffer, format="JPEG")
+    now = timezone.now()
+    record = patrol_record_create(
+        survey_round=survey_round,
+        unit=village,
+        people=[Person.objects.get(name="高志刚", unit=village)],
+        started_at=now - timedelta(hours=2),
+        ended_at=now - timedelta(hours=1),
+        result="suspected",
+        photos=[("现场.jpg", buffer.getvalue())],
+    )
+    photo = record.photos.get()
+    cadre = login_as("cadre")
+    page = cadre.get(f"/patrols/records/{record.pk}/").content.decode()
+    assert "发现疑似" in page and "高志刚" in page and f"/patrols/photos/{photo.pk}/" in page
+    image = cadre.get(f"/patrols/photos/{photo.pk}/")
+    assert b"".join(image.streaming_content)[:3] == b"\xff\xd8\xff"
+    other = login_as("cadre2")  # 排子湾村
+    assert other.get(f"/patrols/records/{record.pk}/").status_code == 404
+    assert other.get(f"/patrols/photos/{photo.pk}/").status_code == 404

@@ -12,7 +12,7 @@ from zerocrop.campaigns.selectors import campaign_list
 from zerocrop.core.scoping import get_visible_or_404, visible_to
 from zerocrop.org.models import AdminUnit
 from zerocrop.patrols.choices import CellState
-from zerocrop.patrols.models import PatrolRecord, SurveyRound, TaskCell
+from zerocrop.patrols.models import PatrolPhoto, PatrolRecord, SurveyRound, TaskCell
 from zerocrop.patrols.states import Progress, progress_from_counts
 
 
@@ -119,4 +119,16 @@ def last_survey_of_plot(*, plot: Any) -> TaskCell | None:
         .select_related("round")
         .order_by("-surveyed_at")
         .first()
+    )
+
+
+def patrol_get(*, user: Any, record_id: Any) -> PatrolRecord:
+    return get_visible_or_404(
+        PatrolRecord.objects.select_related("unit", "round", "created_by"), user, pk=record_id
+    )
+
+
+def photo_get(*, user: Any, photo_id: Any) -> PatrolPhoto:
+    return get_visible_or_404(
+        PatrolPhoto.objects.select_related("record"), user, unit_field="record__unit", pk=photo_id
     )

@@ -11,4 +11,6 @@ urlpatterns = [
     path("rounds/<uuid:round_id>/review/", views.round_review, name="round-review"),
     path("rounds/<uuid:round_id>/dead-corners/", views.dead_corner_report, name="dead-corners"),
     path("cells/<uuid:cell_id>/<str:action>/", views.cell_action, name="cell-action"),
+    path("records/<uuid:record_id>/", views.patrol_detail, name="patrol-detail"),
+    path("photos/<uuid:photo_id>/", views.photo_file, name="patrol-photo"),
 ]

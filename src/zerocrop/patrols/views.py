@@ -7,7 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
@@ -314,3 +314,26 @@ def dead_corner_report(request: HttpRequest, round_id: str) -> HttpResponse:
             "config": {**_map_config(survey_round), "deadOnly": True, "unit": unit_id},
         },
     )
+
+
+def patrol_detail(request: HttpRequest, record_id: str) -> HttpResponse:
+    record = selectors.patrol_get(user=request.user, record_id=record_id)
+    return render(
+        request,
+        "patrols/patrol_detail.html",
+        {
+            "record": record,
+            "photos": record.photos.all(),
+            "people": record.people.all(),
+            "config": {
+                "track": record.track,
+                "basemap": settings.ZEROCROP_BASEMAP_URL,
+                "attribution": settings.ZEROCROP_BASEMAP_ATTRIBUTION,
+            },
+        },
+    )
+
+
+def photo_file(request: HttpRequest, photo_id: str) -> FileResponse:
+    photo = selectors.photo_get(user=request.user, photo_id=photo_id)
+    return FileResponse(photo.file.open("rb"), filename=Path(photo.file.name).name)
