@@ -271,13 +271,33 @@ def test_town_admin_imports_zones_for_the_town(login_as, town) -> None:
     squares = squares_in("毛布拉格村")
     preview = upload(client, "重点区域.geojson", geojson_bytes(squares, ["北山", "南沟"]))
     kinds = dict(preview.context["form"].fields["kind"].choices)
-    assert "区域（仅镇管理员）" in kinds
+    assert "区域与边界（仅镇管理员）" in kinds
     before = Zone.objects.count()
     assert commit(client, preview, town, kind="zone:key").status_code == 302
     assert Zone.objects.count() == before + 2
     assert set(Zone.objects.filter(name__in=["北山", "南沟"]).values_list("kind", "unit")) == {
         ("key", town.pk)
     }
+
+
+def test_town_admin_replaces_a_village_boundary_from_a_file(login_as, unit_named) -> None:
+    from zerocrop.geo.models import UnitBoundary
+
+    client = login_as("admin")
+    village = unit_named("毛布拉格村")
+    old = shape(UnitBoundary.objects.get(unit=village).geometry)
+    halves = [
+        old.intersection(shapely.box(*old.bounds[:2], old.centroid.x, old.bounds[3])),
+        old.difference(shapely.box(*old.bounds[:2], old.centroid.x, old.bounds[3])),
+    ]
+    preview = upload(client, "村界.geojson", geojson_bytes(halves, ["西半", "东半"]))
+    assert commit(client, preview, village, kind="boundary").status_code == 302
+    new = shape(UnitBoundary.objects.get(unit=village).geometry)
+    assert abs(new.area - old.area) < 1e-6 * old.area  # the two halves are merged again
+    cadre = login_as("cadre")
+    cadre_preview = upload(cadre, "村界.geojson", geojson_bytes(halves, ["西", "东"]))
+    assert commit(cadre, cadre_preview, village, kind="boundary").status_code == 403
+    assert shape(UnitBoundary.objects.get(unit=village).geometry).equals(new)
 
 
 def test_plots_cannot_go_to_the_whole_town(login_as, town) -> None:

@@ -12,6 +12,7 @@ from zerocrop.geo.choices import PlotKind, RiskClass, ZoneKind
 from zerocrop.geo.features import GeoFileError
 from zerocrop.geo.readers import SUPPORTED_EXTENSIONS
 from zerocrop.geo.safety import MAX_UPLOAD_BYTES, mb
+from zerocrop.geo.services import BOUNDARY_KIND
 from zerocrop.org.choices import UnitLevel
 from zerocrop.org.models import AdminUnit
 
@@ -84,12 +85,18 @@ class GeoUploadForm(forms.Form):
         return data
 
 
+def is_admin_kind(kind: str) -> bool:
+    """Zones and boundaries are town-level data: only town admins import them."""
+    return kind.startswith(ZONE_PREFIX) or kind == BOUNDARY_KIND
+
+
 def kind_choices(*, allow_zones: bool) -> list[tuple[str, Any]]:
     """Plot kinds, and for town admins the zone kinds as "zone:<kind>" in their own group."""
     choices: list[tuple[str, Any]] = [("地块", list(PlotKind.choices))]
     if allow_zones:
         zones = [(f"{ZONE_PREFIX}{value}", label) for value, label in ZoneKind.choices]
-        choices.append(("区域（仅镇管理员）", zones))
+        zones.append((BOUNDARY_KIND, "村（社区）或全镇边界"))
+        choices.append(("区域与边界（仅镇管理员）", zones))
     return choices
 
 
@@ -126,6 +133,6 @@ class ImportTargetForm(forms.Form):
         if unit is None:
             return data
         data["target_unit"] = unit
-        if kind and not kind.startswith(ZONE_PREFIX) and unit.level not in PLOT_LEVELS:
+        if kind and not is_admin_kind(kind) and unit.level not in PLOT_LEVELS:
             self.add_error("unit", "地块须导入到具体的村（社区）；全镇只能导入区域")
         return data

@@ -20,6 +20,7 @@ from zerocrop.geo.validation import validate_feature
 from zerocrop.org.models import AdminUnit, Person
 
 MAX_PLOT_VERTICES = 20_000
+BOUNDARY_KIND = "boundary"  # import target: the polygons become the unit's boundary
 
 
 def _polygon(geometry: BaseGeometry | dict[str, Any], label: str) -> BaseGeometry:
@@ -194,9 +195,12 @@ class ImportResult:
     kind: str
     plots: list[Plot] = field(default_factory=list)
     zones: list[Zone] = field(default_factory=list)
+    boundary: UnitBoundary | None = None
     skipped: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
+        if self.boundary is not None:
+            return f"已更新{self.unit.name}的边界（{self.boundary.area_m2 / 1e6:.2f} 平方公里）"
         made = f"{len(self.plots)} 个地块" if self.plots else f"{len(self.zones)} 个区域"
         text = f"已导入{self.unit.name}：{made}"
         if self.skipped:
@@ -233,6 +237,15 @@ def geo_import_preview(
     """Save every polygon of a previewed file as plots (or zones: kind "zone:<k>"), all or none."""
     target = _resolve_unit(unit_name, unit)
     result = ImportResult(unit=target, kind=kind)
+    if kind == BOUNDARY_KIND:
+        polygons = [
+            f.geometry for f in preview.features if f.geometry.geom_type.endswith("Polygon")
+        ]
+        if not polygons:
+            raise ApplicationError("文件中没有面要素，无法作为边界")
+        outline = shapely.union_all(polygons)
+        result.boundary = boundary_set(unit=target, geometry=outline, actor=actor)
+        return result
     zone_kind = kind.removeprefix("zone:") if kind.startswith("zone:") else None
     if zone_kind is None and kind not in PlotKind.values:
         choices = "、".join(PlotKind.values)

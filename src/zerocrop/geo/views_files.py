@@ -25,7 +25,12 @@ from zerocrop.geo import exports, selectors, services, uploads
 from zerocrop.geo.features import GeoFileError, GeoPreview
 from zerocrop.geo.filters import filtered_plots
 from zerocrop.geo.forms import PlotFilterForm
-from zerocrop.geo.forms_files import PLOT_LEVELS, ZONE_PREFIX, GeoUploadForm, ImportTargetForm
+from zerocrop.geo.forms_files import (
+    PLOT_LEVELS,
+    GeoUploadForm,
+    ImportTargetForm,
+    is_admin_kind,
+)
 from zerocrop.org.choices import UnitLevel
 from zerocrop.org.models import AdminUnit
 from zerocrop.org.selectors import unit_list
@@ -170,7 +175,7 @@ def geo_import_commit(request: HttpRequest) -> HttpResponse:
     if posted_unit and posted_unit not in {str(u.pk) for u in units}:
         raise PermissionDenied("无权导入到该单位")
     allow_zones = is_town_admin(request.user)
-    if request.POST.get("kind", "").startswith(ZONE_PREFIX) and not allow_zones:
+    if is_admin_kind(request.POST.get("kind", "")) and not allow_zones:
         raise PermissionDenied("只有镇管理员可以导入区域")
     token = request.POST.get("token", "")
     stored = uploads.load_upload(request.session, token)
@@ -199,7 +204,7 @@ def geo_import_commit(request: HttpRequest) -> HttpResponse:
         else:
             uploads.delete_upload(request.session, token)
             messages.success(request, str(result))
-            if result.zones:
+            if result.zones or result.boundary is not None:
                 return redirect("geo-map")
             return redirect(f"{reverse('plot-list')}?unit={result.unit.pk}")
     return _render_preview(
