@@ -39,3 +39,29 @@ def test_admin_edits_are_audited_including_inlines(login_as, demo_campaign) -> N
         e for e in events if e.object_type == "campaigns.phase" and e.after["name"] == "动员"
     )
     assert phase_event.before["name"] == "动员部署"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/geo/plot/",
+        "/admin/geo/zone/",
+        "/admin/geo/unitboundary/",
+        "/admin/patrols/surveyround/",
+        "/admin/patrols/taskcell/",
+        "/admin/patrols/patrolrecord/",
+        "/admin/org/adminunit/",
+        "/admin/core/auditevent/",
+    ],
+)
+def test_admin_lists_open_in_chinese(login_as, path) -> None:
+    page = login_as("admin").get(path)
+    assert page.status_code == 200
+    assert "数据管理" in page.content.decode() or "选择" in page.content.decode()
+
+
+def test_a_plot_change_page_opens(login_as) -> None:
+    from zerocrop.geo.models import Plot
+
+    plot = Plot.objects.first()
+    assert login_as("admin").get(f"/admin/geo/plot/{plot.pk}/change/").status_code == 200

@@ -1,0 +1,39 @@
+from django.contrib import admin
+
+from zerocrop.core.admin import AuditedAdmin
+from zerocrop.geo.models import PlantingRecord, Plot, UnitBoundary, Zone
+
+# Geometry is drawn on the map or imported from files; here it is shown, not typed.
+GEOMETRY_READONLY = ("geometry", "min_lon", "min_lat", "max_lon", "max_lat", "area_m2")
+
+
+class PlantingRecordInline(admin.TabularInline):
+    model = PlantingRecord
+    extra = 0
+
+
+@admin.register(Plot)
+class PlotAdmin(AuditedAdmin):
+    list_display = ("code", "name", "unit", "kind", "risk", "responsible", "is_demo", "voided_at")
+    list_filter = ("kind", "risk", "is_demo", "unit")
+    search_fields = ("code", "name", "responsible__name")
+    readonly_fields = GEOMETRY_READONLY
+    raw_id_fields = ("responsible",)
+    inlines = [PlantingRecordInline]
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False  # plots are voided with a reason, never deleted
+
+
+@admin.register(Zone)
+class ZoneAdmin(AuditedAdmin):
+    list_display = ("code", "name", "kind", "unit", "area_m2", "is_demo")
+    list_filter = ("kind", "is_demo")
+    search_fields = ("code", "name")
+    readonly_fields = GEOMETRY_READONLY
+
+
+@admin.register(UnitBoundary)
+class UnitBoundaryAdmin(AuditedAdmin):
+    list_display = ("unit", "area_m2", "is_demo")
+    readonly_fields = GEOMETRY_READONLY
