@@ -177,3 +177,32 @@ def test_patrol_page_shows_the_track_and_scoped_photos(login_as, demo_campaign) 
     other = login_as("cadre2")  # 排子湾村
     assert other.get(f"/patrols/records/{record.pk}/").status_code == 404
     assert other.get(f"/patrols/photos/{photo.pk}/").status_code == 404
+
+
+def test_patrol_times_come_from_the_track_when_left_empty(
+    login_as, demo_campaign, sweep_track, make_gpx
+) -> None:
+    admin = login_as("admin")
+    survey_round = create_round(admin, demo_campaign, "毛布拉格村")
+    village = AdminUnit.objects.get(name="毛布拉格村")
+    cell = survey_round.cells.filter(kind="plot").first()
+    start = timezone.now() - timedelta(hours=5)
+    fixes = sweep_track(cell.geometry, start=start)
+    response = login_as("grid").post(
+        f"/patrols/rounds/{survey_round.pk}/patrols/new/",
+        {
+            "unit": village.pk,
+            "people": [Person.objects.get(name="高志刚", unit=village).pk],
+            "result": "nothing",
+            "track": SimpleUploadedFile("轨迹.gpx", make_gpx(fixes)),
+        },
+    )
+    assert response.status_code == 302
+    record = PatrolRecord.objects.get(round=survey_round)
+    assert abs((record.started_at - fixes[0].time).total_seconds()) < 1
+    assert abs((record.ended_at - fixes[-1].time).total_seconds()) < 1
+    empty = login_as("grid").post(
+        f"/patrols/rounds/{survey_round.pk}/patrols/new/",
+        {"unit": village.pk, "people": [record.people.first().pk], "result": "nothing"},
+    )
+    assert "请填写开始和结束时间，或上传带时间的轨迹文件" in empty.content.decode()

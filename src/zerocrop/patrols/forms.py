@@ -59,8 +59,12 @@ class AssignForm(forms.Form):
 class PatrolForm(forms.Form):
     unit = forms.ModelChoiceField(label="村（社区）", queryset=None)
     people = forms.ModelMultipleChoiceField(label="踏查人员", queryset=None)
-    started_at = forms.DateTimeField(label="开始时间", widget=DateTimeInput)
-    ended_at = forms.DateTimeField(label="结束时间", widget=DateTimeInput)
+    started_at = forms.DateTimeField(
+        label="开始时间", widget=DateTimeInput, required=False, help_text="轨迹带时间时可不填"
+    )
+    ended_at = forms.DateTimeField(
+        label="结束时间", widget=DateTimeInput, required=False, help_text="轨迹带时间时可不填"
+    )
     result = forms.ChoiceField(label="结果", choices=PatrolResult.choices)
     note = forms.CharField(
         label="情况说明", required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -72,6 +76,13 @@ class PatrolForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
         self.fields["people"].queryset = people
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        times = (data.get("started_at"), data.get("ended_at"))
+        if not all(times) and not data.get("track"):
+            raise forms.ValidationError("请填写开始和结束时间，或上传带时间的轨迹文件")
+        return data
 
     def clean_track(self) -> Any:
         track = self.cleaned_data.get("track")

@@ -176,6 +176,14 @@ def _read_tracks(upload: Any, crs: str) -> tuple[list, bytes, list[str]]:
     return tracks, data, preview.warnings
 
 
+def _track_times(tracks: list, started_at: Any, ended_at: Any) -> tuple[Any, Any]:
+    """Fill a missing start or end from the first and last fix times of the track."""
+    times = [fix.time for track in tracks for fix in track if fix.time is not None]
+    if not times:
+        raise ApplicationError("轨迹文件中没有时间，请填写开始和结束时间", field="started_at")
+    return started_at or min(times), ended_at or max(times)
+
+
 @require_http_methods(["GET", "POST"])
 def patrol_create(request: HttpRequest, round_id: str) -> HttpResponse:
     survey_round = selectors.round_get(user=request.user, round_id=round_id)
@@ -202,13 +210,16 @@ def patrol_create(request: HttpRequest, round_id: str) -> HttpResponse:
             tracks, raw, warnings = ([], None, [])
             if data.get("track"):
                 tracks, raw, warnings = _read_tracks(data["track"], data.get("track_crs", ""))
+            started_at, ended_at = data.get("started_at"), data.get("ended_at")
+            if not (started_at and ended_at):
+                started_at, ended_at = _track_times(tracks, started_at, ended_at)
             before = survey_round.cells.filter(state=CellState.SURVEYED).count()
             record = services.patrol_record_create(
                 survey_round=survey_round,
                 unit=data["unit"],
                 people=list(data["people"]),
-                started_at=data["started_at"],
-                ended_at=data["ended_at"],
+                started_at=started_at,
+                ended_at=ended_at,
                 result=data["result"],
                 note=data.get("note") or "",
                 tracks=tracks,
