@@ -27,3 +27,10 @@ def test_phone_view_has_the_menu_behind_a_button(logged_in, settings) -> None:
     page.get_by_label("菜单").first.click()
     page.get_by_role("link", name="责任状/承诺书").click()
     assert "责任状 / 承诺书" in page.locator("h1").inner_text()
+
+
+def test_the_current_section_is_marked_in_the_menu(logged_in, live_server) -> None:
+    page = logged_in("admin")
+    page.goto(f"{live_server.url}/geo/plots/")
+    active = page.locator("#sidenav .nav-link.active")
+    assert active.count() == 1 and active.inner_text().strip() == "地块台账"

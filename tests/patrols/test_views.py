@@ -206,3 +206,15 @@ def test_patrol_times_come_from_the_track_when_left_empty(
         {"unit": village.pk, "people": [record.people.first().pk], "result": "nothing"},
     )
     assert "请填写开始和结束时间，或上传带时间的轨迹文件" in empty.content.decode()
+
+
+def test_campaign_overview_shows_round_progress(login_as, demo_campaign) -> None:
+    page = login_as("cadre").get(f"/campaigns/{demo_campaign.pk}/")
+    rows = page.context["rounds"]
+    assert [r.name for r, _ in rows] == ["利剑-22罂粟开花期踏查"]
+    progress = rows[0][1]
+    assert (
+        progress.total
+        == demo_campaign.survey_rounds.get().cells.filter(unit__name="毛布拉格村").count()
+    )  # the cadre's own village only
+    assert "踏查进度" in page.content.decode()

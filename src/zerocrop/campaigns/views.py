@@ -49,8 +49,17 @@ def campaign_detail(request: HttpRequest, campaign_id: str) -> HttpResponse:
     campaign = selectors.campaign_get(user=request.user, campaign_id=campaign_id)
     overview = selectors.campaign_overview(campaign=campaign, user=request.user, today=today())
     unassigned = unassigned_historical_count(user=request.user, unit=campaign.unit)
+    # patrols builds on campaigns: imported here so campaigns never imports it at module level.
+    from zerocrop.patrols.selectors import campaign_round_progress
+
     return render(
-        request, "campaigns/campaign_detail.html", {"o": overview, "unassigned_plots": unassigned}
+        request,
+        "campaigns/campaign_detail.html",
+        {
+            "o": overview,
+            "unassigned_plots": unassigned,
+            "rounds": campaign_round_progress(user=request.user, campaign=campaign),
+        },
     )
 
 

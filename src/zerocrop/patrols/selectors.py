@@ -132,3 +132,11 @@ def photo_get(*, user: Any, photo_id: Any) -> PatrolPhoto:
     return get_visible_or_404(
         PatrolPhoto.objects.select_related("record"), user, unit_field="record__unit", pk=photo_id
     )
+
+
+def campaign_round_progress(*, user: Any, campaign: Any) -> list[tuple[SurveyRound, Progress]]:
+    """Each survey round of a campaign with its progress in the user's scope, newest first."""
+    return [
+        (r, round_progress(user=user, survey_round=r)[0])
+        for r in round_list(user=user).filter(campaign=campaign)
+    ]
