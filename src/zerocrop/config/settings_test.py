@@ -16,3 +16,6 @@ STORAGES = {  # noqa: F405
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Most tests log in with Client.login(), which carries no request for axes to inspect;
+# tests/core/test_login_security.py turns axes back on to check the lockout itself.
+AXES_ENABLED = False
