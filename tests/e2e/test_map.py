@@ -48,6 +48,28 @@ def test_map_shows_the_demo_town_and_a_drawn_plot_is_saved(logged_in, live_serve
     assert 200 < plot.area_m2 < 2000
     assert status.get_attribute("data-created") == str(plot.pk)
 
+    # Its outline can be edited: drag the north-east corner 30 px further out and save.
+    page.wait_for_function("!document.querySelector('.modal-backdrop')")
+    page.mouse.click(cx, cy)
+    page.locator("[data-testid=plot-edit]").click()
+    page.locator("[data-testid=edit-bar]").wait_for()
+    # The popup may have panned the map: find the north-east vertex handle on screen.
+    icons = page.locator(".leaflet-editing-icon").all()
+    handle = max(icons, key=lambda m: m.bounding_box()["x"] - m.bounding_box()["y"])
+    handle.hover()
+    box = handle.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.down()
+    for step in range(1, 11):
+        page.mouse.move(x + 3 * step, y - 3 * step)
+    page.mouse.up()
+    page.locator("#edit-save").click()
+    page.wait_for_selector("#map-status[data-edited]")
+    area_before = plot.area_m2
+    plot.refresh_from_db()
+    assert plot.area_m2 > area_before * 1.1
+    assert status.get_attribute("data-edited") == f"{plot.pk}:{round(plot.area_m2)}"
+
     # The new plot is clickable and links to its page.
     # Bootstrap removes the backdrop after its fade-out; until then it swallows clicks.
     page.wait_for_function("!document.querySelector('.modal-backdrop')")

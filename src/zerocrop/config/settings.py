@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "zerocrop.core.middleware.SessionKeepAliveMiddleware",
     "zerocrop.core.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -183,8 +184,9 @@ ZEROCROP_PHOTO_MAX_COUNT = 20
 
 SESSION_COOKIE_HTTPONLY = True
 # Idle timeout: 30 minutes without a request logs the user out (等保 idle-timeout guidance).
+# core.middleware.SessionKeepAliveMiddleware renews the session at most once a minute, so
+# the map's parallel requests do not all write it.
 SESSION_COOKIE_AGE = env.int("ZEROCROP_IDLE_TIMEOUT_S", default=30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"

@@ -30,10 +30,12 @@
     style: (f) => zoneStyle[f.properties.kind] || {},
     onEachFeature: (f, layer) => layer.bindPopup(`<strong>${escapeHtml(f.properties.name)}</strong><br>${zoneLabel[f.properties.kind] || ""}`),
   }).addTo(map);
+  const managed = new Set(cfg.units.map((u) => u.name));
   const plotPopup = (p) => `<strong>${escapeHtml(p.name)}</strong> <span class="text-secondary">${escapeHtml(p.code || "")}</span><br>` +
     `${escapeHtml(cfg.kindLabels[p.kind] || p.kind)} · 风险${escapeHtml(cfg.riskLabels[p.risk] || p.risk)}<br>` +
     `${escapeHtml(p.unit)} · 责任人：${p.responsible ? escapeHtml(p.responsible) : '<span class="text-danger">未包保</span>'}<br>` +
-    `<a href="/geo/plots/${p.id}/" data-testid="plot-link">查看地块</a>`;
+    `<a href="/geo/plots/${p.id}/" data-testid="plot-link">查看地块</a>` +
+    (managed.has(p.unit) ? ` · <a href="#" data-edit="${p.id}" data-testid="plot-edit">编辑边界</a>` : "");
   // Below zoom 13 the server sends clusters (plots sharing ~64 px) and lone plots as points.
   const clusterIcon = (p) => L.divIcon({
     className: "zc-cluster",
@@ -110,6 +112,47 @@
       a.addEventListener("click", () => { results.innerHTML = ""; map.fitBounds([[p.bbox[1], p.bbox[0]], [p.bbox[3], p.bbox[2]]], { maxZoom: 17 }); });
       results.appendChild(a);
     }
+  });
+
+  // Editing a plot's outline: drag its vertices, then save or cancel.
+  const editBar = document.getElementById("edit-bar");
+  let editing = null;
+  map.on("popupopen", (e) => {
+    const link = e.popup.getElement().querySelector("[data-edit]");
+    if (!link) return;
+    link.addEventListener("click", (ev) => {
+      ev.preventDefault();
+      const layer = e.popup._source;
+      map.closePopup();
+      if (!layer || !layer.editing || editing) return;
+      editing = { layer, id: link.dataset.edit };
+      layer.editing.enable();
+      document.getElementById("edit-error").classList.add("d-none");
+      editBar.classList.remove("d-none");
+    });
+  });
+  async function stopEditing() {
+    editing.layer.editing.disable();
+    editing = null;
+    editBar.classList.add("d-none");
+    await refresh();
+  }
+  document.getElementById("edit-cancel").addEventListener("click", () => stopEditing());
+  document.getElementById("edit-save").addEventListener("click", async () => {
+    const r = await fetch(`/api/v1/geo/plots/${editing.id}/geometry`, {
+      method: "PUT", credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
+      body: JSON.stringify({ geometry: editing.layer.toGeoJSON().geometry }),
+    });
+    const data = await r.json();
+    if (!r.ok) {
+      const el = document.getElementById("edit-error");
+      el.textContent = data.detail || "保存失败";
+      el.classList.remove("d-none");
+      return;
+    }
+    statusEl.dataset.edited = `${data.id}:${Math.round(data.area_m2)}`;
+    await stopEditing();
   });
 
   // Drawing a new plot (for users who manage at least one village).
