@@ -9,8 +9,7 @@ from django.db.models import QuerySet
 from zerocrop.geo import selectors
 from zerocrop.geo.forms import PlotFilterForm
 from zerocrop.geo.models import Plot
-from zerocrop.org.choices import UnitLevel
-from zerocrop.org.selectors import unit_list
+from zerocrop.org.selectors import villages_and_communities
 
 
 def filtered_plots(*, user: Any, data: Any) -> tuple[PlotFilterForm, QuerySet[Plot]]:
@@ -18,9 +17,7 @@ def filtered_plots(*, user: Any, data: Any) -> tuple[PlotFilterForm, QuerySet[Pl
 
     Same semantics as `geo.views.plot_list`, so an export holds exactly what the ledger lists.
     """
-    villages = unit_list(user=user, levels=[UnitLevel.VILLAGE, UnitLevel.COMMUNITY]).order_by(
-        "sort_order", "name"
-    )
+    villages = villages_and_communities(user=user)
     form = PlotFilterForm(data or None, units=villages)
     filters = form.cleaned_data if form.is_valid() else {}
     plots = selectors.plot_list(

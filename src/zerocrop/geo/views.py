@@ -15,14 +15,7 @@ from zerocrop.geo import selectors, services
 from zerocrop.geo.choices import RISK_COLOURS, PlotKind, RiskClass
 from zerocrop.geo.filters import filtered_plots
 from zerocrop.geo.forms import AssignForm
-from zerocrop.org.choices import UnitLevel
-from zerocrop.org.selectors import person_list, unit_list
-
-
-def _villages(request: HttpRequest):  # noqa: ANN202
-    return unit_list(user=request.user, levels=[UnitLevel.VILLAGE, UnitLevel.COMMUNITY]).order_by(
-        "sort_order", "name"
-    )
+from zerocrop.org.selectors import person_list, villages_and_communities
 
 
 def map_page(request: HttpRequest) -> HttpResponse:
@@ -47,7 +40,7 @@ def map_page(request: HttpRequest) -> HttpResponse:
         "kindLabels": dict(PlotKind.choices),
         "units": [
             {"id": str(u.pk), "name": u.name}
-            for u in _villages(request)
+            for u in villages_and_communities(user=request.user)
             if can_manage_unit(request.user, u)
         ],
     }
@@ -76,7 +69,10 @@ def plot_list(request: HttpRequest) -> HttpResponse:
             "total": plots.count(),
             "assign_form": AssignForm(people=people),
             "query": query.urlencode(),
-            "can_import": any(can_manage_unit(request.user, u) for u in _villages(request)),
+            "can_import": any(
+                can_manage_unit(request.user, u)
+                for u in villages_and_communities(user=request.user)
+            ),
         },
     )
 

@@ -23,8 +23,9 @@ def unit_get(*, user: Any, unit_id: Any) -> AdminUnit:
 
 
 def villages_and_communities(*, user: Any) -> QuerySet[AdminUnit]:
+    """The user's villages and communities in the notice's order."""
     return unit_list(user=user, levels=[UnitLevel.VILLAGE, UnitLevel.COMMUNITY]).order_by(
-        "level", "sort_order", "name"
+        "sort_order", "name"
     )
 
 

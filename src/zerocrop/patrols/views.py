@@ -18,8 +18,7 @@ from zerocrop.core.errors import ApplicationError
 from zerocrop.core.permissions import can_do_fieldwork, can_manage_unit, is_town_admin
 from zerocrop.geo.features import GeoFileError
 from zerocrop.geo.readers import read_geofile
-from zerocrop.org.choices import UnitLevel
-from zerocrop.org.selectors import person_list, unit_list
+from zerocrop.org.selectors import person_list, unit_list, villages_and_communities
 from zerocrop.patrols import selectors, services
 from zerocrop.patrols.choices import CellState
 from zerocrop.patrols.forms import AssignForm, PatrolForm, ReasonForm, RoundForm
@@ -28,10 +27,10 @@ from zerocrop.patrols.track_import import fixes_from_features
 
 
 def _villages(request: HttpRequest, survey_round: Any = None) -> Any:
-    units = unit_list(user=request.user, levels=[UnitLevel.VILLAGE, UnitLevel.COMMUNITY])
+    units = villages_and_communities(user=request.user)
     if survey_round is not None:
         units = units.filter(pk__in=survey_round.units.all())
-    return units.order_by("sort_order", "name")
+    return units
 
 
 def round_list(request: HttpRequest) -> HttpResponse:
