@@ -120,3 +120,24 @@ def test_preview_to_dict_shape() -> None:
         "geometry_types": {"Point": 1},
         "warnings": ["提示"],
     }
+
+
+def test_a_track_keeps_its_good_points_when_a_few_fixes_are_outside_china() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    import shapely
+
+    from zerocrop.geo.features import GeoFeature
+    from zerocrop.geo.validation import validate_feature
+
+    start = datetime(2022, 7, 5, 8, 0, tzinfo=UTC)
+    coords = [(0.0, 0.0), (108.6, 37.9), (108.601, 37.9), (108.602, 37.9)]
+    times = [start + timedelta(seconds=i) for i in range(4)]
+    track = GeoFeature(geometry=shapely.LineString(coords), name="轨迹", times=times)
+    kept, warnings, refusal = validate_feature(track)
+    assert refusal is None and kept is not None
+    assert list(kept.geometry.coords) == coords[1:]
+    assert kept.times == times[1:]
+    assert "1 个轨迹点位于中国境外，已剔除" in warnings[0]
+    lost = GeoFeature(geometry=shapely.LineString([(0, 0), (1, 1), (108.6, 37.9)]), name="坏")
+    assert validate_feature(lost)[0] is None  # one good point is not a track

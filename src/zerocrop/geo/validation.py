@@ -103,6 +103,37 @@ def _position_problem(feature: GeoFeature, coords: np.ndarray) -> str | None:
     )
 
 
+_LINEAR = {"LineString", "MultiLineString"}
+
+
+def _inside_china(coords: np.ndarray) -> np.ndarray:
+    min_lon, min_lat, max_lon, max_lat = CHINA_BBOX
+    xs, ys = coords[:, 0], coords[:, 1]
+    return (xs >= min_lon) & (xs <= max_lon) & (ys >= min_lat) & (ys <= max_lat)
+
+
+def _drop_outside_points(feature: GeoFeature) -> tuple[GeoFeature | None, int]:
+    """Remove the vertices outside China from a line feature (times follow); None if < 2 left."""
+    parts, times, dropped, offset = [], [], 0, 0
+    for part in shapely.get_parts(feature.geometry):
+        coords = shapely.get_coordinates(part)
+        keep = _inside_china(coords)
+        dropped += int((~keep).sum())
+        if feature.times is not None:
+            part_times = feature.times[offset : offset + len(coords)]
+            times.extend(t for t, k in zip(part_times, keep, strict=True) if k)
+        offset += len(coords)
+        if int(keep.sum()) >= 2:
+            parts.append(shapely.LineString(coords[keep]))
+        elif feature.times is not None:
+            del times[len(times) - int(keep.sum()) :]
+    if not parts or dropped == 0:
+        return None, dropped
+    geometry = parts[0] if len(parts) == 1 else shapely.MultiLineString(parts)
+    kept_times = times if feature.times is not None else None
+    return replace(feature, geometry=geometry, times=kept_times), dropped
+
+
 def _repair_polygon(feature: GeoFeature) -> tuple[BaseGeometry | None, str]:
     """Return (repaired geometry or None, message)."""
     geom = feature.geometry
@@ -132,10 +163,16 @@ def validate_feature(feature: GeoFeature) -> tuple[GeoFeature | None, list[str],
     coords = shapely.get_coordinates(geom)
     if coords.size == 0 or not np.all(np.isfinite(coords)):
         return None, [], f"{feature.label}的坐标无效（空值或无穷大），已跳过。"
-    problem = _position_problem(feature, coords)
-    if problem:
-        return None, [], problem
     warnings: list[str] = []
+    problem = _position_problem(feature, coords)
+    if problem and geom.geom_type in _LINEAR:
+        # A GPS track with a few bad fixes (cold start at 0,0) keeps its good points.
+        feature, dropped = _drop_outside_points(feature)
+        if feature is not None:
+            warnings.append(f"{feature.label}有 {dropped} 个轨迹点位于中国境外，已剔除。")
+            geom, problem = feature.geometry, None
+    if problem or feature is None:
+        return None, [], problem
     polygonal = geom.geom_type in _POLYGONAL or (
         geom.geom_type == "GeometryCollection"
         and any(p.geom_type in _POLYGONAL for p in shapely.get_parts(geom))
