@@ -47,3 +47,16 @@ def test_audit_verify_command_reports_an_intact_chain(capsys: pytest.CaptureFixt
     unit_create(name="测试镇", level=UnitLevel.TOWN)
     call_command("audit_verify")
     assert f"审计链完整：共 {AuditEvent.objects.count()} 条事件" in capsys.readouterr().out
+
+
+def test_exports_are_audited_with_who_and_what(login_as) -> None:
+    client = login_as("cadre")
+    before = AuditEvent.objects.count()
+    response = client.get("/geo/plots/export/?format=xlsx&kind=historical")
+    assert response.status_code == 200
+    event = AuditEvent.objects.order_by("-seq").first()
+    assert AuditEvent.objects.count() == before + 1
+    assert (event.action, event.object_type, event.object_id) == ("export", "export", "xlsx")
+    assert event.actor.username == "cadre" and "地块台账" in event.object_repr
+    assert event.after["query"] == "format=xlsx&kind=historical"
+    assert audit_verify()[1] is None

@@ -45,12 +45,45 @@ def _actor_label(actor: Any) -> str:
     return str(full)
 
 
-@transaction.atomic
 def audit_record(
     *,
     actor: Any,
     action: str,
     instance: models.Model,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> AuditEvent:
+    return _append(
+        actor=actor,
+        action=action,
+        object_type=instance._meta.label_lower,
+        object_id=str(instance.pk),
+        object_repr=str(instance),
+        before=before,
+        after=after,
+    )
+
+
+def audit_export(*, actor: Any, what: str, file_format: str, count: int, query: str) -> AuditEvent:
+    """An export leaves the system with people's names in it: record who took what."""
+    return _append(
+        actor=actor,
+        action="export",
+        object_type="export",
+        object_id=file_format,
+        object_repr=what,
+        after={"count": count, "query": query},
+    )
+
+
+@transaction.atomic
+def _append(
+    *,
+    actor: Any,
+    action: str,
+    object_type: str,
+    object_id: str,
+    object_repr: str,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> AuditEvent:
@@ -62,9 +95,9 @@ def audit_record(
         actor=actor if getattr(actor, "pk", None) else None,
         actor_label=_actor_label(actor),
         action=action,
-        object_type=instance._meta.label_lower,
-        object_id=str(instance.pk),
-        object_repr=str(instance)[:255],
+        object_type=object_type,
+        object_id=object_id,
+        object_repr=object_repr[:255],
         before=before,
         after=after,
         prev_hash=head.last_hash,

@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from zerocrop.core.audit import audit_export
 from zerocrop.core.clock import today
 from zerocrop.core.errors import ApplicationError
 from zerocrop.core.permissions import can_manage_unit, is_town_admin
@@ -228,6 +229,13 @@ def plots_export(request: HttpRequest) -> HttpResponse:
         scope=_scope_name(request.user, form),
         day=today(),
     )
+    audit_export(
+        actor=request.user,
+        what=export.filename,
+        file_format=fmt,
+        count=plots.count(),
+        query=request.GET.urlencode(),
+    )
     return _attachment(export)
 
 
@@ -239,4 +247,7 @@ def zones_export(request: HttpRequest) -> HttpResponse:
         return HttpResponseBadRequest("导出格式须为 geojson 或 kml。")
     zones = selectors.zone_list(user=request.user)
     export = exports.zone_export(zones, fmt=fmt, scope=_scope_name(request.user), day=today())
+    audit_export(
+        actor=request.user, what=export.filename, file_format=fmt, count=zones.count(), query=""
+    )
     return _attachment(export)

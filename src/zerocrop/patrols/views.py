@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from zerocrop.campaigns.selectors import campaign_current, campaign_get
+from zerocrop.core.audit import audit_export
 from zerocrop.core.clock import today
 from zerocrop.core.errors import ApplicationError
 from zerocrop.core.permissions import can_do_fieldwork, can_manage_unit, is_town_admin
@@ -310,6 +311,13 @@ def dead_corner_report(request: HttpRequest, round_id: str) -> HttpResponse:
         from urllib.parse import quote
 
         name = f"{survey_round.name}踏查台账{timezone.localdate():%Y%m%d}.xlsx"
+        audit_export(
+            actor=request.user,
+            what=name,
+            file_format="xlsx",
+            count=len(corners),
+            query=request.GET.urlencode(),
+        )
         response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
         return response
     return render(
