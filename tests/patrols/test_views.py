@@ -218,3 +218,15 @@ def test_campaign_overview_shows_round_progress(login_as, demo_campaign) -> None
         == demo_campaign.survey_rounds.get().cells.filter(unit__name="毛布拉格村").count()
     )  # the cadre's own village only
     assert "踏查进度" in page.content.decode()
+
+
+def test_my_tasks_lists_what_is_left_to_walk(login_as, demo_campaign) -> None:
+    page = login_as("grid").get("/patrols/mine/")  # 高志刚, who has the demo round's cells
+    groups = page.context["groups"]
+    assert [r.name for r, _ in groups] == ["利剑-22罂粟开花期踏查"]
+    cells = groups[0][1]
+    worker = Person.objects.get(name="高志刚", unit__name="毛布拉格村")
+    expected = TaskCell.objects.filter(assignees=worker, state__in=["assigned", "invalidated"])
+    assert {c.pk for c in cells} == set(expected.values_list("pk", flat=True))
+    assert "上传轨迹" in page.content.decode()
+    assert login_as("cadre").get("/patrols/mine/").context["groups"] == []

@@ -140,3 +140,24 @@ def campaign_round_progress(*, user: Any, campaign: Any) -> list[tuple[SurveyRou
         (r, round_progress(user=user, survey_round=r)[0])
         for r in round_list(user=user).filter(campaign=campaign)
     ]
+
+
+def my_open_cells(*, user: Any) -> list[tuple[SurveyRound, list[TaskCell]]]:
+    """The cells assigned to the user's person that still need walking, by round."""
+    if not user.person_id:
+        return []
+    cells = (
+        TaskCell.objects.filter(
+            assignees=user.person_id,
+            round__in=round_list(user=user).filter(status="active"),
+            state__in=[CellState.ASSIGNED, CellState.INVALIDATED],
+        )
+        .select_related("round", "unit", "plot", "zone")
+        .order_by("round__ends_on", "-state", "code")
+    )
+    by_round: dict[Any, list[TaskCell]] = {}
+    rounds: dict[Any, SurveyRound] = {}
+    for cell in cells:
+        rounds[cell.round_id] = cell.round
+        by_round.setdefault(cell.round_id, []).append(cell)
+    return [(rounds[key], items) for key, items in by_round.items()]

@@ -3,6 +3,7 @@ from django.urls import path
 from zerocrop.patrols import views
 
 urlpatterns = [
+    path("mine/", views.my_tasks, name="my-tasks"),
     path("rounds/", views.round_list, name="round-list"),
     path("rounds/new/", views.round_create, name="round-create"),
     path("rounds/<uuid:round_id>/", views.round_detail, name="round-detail"),

@@ -355,3 +355,12 @@ def patrol_detail(request: HttpRequest, record_id: str) -> HttpResponse:
 def photo_file(request: HttpRequest, photo_id: str) -> FileResponse:
     photo = selectors.photo_get(user=request.user, photo_id=photo_id)
     return FileResponse(photo.file.open("rb"), filename=Path(photo.file.name).name)
+
+
+def my_tasks(request: HttpRequest) -> HttpResponse:
+    """A grid worker's phone page: what is still to walk, sent-back cells first."""
+    return render(
+        request,
+        "patrols/my_tasks.html",
+        {"groups": selectors.my_open_cells(user=request.user), "today": today()},
+    )
