@@ -211,3 +211,46 @@ def test_the_demo_round_shows_progress_and_a_dead_corner(demo_campaign) -> None:
     partial = demo.cells.get(kind="grid", assignees__name__isnull=False)
     assert 0.05 < partial.covered_fraction < 0.9 and partial.state == "assigned"
     assert partial.uncovered is not None
+
+
+def test_photo_claims_are_kept_and_disagreements_flagged(
+    flowering_round, village, sweep_track
+) -> None:
+    import io
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from PIL import Image
+
+    cell = flowering_round.cells.filter(kind="plot", unit=village).first()
+    start = datetime(2022, 7, 5, 8, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+    def photo(when: str, lon: float, lat: float, software: str = "HUAWEI Camera") -> bytes:
+        exif = Image.Exif()
+        exif[0x0131] = software
+        exif[0x0132] = when
+        exif[0x8825] = {1: "N", 2: (lat, 0.0, 0.0), 3: "E", 4: (lon, 0.0, 0.0)}
+        buffer = io.BytesIO()
+        Image.new("RGB", (16, 16), "red").save(buffer, format="JPEG", exif=exif)
+        return buffer.getvalue()
+
+    track = sweep_track(cell.geometry, start=start)
+    lon, lat = track[0].lon, track[0].lat
+    record = patrol_record_create(
+        survey_round=flowering_round,
+        unit=village,
+        people=people("高志刚"),
+        result="nothing",
+        started_at=start,
+        ended_at=start + timedelta(hours=1),
+        tracks=[track],
+        photos=[
+            ("ok.jpg", photo("2022:07:05 08:20:00", lon, lat)),
+            ("late.jpg", photo("2022:07:06 08:20:00", lon + 0.02, lat, "Adobe Photoshop 25.0")),
+        ],
+    )
+    good, bad = sorted(record.photos.all(), key=lambda p: p.caption, reverse=True)
+    assert good.caption == "ok.jpg" and good.mismatch == ""
+    assert good.exif_taken_at == datetime(2022, 7, 5, 8, 20, tzinfo=ZoneInfo("Asia/Shanghai"))
+    assert "拍摄时间不在踏查时段内" in bad.mismatch
+    assert "拍摄位置距轨迹" in bad.mismatch and "经 Adobe Photoshop 25.0 处理" in bad.mismatch

@@ -122,6 +122,12 @@ class PatrolPhoto(BaseModel):
     file = models.FileField("照片", upload_to="patrols/")
     sha256 = models.CharField(max_length=64)
     caption = models.CharField("说明", max_length=200, blank=True, default="")
+    # What the photo's EXIF claims (unsigned, editable): compared with the patrol, not trusted.
+    exif_taken_at = models.DateTimeField("拍摄时间（EXIF）", null=True, blank=True)
+    exif_lon = models.FloatField("经度（EXIF）", null=True, blank=True)
+    exif_lat = models.FloatField("纬度（EXIF）", null=True, blank=True)
+    exif_software = models.CharField("处理软件（EXIF）", max_length=100, blank=True, default="")
+    mismatch = models.CharField("与踏查记录不符", max_length=200, blank=True, default="")
 
     class Meta:
         verbose_name = "踏查照片"

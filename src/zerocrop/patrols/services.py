@@ -5,6 +5,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict
 from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import shapely
 from django.db import transaction
@@ -15,9 +16,10 @@ from shapely.geometry import MultiLineString, mapping, shape
 from zerocrop.campaigns.models import Campaign, CriticalWindow
 from zerocrop.core.audit import audit_record, snapshot
 from zerocrop.core.errors import ApplicationError
+from zerocrop.core.exif import PhotoClaim, read_claim
 from zerocrop.core.files import check_scan, store_by_hash
 from zerocrop.geo.choices import ZoneKind
-from zerocrop.geo.crs import length_m
+from zerocrop.geo.crs import haversine_m, length_m
 from zerocrop.geo.geometry import located_fields
 from zerocrop.geo.models import Plot, UnitBoundary, Zone
 from zerocrop.org.models import AdminUnit, Person
@@ -29,6 +31,7 @@ from zerocrop.patrols.models import PatrolPhoto, PatrolRecord, SurveyRound, Task
 from zerocrop.patrols.tracks import CleanedTracks, Fix, clean_tracks
 
 GRID_ZONE_KINDS = (ZoneKind.KEY, ZoneKind.TRADITIONAL)
+PHOTO_TZ = ZoneInfo("Asia/Shanghai")  # phones write EXIF times in local time, without a zone
 DEFAULT_RADIUS_BY_KIND = {"courtyard": 15.0, "greenhouse": 10.0}
 
 
@@ -313,6 +316,7 @@ def patrol_record_create(
         extension = check_scan(name=name, data=data, label="照片", images_only=True)
         digest = hashlib.sha256(data).hexdigest()
         photo = PatrolPhoto(record=record, sha256=digest, caption=name[:200])
+        _apply_claim(photo, read_claim(data), record)
         photo.file.name = store_by_hash(
             folder="patrols", digest=digest, extension=extension, data=data
         )
@@ -331,6 +335,34 @@ def patrol_record_create(
         bbox = (record.min_lon, record.min_lat, record.max_lon, record.max_lat)
         round_recompute_coverage(survey_round=survey_round, bbox=bbox)
     return record
+
+
+PHOTO_MAX_DISTANCE_M = 500
+PHOTO_MAX_TIME_GAP = timedelta(minutes=10)
+
+
+def _apply_claim(photo: PatrolPhoto, claim: PhotoClaim, record: PatrolRecord) -> None:
+    """Keep the EXIF claim and say where it disagrees with the patrol's time or track."""
+    problems = []
+    if claim.taken_at is not None:
+        photo.exif_taken_at = claim.taken_at.replace(tzinfo=PHOTO_TZ)
+        early = record.started_at - PHOTO_MAX_TIME_GAP
+        late = record.ended_at + PHOTO_MAX_TIME_GAP
+        if not early <= photo.exif_taken_at <= late:
+            problems.append("拍摄时间不在踏查时段内")
+    if claim.lon is not None and claim.lat is not None:
+        photo.exif_lon, photo.exif_lat = claim.lon, claim.lat
+        if record.track:
+            vertices = shapely.get_coordinates(shape(record.track))
+            distance = float(
+                haversine_m(claim.lon, claim.lat, vertices[:, 0], vertices[:, 1]).min()
+            )
+            if distance > PHOTO_MAX_DISTANCE_M:
+                problems.append(f"拍摄位置距轨迹 {distance:.0f} 米")
+    photo.exif_software = claim.software
+    if claim.software and any(s in claim.software for s in ("Photoshop", "GIMP", "美图", "醒图")):
+        problems.append(f"经 {claim.software} 处理")
+    photo.mismatch = "；".join(problems)
 
 
 def _round_tracks(
