@@ -1,17 +1,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 
-import numpy as np
 import pytest
 from django.test import Client
-from pyproj import Transformer
-from shapely.geometry import shape
 
 from zerocrop.campaigns.demo import DEMO_PASSWORD, demo_load
 from zerocrop.campaigns.models import Campaign
 from zerocrop.org.models import AdminUnit, User
+from zerocrop.patrols.demo import sweep_fixes
 from zerocrop.patrols.tracks import Fix
 
 
@@ -70,25 +68,10 @@ def cadre_user(demo_campaign: Campaign) -> User:
     return User.objects.get(username="cadre")
 
 
-TO_UTM = Transformer.from_crs("EPSG:4326", "EPSG:32649", always_xy=True)
-TO_WGS = Transformer.from_crs("EPSG:32649", "EPSG:4326", always_xy=True)
-
-
-def sweep(geometry: dict, *, spacing_m: float = 20.0, start: datetime | None = None) -> list[Fix]:
-    """A walker sweeping the bounding box of a polygon in lanes, one fix every 5 m at 1 m/s."""
+def sweep(geometry: dict, *, start: datetime | None = None) -> list[Fix]:
+    """A walker sweeping a polygon in lanes 20 m apart: covers it fully at a 30 m radius."""
     start = start or datetime(2022, 7, 1, 8, 0, tzinfo=datetime.now().astimezone().tzinfo)
-    minx, miny, maxx, maxy = shape(geometry).bounds
-    (x0, x1), (y0, y1) = TO_UTM.transform([minx, maxx], [miny, maxy])
-    xs, ys = [], []
-    for i, y in enumerate(np.arange(y0 - 5, y1 + spacing_m, spacing_m)):
-        lane = np.arange(x0 - 10, x1 + 10, 5.0)
-        xs.extend(lane if i % 2 == 0 else lane[::-1])
-        ys.extend([y] * len(lane))
-    lons, lats = TO_WGS.transform(xs, ys)
-    return [
-        Fix(float(lon), float(lat), start + timedelta(seconds=5 * k))
-        for k, (lon, lat) in enumerate(zip(lons, lats, strict=True))
-    ]
+    return sweep_fixes(geometry, start, lane_m=20.0)
 
 
 @pytest.fixture

@@ -13,8 +13,8 @@ from zerocrop.campaigns.models import Campaign
 from zerocrop.campaigns.services import campaign_create_from_facts, pledge_register
 from zerocrop.geo.demo import demo_geography_load
 from zerocrop.org.choices import Role, UnitLevel
-from zerocrop.org.models import AdminUnit, Person, User
-from zerocrop.org.services import person_create, user_create
+from zerocrop.org.models import AdminUnit, User
+from zerocrop.org.services import person_get_or_create, user_create
 
 DEMO_FILE = Path(__file__).parent / "data" / "demo_lijian22.yaml"
 DEMO_PASSWORD = "zerocrop-demo"  # noqa: S105 - the published demo password
@@ -51,28 +51,36 @@ def demo_load() -> tuple[Campaign, bool]:
     return campaign, True
 
 
-def _person(name: str, unit: AdminUnit) -> Person:
-    return Person.objects.filter(name=name, unit=unit).first() or person_create(
-        name=name, unit=unit
-    )
-
-
 def _demo_users(campaign: Campaign) -> None:
     town = campaign.unit
     village = AdminUnit.objects.get(parent=town, name="毛布拉格村")
     station = AdminUnit.objects.get(parent=town, name="无定河第一派出所")
     office = AdminUnit.objects.get(parent=town, name="镇平安建设办")
     specs = [
-        ("admin", Role.TOWN_ADMIN, town, _person("吉雅", office), True),
-        ("leader", Role.LEADER, town, _person("李树文", town), False),
-        ("cadre", Role.VILLAGE_CADRE, village, _person("王鸣山", village), False),
-        ("grid", Role.GRID_WORKER, village, _person("高志刚", village), False),
-        ("police", Role.POLICE, town, _person("李登军", station), False),
+        ("admin", Role.TOWN_ADMIN, town, person_get_or_create(name="吉雅", unit=office), True),
+        ("leader", Role.LEADER, town, person_get_or_create(name="李树文", unit=town), False),
+        (
+            "cadre",
+            Role.VILLAGE_CADRE,
+            village,
+            person_get_or_create(name="王鸣山", unit=village),
+            False,
+        ),
+        (
+            "grid",
+            Role.GRID_WORKER,
+            village,
+            person_get_or_create(name="高志刚", unit=village),
+            False,
+        ),
+        ("police", Role.POLICE, town, person_get_or_create(name="李登军", unit=station), False),
         (
             "cadre2",
             Role.VILLAGE_CADRE,
             AdminUnit.objects.get(parent=town, name="排子湾村"),
-            _person("张鹏富", AdminUnit.objects.get(parent=town, name="排子湾村")),
+            person_get_or_create(
+                name="张鹏富", unit=AdminUnit.objects.get(parent=town, name="排子湾村")
+            ),
             False,
         ),
     ]

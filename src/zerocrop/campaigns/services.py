@@ -22,7 +22,7 @@ from zerocrop.core.errors import ApplicationError
 from zerocrop.core.files import check_scan, store_by_hash
 from zerocrop.org.choices import OfficeKind, UnitLevel
 from zerocrop.org.models import AdminUnit, Person
-from zerocrop.org.services import person_create, unit_get_or_create
+from zerocrop.org.services import person_get_or_create, unit_get_or_create
 
 UNIT_KIND_TO_LEVEL = {
     "village": (UnitLevel.VILLAGE, OfficeKind.NONE),
@@ -202,7 +202,7 @@ def campaign_create_from_facts(
             continue
         unit = unit_named(spec["unit"]) if spec.get("unit") else town
         titles = [t for t in (spec.get("titles") or []) if t]
-        person = Person.objects.filter(name=name, unit=unit).first() or person_create(
+        person = person_get_or_create(
             name=name,
             unit=unit,
             title="、".join(titles),
@@ -222,9 +222,7 @@ def campaign_create_from_facts(
 
     for spec in facts.get("liaisons") or []:
         unit = unit_named(spec["unit"])
-        person = Person.objects.filter(name=_clean_name(spec["name"]), unit=unit).first()
-        if person is None:
-            person = person_create(name=spec["name"], unit=unit, title="联络员", actor=actor)
+        person = person_get_or_create(name=spec["name"], unit=unit, title="联络员", actor=actor)
         liaison_set(
             campaign=campaign, unit=unit, person=person, phone=spec.get("phone") or "", actor=actor
         )
@@ -250,10 +248,7 @@ def liaison_set_by_name(
     """Set a unit's liaison by name, adding the person to the unit if they are new."""
     if not unit.is_within(campaign.unit):
         raise ApplicationError(f"「{unit.name}」不属于{campaign.unit.name}", field="name")
-    name = _clean_name(name)
-    person = Person.objects.filter(name=name, unit=unit).first() or person_create(
-        name=name, unit=unit, title="联络员", phone=phone, actor=actor
-    )
+    person = person_get_or_create(name=name, unit=unit, title="联络员", phone=phone, actor=actor)
     return liaison_set(campaign=campaign, unit=unit, person=person, phone=phone, actor=actor)
 
 

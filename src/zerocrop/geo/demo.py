@@ -9,7 +9,7 @@ from zerocrop.geo.services import boundary_set, plot_create, zone_create
 from zerocrop.geo.synthetic import SyntheticTown, generate_town
 from zerocrop.org.choices import UnitLevel
 from zerocrop.org.models import AdminUnit, Person
-from zerocrop.org.services import person_create, unit_get_or_create
+from zerocrop.org.services import person_get_or_create, unit_get_or_create
 
 SPECIES = {"罂粟": "poppy", "大麻": "cannabis", "poppy": "poppy", "cannabis": "cannabis"}
 
@@ -39,9 +39,9 @@ def demo_geography_load(*, town: AdminUnit, plot_count: int = 300, seed: int = 2
         if plot.responsible:
             key = (plot.unit, plot.responsible)
             if key not in people:
-                people[key] = Person.objects.filter(
-                    name=plot.responsible, unit=unit
-                ).first() or person_create(name=plot.responsible, unit=unit, title="地块包保责任人")
+                people[key] = person_get_or_create(
+                    name=plot.responsible, unit=unit, title="地块包保责任人"
+                )
             person = people[key]
         plot_create(
             unit=unit,

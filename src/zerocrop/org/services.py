@@ -73,6 +73,14 @@ def person_create(
     return person
 
 
+def person_get_or_create(
+    *, name: str, unit: AdminUnit, title: str = "", phone: str = "", actor: Any = None
+) -> Person:
+    """The person of that name in the unit, added (with title and phone) if not there yet."""
+    existing = Person.objects.filter(name="".join(name.split()), unit=unit).first()
+    return existing or person_create(name=name, unit=unit, title=title, phone=phone, actor=actor)
+
+
 @transaction.atomic
 def person_update(*, person: Person, actor: Any = None, **changes: str) -> Person:
     before = snapshot(person)

@@ -7,10 +7,10 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 from django.db import transaction
-from pyproj import Transformer
 from shapely.geometry import shape
 
 from zerocrop.campaigns.models import Campaign
+from zerocrop.geo.crs import get_transformer, utm_epsg_for
 from zerocrop.org.models import AdminUnit, Person
 from zerocrop.patrols.models import SurveyRound, TaskCell
 from zerocrop.patrols.services import cells_assign, patrol_record_create, round_create
@@ -24,9 +24,9 @@ LOCAL = ZoneInfo("Asia/Shanghai")
 def sweep_fixes(geometry: dict, start: datetime, *, lane_m: float = 40.0) -> list[Fix]:
     """A walker sweeping a plot's bounding box in lanes, one fix every 5 m at 1 m/s."""
     lon0, lat0, lon1, lat1 = shape(geometry).bounds
-    to_utm = Transformer.from_crs("EPSG:4326", "EPSG:32649", always_xy=True)
-    to_wgs = Transformer.from_crs("EPSG:32649", "EPSG:4326", always_xy=True)
-    (x0, x1), (y0, y1) = to_utm.transform([lon0, lon1], [lat0, lat1])
+    utm = f"EPSG:{utm_epsg_for((lon0 + lon1) / 2, (lat0 + lat1) / 2)}"
+    to_wgs = get_transformer(utm, "EPSG:4326")
+    (x0, x1), (y0, y1) = get_transformer("EPSG:4326", utm).transform([lon0, lon1], [lat0, lat1])
     xs: list[float] = []
     ys: list[float] = []
     for i, y in enumerate(np.arange(y0 + 10, y1 + lane_m / 2, lane_m)):
