@@ -72,6 +72,7 @@ def configure_django(data_dir: Path) -> None:
     """Point the settings at a fresh data folder and start Django (before any model import)."""
     os.environ["DJANGO_SETTINGS_MODULE"] = "zerocrop.config.settings"
     os.environ["ZEROCROP_SECRET_KEY"] = BENCH_SECRET
+    os.environ["ZEROCROP_AUDIT_KEY"] = BENCH_SECRET + "-audit"
     os.environ["ZEROCROP_DATA_DIR"] = str(data_dir)
     os.environ.pop("ZEROCROP_DEMO", None)
     os.environ.pop("ZEROCROP_DEBUG", None)  # DEBUG off, as in production

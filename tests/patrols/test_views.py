@@ -90,7 +90,8 @@ def test_full_flow_create_assign_upload_validate_report(
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
     assert "踏查台账" in sheet["A1"].value
     assert [c.value for c in sheet[2]][:3] == ["序号", "村（社区）", "任务编号"]
-    assert sheet.max_row == 2 + len(codes)
+    assert sheet.max_row == 2 + len(codes) + 2  # a blank row, then the audit checkpoint
+    assert "审计检查点" in sheet.cell(row=sheet.max_row, column=1).value
 
 
 def test_a_point_file_is_not_a_track(login_as, demo_campaign) -> None:

@@ -4,6 +4,7 @@ import os
 import tempfile
 
 os.environ.setdefault("ZEROCROP_SECRET_KEY", "test-only-secret-key-not-for-production-use-000000")
+os.environ.setdefault("ZEROCROP_AUDIT_KEY", "test-only-audit-key-not-for-production-use-0000000")
 os.environ.setdefault("ZEROCROP_DATA_DIR", tempfile.mkdtemp(prefix="zerocrop-test-"))
 os.environ.setdefault("ZEROCROP_JOBS_IMMEDIATE", "1")
 

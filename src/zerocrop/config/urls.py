@@ -4,13 +4,21 @@ from django.urls import include, path
 
 from zerocrop.api.v1 import api
 from zerocrop.core.views import healthz
+from zerocrop.org.forms import AdminLoginForm, LoginForm
 
 admin.site.site_header = "ZeroCrop 禁种铲毒工作平台"
 admin.site.site_title = "禁种铲毒工作平台"
 admin.site.index_title = "数据管理"
+admin.site.login_form = AdminLoginForm
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(template_name="auth/login.html"), name="login"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(
+            template_name="auth/login.html", authentication_form=LoginForm
+        ),
+        name="login",
+    ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),

@@ -18,8 +18,9 @@ class BaseModel(models.Model):
 class AuditEvent(models.Model):
     """One append-only, hash-chained record of a write.
 
-    `hash` covers every other field and the previous event's hash, so editing or
-    deleting a stored event breaks the chain at that point (see core.audit).
+    `hash` is an HMAC (key outside the database) over every other field, the actor included,
+    and the previous event's hash, so editing, deleting or re-hashing stored events breaks the
+    chain (see core.audit_chain); checkpoints outside the database catch a cut-off tail.
     """
 
     seq = models.BigAutoField(primary_key=True)
@@ -56,6 +57,7 @@ class AuditChainHead(models.Model):
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     last_hash = models.CharField(max_length=64)
+    count = models.PositiveBigIntegerField("事件数", default=0)
 
     class Meta:
         verbose_name = "审计链头"

@@ -20,6 +20,7 @@ from openpyxl.styles import Font
 from shapely.geometry import mapping, shape
 from shapely.geometry.base import BaseGeometry
 
+from zerocrop.core.audit import checkpoint_note
 from zerocrop.geo.choices import RiskClass
 from zerocrop.geo.crs import area_m2
 from zerocrop.geo.features import GeoPreview
@@ -134,11 +135,11 @@ def plot_ledger_row(plot: Plot) -> dict[str, object]:
     }
 
 
-def _append_note(workbook_bytes: bytes, note: str) -> bytes:
+def _append_note(workbook_bytes: bytes, note: str, *, bold: bool = True) -> bytes:
     workbook = load_workbook(io.BytesIO(workbook_bytes))
     sheet = workbook.active
     cell = sheet.cell(row=sheet.max_row + 2, column=1, value=note)
-    cell.font = Font(bold=True, color="B02A37")
+    cell.font = Font(bold=True, color="B02A37") if bold else Font(size=8, color="6C757D")
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -153,7 +154,12 @@ def plots_ledger_xlsx(plots: Iterable[Plot], *, title: str) -> bytes:
     demo_count = sum(1 for p in plots if p.is_demo)
     if demo_count:
         data = _append_note(data, DEMO_NOTE.format(count=demo_count))
-    return data
+    return with_audit_checkpoint(data)
+
+
+def with_audit_checkpoint(workbook_bytes: bytes) -> bytes:
+    """Print the audit chain's checkpoint under a ledger: a later rewrite of the chain shows."""
+    return _append_note(workbook_bytes, checkpoint_note(), bold=False)
 
 
 # --------------------------------------------------------------------------- zones

@@ -1,8 +1,14 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from axes.helpers import get_cool_off
+from axes.models import AccessAttempt
+from django.conf import settings
+from django.db.models import Count, Max, QuerySet, Sum
+from django.utils import timezone
 
 from zerocrop.core.scoping import get_visible_or_404, visible_to
 from zerocrop.org.choices import UnitLevel
@@ -36,3 +42,40 @@ def person_list(*, user: Any, unit: AdminUnit | None = None, query: str = "") ->
     if query:
         people = people.filter(name__icontains=query)
     return people
+
+
+@dataclass(frozen=True)
+class LoginLock:
+    """A user name locked for one source address (axes counts failures per name and address)."""
+
+    username: str
+    ip_address: str | None
+    since: datetime  # the failure that reached the limit; later attempts do not move it
+    until: datetime
+    failures: int
+
+
+def login_locks(
+    *, username: str | None = None, ip_address: str | None = None, now: datetime | None = None
+) -> list[LoginLock]:
+    """Locks in force now, newest first; optionally only one name and address."""
+    cool_off = get_cool_off()
+    attempts = AccessAttempt.objects.filter(attempt_time__gte=(now or timezone.now()) - cool_off)
+    if username is not None:
+        attempts = attempts.filter(username=username, ip_address=ip_address)
+    rows = (
+        attempts.values("username", "ip_address")
+        .annotate(failures=Sum("failures_since_start"), last=Max("attempt_time"))
+        .filter(failures__gte=settings.AXES_FAILURE_LIMIT)
+        .order_by("-last")
+    )
+    return [
+        LoginLock(
+            username=row["username"] or "",
+            ip_address=row["ip_address"],
+            since=row["last"],
+            until=row["last"] + cool_off,
+            failures=row["failures"],
+        )
+        for row in rows
+    ]

@@ -2,12 +2,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from axes.models import AccessAttempt
 from django.db import transaction
 
-from zerocrop.core.audit import audit_record, snapshot
+from zerocrop.core.audit import audit_action, audit_record, snapshot
 from zerocrop.core.errors import ApplicationError
 from zerocrop.org.choices import OfficeKind, Role, UnitLevel
 from zerocrop.org.models import AdminUnit, Person, User
+from zerocrop.org.selectors import login_locks
 
 
 @transaction.atomic
@@ -118,3 +120,27 @@ def user_create(
     user.save()
     audit_record(actor=actor, action="create", instance=user, after=snapshot(user))
     return user
+
+
+@transaction.atomic
+def login_lock_lift(*, username: str, ip_address: str | None, actor: Any) -> None:
+    """Lift the lock of a user name for one address (its failure count starts again at 0)."""
+    locks = login_locks(username=username, ip_address=ip_address)
+    if not locks:
+        raise ApplicationError("该锁定已不存在（可能已到期或已被解除），无需解除。")
+    lock = locks[0]
+    AccessAttempt.objects.filter(username=username, ip_address=ip_address).delete()
+    audit_action(
+        actor=actor,
+        action="unlock",
+        object_type="axes.lock",
+        object_id=f"{username}@{ip_address or '-'}",
+        object_repr=f"登录锁定：{username}（{ip_address or '未知地址'}）",
+        before={
+            "username": username,
+            "ip_address": ip_address,
+            "failures": lock.failures,
+            "since": lock.since.isoformat(),
+            "until": lock.until.isoformat(),
+        },
+    )

@@ -1,7 +1,16 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from typing import Any
 
-from zerocrop.org import selectors
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from zerocrop.core.errors import ApplicationError
+from zerocrop.core.login_throttle import client_address
+from zerocrop.core.permissions import is_town_admin
+from zerocrop.org import selectors, services
 
 
 def unit_list(request: HttpRequest) -> HttpResponse:
@@ -24,3 +33,42 @@ def person_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     people = selectors.person_list(user=request.user, query=query)
     return render(request, "org/person_list.html", {"people": people, "q": query})
+
+
+def _town_admin_only(request: HttpRequest) -> None:
+    if not is_town_admin(request.user):
+        raise PermissionDenied("只有镇管理员可以查看和解除登录锁定")
+
+
+def login_lock_list(request: HttpRequest) -> HttpResponse:
+    _town_admin_only(request)
+    return render(request, "org/login_locks.html", {"locks": selectors.login_locks()})
+
+
+@require_POST
+def login_lock_lift(request: HttpRequest) -> HttpResponse:
+    _town_admin_only(request)
+    username = request.POST.get("username", "")
+    ip_address = request.POST.get("ip_address") or None
+    try:
+        services.login_lock_lift(username=username, ip_address=ip_address, actor=request.user)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"已解除「{username}」在 {ip_address or '未知地址'} 的登录锁定。")
+    return redirect("login-locks")
+
+
+def locked_out(
+    request: HttpRequest, original_response: Any = None, credentials: Any = None
+) -> HttpResponse:
+    """axes' lockout page (AXES_LOCKOUT_CALLABLE): what happened and when the lock ends."""
+    username = (credentials or {}).get("username") or request.POST.get("username", "")
+    locks = selectors.login_locks(username=username, ip_address=client_address(request))
+    context = {
+        "username": username,
+        "lock": locks[0] if locks else None,
+        "failure_limit": settings.AXES_FAILURE_LIMIT,
+        "cooloff_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+    }
+    return render(request, "auth/locked.html", context, status=429)

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+from zerocrop.geo.exports import with_audit_checkpoint
 from zerocrop.geo.writers import write_excel_ledger
 
 COLUMNS = [
@@ -52,6 +53,6 @@ def dead_corner_rows(corners: Sequence[Any]) -> list[dict[str, object]]:
 
 def dead_corner_workbook(*, survey_round: Any, corners: Sequence[Any], today: date) -> bytes:
     title = f"{survey_round.name}踏查台账（未覆盖任务，截至{today:%Y年%m月%d日}）"
-    return write_excel_ledger(
-        dead_corner_rows(corners), COLUMNS, sheet_title="踏查台账", title=title
+    return with_audit_checkpoint(
+        write_excel_ledger(dead_corner_rows(corners), COLUMNS, sheet_title="踏查台账", title=title)
     )

@@ -1,15 +1,34 @@
-from django.core.management.base import BaseCommand, CommandError
+from argparse import ArgumentParser
 
-from zerocrop.core.audit import audit_verify
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from zerocrop.core.audit import audit_check, write_checkpoint
 
 
 class Command(BaseCommand):
-    help = "校验审计事件哈希链，指出第一个断开的环节"
+    help = "校验审计链：每条事件的链接与 HMAC、检查点文件中的每个检查点，以及报告上抄来的检查点"
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument(
+            "--checkpoint",
+            action="append",
+            default=[],
+            help="导出报告页脚上的审计检查点（可多次给出）",
+        )
 
     def handle(self, *args: object, **options: object) -> None:
-        count, broken = audit_verify()
-        if broken is not None:
+        report = audit_check(report_checkpoints=options["checkpoint"])
+        if report.problems:
+            lines = [
+                f"审计链在第 {p.seq} 号事件处断开：{p.reason}" if p.seq else p.reason
+                for p in report.problems
+            ]
             raise CommandError(
-                f"审计链在第 {broken.seq} 号事件处断开：{broken.reason}（共 {count} 条）"
+                "\n".join([*lines, f"（共 {report.count} 条事件，发现 {len(lines)} 处问题）"])
             )
-        self.stdout.write(f"审计链完整：共 {count} 条事件。")
+        # Only an intact chain is certified by a new checkpoint, and only once committed.
+        transaction.on_commit(write_checkpoint)
+        self.stdout.write(
+            f"审计链完整：共 {report.count} 条事件，核对了 {report.checkpoints} 个检查点。"
+        )
