@@ -2,6 +2,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from zerocrop.org import selectors
+from zerocrop.org.forms import PersonSearchForm
 
 
 def unit_list(request: HttpRequest) -> HttpResponse:
@@ -21,6 +22,11 @@ def unit_detail(request: HttpRequest, unit_id: str) -> HttpResponse:
 
 
 def person_list(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()
-    people = selectors.person_list(user=request.user, query=query)
-    return render(request, "org/person_list.html", {"people": people, "q": query})
+    form = PersonSearchForm(request.GET)
+    if form.is_valid():
+        query, error = form.cleaned_data["q"].strip(), ""
+        people = selectors.person_list(user=request.user, query=query)
+    else:
+        query, error = "", "；".join(form.errors["q"])
+        people = selectors.person_list(user=request.user).none()
+    return render(request, "org/person_list.html", {"people": people, "q": query, "error": error})
