@@ -270,3 +270,20 @@ def test_every_read_route_refuses_nul_and_over_long_query_text(login_as) -> None
                 assert_chinese(response.json())
                 checked += 1
     assert checked >= 6
+
+
+def test_a_hostile_geometry_is_refused_not_a_crash(cadre, village) -> None:
+    before = Plot.objects.count()
+    for geometry in ({"type": "Nonsense"}, {"type": "\x00"}, {"type": "Polygon"}, {}):
+        response = post_raw(cadre, json.dumps(plot_body(village, geometry=geometry)).encode())
+        assert response.status_code == 400, (geometry, response.content)
+        assert "几何数据无法识别" in response.json()["detail"]
+    assert Plot.objects.count() == before
+
+
+def test_a_body_over_the_upload_limit_is_refused_in_chinese(cadre, village, settings) -> None:
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    body = json.dumps(plot_body(village, name="大")).encode() + b" " * 2000
+    response = post_raw(cadre, body)
+    assert response.status_code == 413 and response.json()["code"] == "too_large"
+    assert_chinese(response.json())

@@ -10,7 +10,7 @@ from functools import wraps
 from types import UnionType
 from typing import Any, Union, get_args, get_origin
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.urls import URLPattern, URLResolver, re_path
@@ -185,6 +185,7 @@ class ZeroCropAPI(NinjaAPI):
         self.add_exception_handler(HttpError, self._http_error)
         self.add_exception_handler(PermissionDenied, self._forbidden)
         self.add_exception_handler(Http404, self._not_found)
+        self.add_exception_handler(RequestDataTooBig, self._too_large)
 
     def validation_error_from_error_contexts(
         self, error_contexts: list[ValidationErrorContext]
@@ -243,6 +244,9 @@ class ZeroCropAPI(NinjaAPI):
 
     def _not_found(self, request: HttpRequest, exc: Http404) -> HttpResponse:
         return self._respond(request, error_body(HTTP_MESSAGES[404][1], code="not_found"), 404)
+
+    def _too_large(self, request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+        return self._respond(request, error_body(HTTP_MESSAGES[413][1], code="too_large"), 413)
 
     def _get_urls(self) -> list[URLPattern | URLResolver]:
         patterns = [self._explain_not_allowed(p) for p in super()._get_urls()]
