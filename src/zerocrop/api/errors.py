@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import json
 from functools import wraps
-from types import UnionType
-from typing import Any, Union, get_args, get_origin
+from typing import Any, get_args
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -145,11 +144,10 @@ def _annotation_model(annotation: Any) -> type[BaseModel] | None:
     """The schema inside `X`, `X | None`, `list[X]`…, if any."""
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
-    if get_origin(annotation) in (Union, UnionType, list, tuple) or get_args(annotation):
-        for arg in get_args(annotation):
-            found = _annotation_model(arg)
-            if found is not None:
-                return found
+    for arg in get_args(annotation):
+        found = _annotation_model(arg)
+        if found is not None:
+            return found
     return None
 
 
