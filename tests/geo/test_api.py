@@ -146,3 +146,30 @@ def test_map_payloads_are_gzipped_for_browsers(login_as) -> None:
     plain = client.get(url)
     assert jsonlib.loads(gzip.decompress(packed.content)) == plain.json()
     assert len(packed.content) < len(plain.content) / 3
+
+
+def test_over_long_or_hostile_plot_text_is_refused_in_chinese(login_as, unit_named) -> None:
+    client = login_as("cadre")
+    village = unit_named("毛布拉格村")
+    before = Plot.objects.count()
+    geometry = mapping(inside("毛布拉格村"))
+    for name, message in (("地" * 101, "名称不能超过 100 个字"), ("地\x00块", "控制字符")):
+        response = post_plot(client, village, geometry, name=name)
+        assert response.status_code == 422, response.content
+        assert response.json()["field"] == "name" and message in response.json()["detail"]
+    assert Plot.objects.count() == before
+
+
+def test_bad_outline_edits_are_explained(login_as) -> None:
+    client = login_as("cadre")
+    plot = Plot.objects.filter(unit__name="毛布拉格村").first()
+    for url, body in (
+        ("/api/v1/geo/plots/abc/geometry", {"geometry": plot.geometry}),
+        (f"/api/v1/geo/plots/{plot.pk}/geometry", {"geometry": "square"}),
+        (f"/api/v1/geo/plots/{plot.pk}/geometry", {}),
+    ):
+        response = client.put(url, data=json.dumps(body), content_type="application/json")
+        assert response.status_code == 422, response.content
+        assert response.json()["code"] in ("invalid_id", "invalid", "required")
+        assert "地块" in response.json()["detail"]
+    assert Plot.objects.get(pk=plot.pk).geometry == plot.geometry

@@ -10,6 +10,9 @@ from zerocrop.campaigns.choices import PledgeKind
 from zerocrop.org.models import AdminUnit
 
 DEFAULT_PHASES = ("动员部署", "禁种宣传", "踏查铲毒", "总结检查")
+MAX_PHASES = 12
+# A pasted notice is a few pages; this is far above any real one and bounds what is stored.
+NOTICE_TEXT_MAX_CHARS = 200_000
 
 
 class DateInput(forms.DateInput):
@@ -21,6 +24,8 @@ class NoticeForm(forms.Form):
         label="方案全文",
         required=False,
         strip=False,
+        max_length=NOTICE_TEXT_MAX_CHARS,
+        error_messages={"max_length": "方案全文不能超过 %(limit_value)d 个字"},
         widget=forms.Textarea(attrs={"rows": 14, "placeholder": "粘贴实施方案全文……"}),
     )
     file = forms.FileField(
@@ -46,12 +51,27 @@ class CampaignFactsForm(forms.Form):
     town = forms.CharField(label="乡镇", max_length=100)
     issuer = forms.CharField(label="印发机关", max_length=100, required=False)
     issued_on = forms.DateField(label="印发日期", required=False, widget=DateInput)
-    phase_count = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=12)
+    phase_count = forms.IntegerField(
+        label="阶段数",
+        widget=forms.HiddenInput,
+        min_value=0,
+        max_value=MAX_PHASES,
+        error_messages={
+            "required": "缺少阶段数，请重新打开本页",
+            "invalid": "阶段数必须是整数，请重新打开本页",
+            "min_value": "阶段数不能小于 %(limit_value)s",
+            "max_value": "阶段数不能超过 %(limit_value)s",
+        },
+    )
 
     def __init__(self, *args: Any, phase_count: int = 4, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        count = int(self.data.get("phase_count", phase_count)) if self.is_bound else phase_count
-        count = max(0, min(count, 12))
+        count = (
+            _posted_count(self.data.get("phase_count"), phase_count)
+            if self.is_bound
+            else phase_count
+        )
+        count = max(0, min(count, MAX_PHASES))
         self.fields["phase_count"].initial = count
         for i in range(count):
             self.fields[f"phase_{i}_name"] = forms.CharField(label="阶段名称", max_length=50)
@@ -110,6 +130,25 @@ class CampaignFactsForm(forms.Form):
         return initial
 
 
+def _posted_count(value: Any, default: int) -> int:
+    """The number of phase rows to build; a bad value is refused by the field's own validation."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+class NoticeConfirmForm(forms.Form):
+    """The notice text carried from the preview to the confirmation, checked like when pasted."""
+
+    notice_text = forms.CharField(
+        required=False,
+        strip=False,
+        max_length=NOTICE_TEXT_MAX_CHARS,
+        error_messages={"max_length": "方案全文不能超过 %(limit_value)d 个字"},
+    )
+
+
 class PledgeForm(forms.Form):
     kind = forms.ChoiceField(label="类型", choices=PledgeKind.choices)
     unit = forms.ModelChoiceField(label="单位", queryset=AdminUnit.objects.none())
@@ -145,4 +184,11 @@ class LiaisonForm(forms.Form):
 
 
 class VoidForm(forms.Form):
-    reason = forms.CharField(label="作废原因", max_length=200)
+    reason = forms.CharField(
+        label="作废原因",
+        max_length=200,
+        error_messages={
+            "required": "作废必须填写原因",
+            "max_length": "原因不能超过 %(limit_value)d 个字",
+        },
+    )

@@ -15,6 +15,7 @@ from zerocrop.campaigns.forms import (
     DEFAULT_PHASES,
     CampaignFactsForm,
     LiaisonForm,
+    NoticeConfirmForm,
     NoticeForm,
     PledgeForm,
     VoidForm,
@@ -108,10 +109,12 @@ def notice_import(request: HttpRequest) -> HttpResponse:
     _require_town_admin(request)
     step = request.POST.get("step", "")
     if step == "confirm":
-        text = request.POST.get("notice_text", "")
-        draft = parse_notice(text)
-        facts = draft.to_dict()
+        carried = NoticeConfirmForm(request.POST)
+        text = carried.cleaned_data["notice_text"] if carried.is_valid() else ""
+        facts = parse_notice(text).to_dict()
         form = CampaignFactsForm(request.POST)
+        for error in carried.errors.get("notice_text", []):
+            form.add_error(None, error)
         if form.is_valid():
             try:
                 campaign = services.campaign_create_from_facts(
@@ -262,5 +265,5 @@ def pledge_void(request: HttpRequest, pledge_id: str) -> HttpResponse:
         else:
             messages.success(request, f"已作废：{pledge}")
     else:
-        messages.error(request, "作废必须填写原因")
+        messages.error(request, "；".join(form.errors["reason"]))
     return redirect("pledge-list", campaign_id=pledge.campaign_id)

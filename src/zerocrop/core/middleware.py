@@ -18,7 +18,9 @@ class LoginRequiredMiddleware:
         if not request.user.is_authenticated and not request.path.startswith(PUBLIC_PREFIXES):
             if request.path.startswith("/api/"):
                 return HttpResponse(
-                    '{"detail": "需要登录"}', status=401, content_type="application/json"
+                    '{"detail": "需要登录", "field": null, "code": "not_authenticated"}',
+                    status=401,
+                    content_type="application/json",
                 )
             return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
         return self.get_response(request)

@@ -8,8 +8,9 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import TextField
 from django.db.models.functions import Cast
 from django.http import HttpRequest, HttpResponse
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
+from zerocrop.core.api_types import ModelText, Text
 from zerocrop.core.errors import ApplicationError
 from zerocrop.core.permissions import can_manage_unit
 from zerocrop.core.responses import geojson_response
@@ -21,6 +22,7 @@ from zerocrop.geo.mapdata import (
     feature_collection,
     parse_bbox,
 )
+from zerocrop.geo.models import Plot
 from zerocrop.org.selectors import unit_get
 
 router = Router(tags=["地块与区域"])
@@ -28,6 +30,14 @@ router = Router(tags=["地块与区域"])
 PROPERTY_COLUMNS = ("id", "code", "name", "kind", "risk", "unit__name", "responsible__name")
 BBOX_COLUMNS = ("min_lon", "min_lat", "max_lon", "max_lat")
 GEOMETRY_TEXT = Cast("geometry", output_field=TextField())
+
+BboxText = Text(max_length=200, label="视野范围")
+ChoiceText = Text(max_length=32, label="筛选条件")
+SearchText = Text(max_length=100, label="查询内容")
+PlotName = ModelText(Plot, "name")
+PlotCode = ModelText(Plot, "code")
+PlotKindText = ModelText(Plot, "kind")
+PlotRiskText = ModelText(Plot, "risk")
 
 
 def _bbox(text: str | None) -> tuple[float, float, float, float] | None:
@@ -42,10 +52,10 @@ def _bbox(text: str | None) -> tuple[float, float, float, float] | None:
 @router.get("/plots", summary="视野内的地块（按缩放级别简化）")
 def plots_geojson(
     request: HttpRequest,
-    bbox: str | None = None,
+    bbox: BboxText | None = None,
     zoom: int = 16,
-    kind: str = "",
-    risk: str = "",
+    kind: ChoiceText = "",
+    risk: ChoiceText = "",
 ) -> HttpResponse:
     plots = selectors.plot_list(user=request.user, bbox=_bbox(bbox), kind=kind, risk=risk)
     if zoom < POINT_ZOOM_BELOW or plots.count() > MAX_OUTLINES:
@@ -80,7 +90,9 @@ def _plot_properties(values: tuple[Any, ...]) -> dict[str, Any]:
 
 
 @router.get("/zones", summary="视野内的重点、传统、潜在区域")
-def zones_geojson(request: HttpRequest, bbox: str | None = None, zoom: int = 16) -> HttpResponse:
+def zones_geojson(
+    request: HttpRequest, bbox: BboxText | None = None, zoom: int = 16
+) -> HttpResponse:
     rows = [
         {"id": str(z["id"]), "name": z["name"], "kind": z["kind"], "geometry": z["geometry"]}
         for z in selectors.zone_list(user=request.user, bbox=_bbox(bbox)).values(
@@ -92,7 +104,7 @@ def zones_geojson(request: HttpRequest, bbox: str | None = None, zoom: int = 16)
 
 @router.get("/boundaries", summary="村（社区）边界")
 def boundaries_geojson(
-    request: HttpRequest, bbox: str | None = None, zoom: int = 16
+    request: HttpRequest, bbox: BboxText | None = None, zoom: int = 16
 ) -> HttpResponse:
     rows = [
         {
@@ -118,7 +130,7 @@ class PlotSearchOut(Schema):
 
 
 @router.get("/plots/search", response=list[PlotSearchOut], summary="按名称、编号或责任人查找地块")
-def plots_search(request: HttpRequest, q: str) -> list[dict[str, Any]]:
+def plots_search(request: HttpRequest, q: SearchText) -> list[dict[str, Any]]:
     plots = selectors.plot_list(user=request.user, query=q.strip())[:20] if q.strip() else []
     return [
         {
@@ -134,16 +146,16 @@ def plots_search(request: HttpRequest, q: str) -> list[dict[str, Any]]:
 
 
 class PlotIn(Schema):
-    unit_id: UUID
-    name: str
-    kind: str
-    risk: str
-    geometry: dict[str, Any]
-    code: str = ""
+    unit_id: UUID = Field(title="单位")
+    name: PlotName
+    kind: PlotKindText
+    risk: PlotRiskText
+    geometry: dict[str, Any] = Field(title="地块边界")
+    code: PlotCode = ""
 
 
 class GeometryIn(Schema):
-    geometry: dict[str, Any]
+    geometry: dict[str, Any] = Field(title="地块边界")
 
 
 class PlotOut(Schema):

@@ -27,7 +27,7 @@ def _polygon(geometry: BaseGeometry | dict[str, Any], label: str) -> BaseGeometr
     """A valid WGS84 polygon inside China, or an ApplicationError naming what is wrong."""
     try:
         geom = shape(geometry) if isinstance(geometry, dict) else geometry
-    except (AttributeError, KeyError, TypeError, ValueError, shapely.errors.GEOSException) as exc:
+    except (AttributeError, KeyError, TypeError, ValueError, shapely.errors.ShapelyError) as exc:
         raise ApplicationError(f"「{label}」的几何数据无法识别") from exc
     if geom.is_empty or not geom.geom_type.endswith("Polygon"):
         raise ApplicationError(f"「{label}」必须是多边形（面）")

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from uuid import UUID
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -84,7 +86,13 @@ def plots_assign(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "请选择地块和责任人")
         return redirect("plot-list")
-    ids = [i for i in form.cleaned_data["plots"].split(",") if i]
+    try:
+        ids = {UUID(i) for i in form.cleaned_data["plots"].split(",") if i.strip()}
+    except ValueError:
+        ids = set()
+    if not ids:
+        messages.error(request, "没有选中有效的地块，未作任何修改")
+        return redirect("plot-list")
     plots = list(selectors.plot_list(user=request.user).filter(pk__in=ids))
     if len(plots) != len(ids):
         messages.error(request, "部分地块不存在或无权操作，未作任何修改")

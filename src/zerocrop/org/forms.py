@@ -1,4 +1,4 @@
-"""Login forms with the per-name throttle (core.login_throttle) in front of authentication."""
+"""Forms of the org app: login with the per-name throttle (core.login_throttle), person search."""
 
 from __future__ import annotations
 
@@ -35,3 +35,12 @@ class LoginForm(ThrottledLoginMixin, AuthenticationForm):
 
 class AdminLoginForm(ThrottledLoginMixin, AdminAuthenticationForm):
     pass
+
+
+class PersonSearchForm(forms.Form):
+    q = forms.CharField(
+        label="姓名",
+        required=False,
+        max_length=50,
+        error_messages={"max_length": "查找的姓名不能超过 %(limit_value)d 个字"},
+    )

@@ -11,6 +11,7 @@ from zerocrop.core.errors import ApplicationError
 from zerocrop.core.login_throttle import client_address
 from zerocrop.core.permissions import is_town_admin
 from zerocrop.org import selectors, services
+from zerocrop.org.forms import PersonSearchForm
 
 
 def unit_list(request: HttpRequest) -> HttpResponse:
@@ -30,9 +31,14 @@ def unit_detail(request: HttpRequest, unit_id: str) -> HttpResponse:
 
 
 def person_list(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()
-    people = selectors.person_list(user=request.user, query=query)
-    return render(request, "org/person_list.html", {"people": people, "q": query})
+    form = PersonSearchForm(request.GET)
+    if form.is_valid():
+        query, error = form.cleaned_data["q"].strip(), ""
+        people = selectors.person_list(user=request.user, query=query)
+    else:
+        query, error = "", "；".join(form.errors["q"])
+        people = selectors.person_list(user=request.user).none()
+    return render(request, "org/person_list.html", {"people": people, "q": query, "error": error})
 
 
 def _town_admin_only(request: HttpRequest) -> None:

@@ -1,0 +1,277 @@
+"""One error body for the whole API: `{"detail": <Chinese>, "field": <name or null>, "code": ...}`.
+
+Validation errors also carry `errors`, one such object per problem, the first repeated at the top.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import wraps
+from typing import Any, get_args
+
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.urls import URLPattern, URLResolver, re_path
+from ninja import NinjaAPI
+from ninja.errors import HttpError, ValidationError, ValidationErrorContext
+from ninja.parser import Parser
+from pydantic import BaseModel
+
+from zerocrop.core.errors import ApplicationError
+
+# Labels of path and query parameters, which have no schema to carry a title.
+PARAMETER_LABELS = {
+    "bbox": "视野范围",
+    "zoom": "缩放级别",
+    "kind": "类别",
+    "risk": "风险等级",
+    "q": "查询内容",
+    "unit": "单位",
+    "dead_only": "仅看死角",
+    "campaign_id": "行动",
+    "plot_id": "地块",
+    "round_id": "踏查轮次",
+    "payload": "请求内容",
+}
+
+HTTP_MESSAGES = {
+    400: ("bad_request", "请求无效"),
+    401: ("not_authenticated", "需要登录"),
+    403: ("forbidden", "无权操作"),
+    404: ("not_found", "不存在或无权查看"),
+    405: ("method_not_allowed", "不支持该请求方法"),
+    413: ("too_large", "请求内容过大"),
+    429: ("throttled", "请求过于频繁，请稍后重试"),
+}
+
+
+class RequestBodyError(Exception):
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+class StrictJSONParser(Parser):
+    """JSON bodies must be valid UTF-8 text: nothing is silently replaced or dropped."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        try:
+            text = request.body.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise RequestBodyError("invalid_utf8", "请求内容不是有效的 UTF-8 编码") from exc
+        try:
+            data = json.loads(text)
+        except ValueError as exc:
+            raise RequestBodyError("invalid_json", "请求内容不是有效的 JSON") from exc
+        try:
+            # A "\ud800" escape is valid JSON but decodes to a lone surrogate, which is not text.
+            json.dumps(data, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise RequestBodyError(
+                "invalid_unicode", "请求内容含有无效的 Unicode 字符（孤立的代理项）"
+            ) from exc
+        return data
+
+
+def error_body(detail: str, *, code: str, field: str | None = None) -> dict[str, Any]:
+    return {"detail": detail, "field": field, "code": code}
+
+
+def _message(error: dict[str, Any], label: str) -> str:
+    kind = error["type"]
+    ctx = error.get("ctx") or {}
+    if kind == "missing":
+        return f"缺少{label}"
+    if kind == "string_too_long":
+        return f"{label}不能超过 {ctx.get('max_length')} 个字"
+    if kind == "string_too_short":
+        if ctx.get("min_length") == 1:
+            return f"{label}不能为空"
+        return f"{label}至少要 {ctx.get('min_length')} 个字"
+    if kind == "control_character":
+        return f"{label}含有不可见的控制字符（U+{ctx.get('code', 0):04X}），请删除后重试"
+    if kind == "value_error":
+        return f"{label}：{ctx.get('error', '值无效')}"
+    fixed = {
+        "string_type": "应为文字",
+        "string_unicode": "应为文字",
+        "int_type": "应为整数",
+        "int_parsing": "应为整数",
+        "int_from_float": "应为整数",
+        "float_type": "应为数字",
+        "float_parsing": "应为数字",
+        "finite_number": "应为有限的数字",
+        "bool_type": "应为是或否",
+        "bool_parsing": "应为是或否",
+        "uuid_type": "不是有效的标识（UUID）",
+        "uuid_parsing": "不是有效的标识（UUID）",
+        "date_type": "不是有效的日期（应为 年-月-日）",
+        "date_parsing": "不是有效的日期（应为 年-月-日）",
+        "date_from_datetime_parsing": "不是有效的日期（应为 年-月-日）",
+        "datetime_type": "不是有效的时间",
+        "datetime_parsing": "不是有效的时间",
+        "datetime_from_date_parsing": "不是有效的时间",
+        "dict_type": "应为 JSON 对象",
+        "model_type": "应为 JSON 对象",
+        "model_attributes_type": "应为 JSON 对象",
+        "list_type": "应为列表",
+        "literal_error": "的值无法识别",
+        "enum": "的值无法识别",
+        "greater_than": f"应大于 {ctx.get('gt')}",
+        "greater_than_equal": f"不能小于 {ctx.get('ge')}",
+        "less_than": f"应小于 {ctx.get('lt')}",
+        "less_than_equal": f"不能大于 {ctx.get('le')}",
+        "too_long": f"最多 {ctx.get('max_length')} 项",
+        "extra_forbidden": "不是可接受的字段",
+    }
+    return f"{label}{fixed.get(kind, '的值无效')}"
+
+
+CODES = {
+    "missing": "required",
+    "string_too_long": "too_long",
+    "too_long": "too_long",
+    "string_too_short": "too_short",
+    "control_character": "control_character",
+    "uuid_parsing": "invalid_id",
+    "uuid_type": "invalid_id",
+}
+
+
+def _annotation_model(annotation: Any) -> type[BaseModel] | None:
+    """The schema inside `X`, `X | None`, `list[X]`…, if any."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        found = _annotation_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _field_label(model: type[BaseModel], loc: tuple[Any, ...]) -> tuple[str | None, str | None]:
+    """(field name, Chinese label) of the field at `loc` in a ninja parameter model."""
+    current: type[BaseModel] | None = model
+    name = label = None
+    for part in loc:
+        if isinstance(part, int) or current is None:
+            continue
+        info = current.model_fields.get(part)
+        if info is None:
+            break
+        name = part
+        label = info.title if info.title and info.title != part else PARAMETER_LABELS.get(part)
+        current = _annotation_model(info.annotation)
+    return name, label
+
+
+class ZeroCropAPI(NinjaAPI):
+    """NinjaAPI whose every refusal, down to a wrong method or an unknown path, is Chinese."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("parser", StrictJSONParser())
+        super().__init__(**kwargs)
+
+    def set_default_exception_handlers(self) -> None:
+        super().set_default_exception_handlers()
+        self.add_exception_handler(ApplicationError, self._application_error)
+        self.add_exception_handler(DjangoValidationError, self._django_validation_error)
+        self.add_exception_handler(RequestBodyError, self._body_error)
+        self.add_exception_handler(ValidationError, self._validation_error)
+        self.add_exception_handler(HttpError, self._http_error)
+        self.add_exception_handler(PermissionDenied, self._forbidden)
+        self.add_exception_handler(Http404, self._not_found)
+        self.add_exception_handler(RequestDataTooBig, self._too_large)
+
+    def validation_error_from_error_contexts(
+        self, error_contexts: list[ValidationErrorContext]
+    ) -> ValidationError:
+        errors: list[dict[str, Any]] = []
+        for context in error_contexts:
+            model = context.model
+            for error in context.pydantic_validation_error.errors(include_url=False):
+                name, label = _field_label(model, error["loc"])
+                errors.append(
+                    error_body(
+                        _message(error, label or name or "请求内容"),
+                        code=CODES.get(error["type"], "invalid"),
+                        field=name,
+                    )
+                )
+        return ValidationError(errors)
+
+    def _respond(self, request: HttpRequest, body: dict[str, Any], status: int) -> HttpResponse:
+        return self.create_response(request, body, status=status)
+
+    def _application_error(self, request: HttpRequest, exc: ApplicationError) -> HttpResponse:
+        code = getattr(exc, "code", None) or "rejected"
+        return self._respond(request, error_body(exc.message, code=code, field=exc.field), 400)
+
+    def _django_validation_error(
+        self, request: HttpRequest, exc: DjangoValidationError
+    ) -> HttpResponse:
+        # A model's full_clean() in a service: its messages are already in the active language.
+        if hasattr(exc, "error_dict"):
+            field, messages = next(iter(exc.message_dict.items()))
+            field = None if field == "__all__" else field
+        else:
+            field, messages = None, exc.messages
+        return self._respond(request, error_body(messages[0], code="invalid", field=field), 400)
+
+    def _body_error(self, request: HttpRequest, exc: RequestBodyError) -> HttpResponse:
+        return self._respond(request, error_body(exc.message, code=exc.code), 400)
+
+    def _validation_error(self, request: HttpRequest, exc: ValidationError) -> HttpResponse:
+        errors = exc.errors or [error_body("请求内容无效", code="invalid")]
+        return self._respond(request, {**errors[0], "errors": errors}, 422)
+
+    def _http_error(self, request: HttpRequest, exc: HttpError) -> HttpResponse:
+        cause = exc.__cause__
+        if isinstance(cause, RequestBodyError):  # ninja wraps parser errors in an HttpError
+            return self._body_error(request, cause)
+        code, detail = HTTP_MESSAGES.get(exc.status_code, ("error", "请求无法处理"))
+        if exc.status_code == 403 and "CSRF" in exc.message:
+            code, detail = "csrf_failed", "页面已过期（CSRF 校验失败），请刷新页面后重试"
+        return self._respond(request, error_body(detail, code=code), exc.status_code)
+
+    def _forbidden(self, request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+        body = error_body(str(exc) or HTTP_MESSAGES[403][1], code="forbidden")
+        return self._respond(request, body, 403)
+
+    def _not_found(self, request: HttpRequest, exc: Http404) -> HttpResponse:
+        return self._respond(request, error_body(HTTP_MESSAGES[404][1], code="not_found"), 404)
+
+    def _too_large(self, request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+        return self._respond(request, error_body(HTTP_MESSAGES[413][1], code="too_large"), 413)
+
+    def _get_urls(self) -> list[URLPattern | URLResolver]:
+        patterns = [self._explain_not_allowed(p) for p in super()._get_urls()]
+        # Last: any other path under the API answers a JSON 404, not Django's HTML page.
+        patterns.append(re_path(r"^.*$", self._unknown_path, name="api-unknown-path"))
+        return patterns
+
+    def _explain_not_allowed(self, pattern: URLPattern | URLResolver) -> URLPattern | URLResolver:
+        if not isinstance(pattern, URLPattern):
+            return pattern
+        view = pattern.callback
+
+        @wraps(view)
+        def explained(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            response = view(request, *args, **kwargs)
+            if isinstance(response, HttpResponseNotAllowed):
+                allowed = response["Allow"].replace(", ", "、")
+                body = error_body(
+                    f"不支持 {request.method} 请求（可用：{allowed}）", code="method_not_allowed"
+                )
+                explained_response = self._respond(request, body, 405)
+                explained_response["Allow"] = response["Allow"]
+                return explained_response
+            return response
+
+        pattern.callback = explained
+        return pattern
+
+    def _unknown_path(self, request: HttpRequest) -> HttpResponse:
+        return self._respond(request, error_body("接口不存在", code="not_found"), 404)
