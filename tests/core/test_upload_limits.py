@@ -213,7 +213,7 @@ def test_a_body_declared_larger_than_the_route_takes_is_refused_unread(
     response = post_stream(login_as(route.user), route.url(demo_campaign, survey_round), body)
     page = response.content.decode()
     assert response.status_code == 413
-    assert "提交的内容太大（300 MB），未保存任何内容" in page and route.label in page
+    assert "提交的内容太大（300.1 MB），未保存任何内容" in page and route.label in page
     assert body.read_bytes == 0
     nothing_stored_since(before, settings, files)
 

@@ -17,6 +17,7 @@ from django.core.files.storage import default_storage
 from PIL import Image
 
 from zerocrop.core.errors import ApplicationError
+from zerocrop.core.upload_limits import mb
 
 MAX_PIXELS = 60_000_000
 # Pillow refuses to open an image of more than twice this many pixels (DecompressionBombError),
@@ -74,7 +75,7 @@ def check_scan(
     limit = settings.ZEROCROP_SCAN_MAX_BYTES
     if size > limit:
         raise ApplicationError(
-            f"{label}「{name}」太大（{size / 1048576:.1f} MB），上限为 {limit / 1048576:.0f} MB",
+            f"{label}「{name}」太大（{mb(size, over=True)}），上限为 {mb(limit)}",
             field="scan",
         )
     head = file.read(HEAD_BYTES)

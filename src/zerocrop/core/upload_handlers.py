@@ -16,8 +16,7 @@ from django.core.files.uploadhandler import FileUploadHandler, SkipFile, StopUpl
 from django.http import HttpRequest
 
 from zerocrop.core.upload_fields import RefusedUpload
-from zerocrop.core.upload_limits import FileLimit, RouteLimit, limit_for
-from zerocrop.geo.safety import mb
+from zerocrop.core.upload_limits import FileLimit, RouteLimit, limit_for, mb
 
 
 @dataclass(frozen=True)
@@ -61,7 +60,7 @@ class UploadLimitHandler(FileUploadHandler):
 
     def _too_large(self, size: int | None) -> str:
         assert self.rule is not None
-        amount = f"（{mb(size)}）" if size else ""
+        amount = f"（{mb(size, over=True)}）" if size else ""
         return (
             f"{self.rule.label}「{self.file_name}」太大{amount}，上限为 {mb(self.rule.max_bytes)}"
         )

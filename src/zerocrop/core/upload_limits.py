@@ -7,6 +7,7 @@ limits, per file and for the whole request (core/upload_handlers.py).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -14,10 +15,19 @@ from django.http import HttpRequest
 from django.urls import Resolver404, ResolverMatch, resolve
 
 from zerocrop.geo.safety import MAX_UPLOAD_BYTES as GEO_MAX_UPLOAD_BYTES
-from zerocrop.geo.safety import mb
 
+KiB = 1024
+MiB = 1024 * KiB
 # Ordinary form fields (and the multipart framing around files): generous for typed text.
-FORM_BYTES = 1024 * 1024
+FORM_BYTES = 1 * MiB
+
+
+def mb(size: int, *, over: bool = False) -> str:
+    """A size for people: "10 MB", "512 KB"; `over` rounds a refused size up ("10.1 MB")."""
+    unit, name = (MiB, "MB") if size >= MiB else (KiB, "KB")
+    if over:
+        return f"{math.ceil(size / unit * 10) / 10:g} {name}"
+    return f"{size / unit:.0f} {name}"
 
 
 @dataclass(frozen=True)
@@ -104,5 +114,5 @@ def declared_length(request: HttpRequest) -> int:
 
 
 def too_large_message(limit: RouteLimit, size: int | None) -> str:
-    amount = f"（{mb(size)}）" if size else ""
+    amount = f"（{mb(size, over=True)}）" if size else ""
     return f"提交的内容太大{amount}，未保存任何内容。{limit.describe()}。"
