@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse, UnreadablePostE
 from django.shortcuts import render
 
 from zerocrop.core.upload_handlers import upload_verdict
-from zerocrop.core.upload_limits import declared_length, limit_for, too_large_message
+from zerocrop.core.upload_limits import FORM_BYTES, declared_length, limit_for, too_large_message
 
 PUBLIC_PREFIXES = ("/login/", "/static/", "/healthz", "/admin/login/", "/public/")
 
@@ -70,10 +70,11 @@ class UploadLimitMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        limit = limit_for(request)
         size = declared_length(request)
-        if size > limit.max_body_bytes:
-            return _too_large(request, too_large_message(limit, size))
+        if size > FORM_BYTES:  # every route takes this much: only larger bodies need the table
+            limit = limit_for(request)
+            if size > limit.max_body_bytes:
+                return _too_large(request, too_large_message(limit, size))
         return self.get_response(request)
 
     def process_view(
