@@ -97,7 +97,7 @@ def test_pledge_scan_is_stored_by_hash(demo_campaign: Campaign) -> None:
         household="红进滩村3组",
         signed_on=date(2022, 5, 3),
         scan_name="扫描.png",
-        scan_bytes=data,
+        scan_file=data,
     )
     assert pledge.scan.name.endswith(f"{pledge.scan_sha256}.png")
     assert pledge.scan.read() == data
@@ -123,7 +123,7 @@ def test_bad_scans_are_refused_and_nothing_is_saved(
             signer="马海山",
             signed_on=date(2022, 5, 3),
             scan_name=name,
-            scan_bytes=data,
+            scan_file=data,
         )
     assert Pledge.objects.count() == before
 

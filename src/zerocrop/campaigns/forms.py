@@ -7,6 +7,7 @@ from django import forms
 from django.conf import settings
 
 from zerocrop.campaigns.choices import PledgeKind
+from zerocrop.core.upload_fields import UploadField
 from zerocrop.org.models import AdminUnit
 
 DEFAULT_PHASES = ("动员部署", "禁种宣传", "踏查铲毒", "总结检查")
@@ -28,7 +29,7 @@ class NoticeForm(forms.Form):
         error_messages={"max_length": "方案全文不能超过 %(limit_value)d 个字"},
         widget=forms.Textarea(attrs={"rows": 14, "placeholder": "粘贴实施方案全文……"}),
     )
-    file = forms.FileField(
+    file = UploadField(
         label="或上传文件（.txt / .docx）",
         required=False,
         help_text="文本文件可为 UTF-8 或 GBK 编码，最大 2 MB。",
@@ -160,7 +161,7 @@ class PledgeForm(forms.Form):
         help_text="农户承诺书填写户主姓名或门牌。",
     )
     signed_on = forms.DateField(label="签订日期", widget=DateInput)
-    scan = forms.FileField(label="扫描件（PDF/JPG/PNG）", required=False)
+    scan = UploadField(label="扫描件（PDF/JPG/PNG）", required=False)
 
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

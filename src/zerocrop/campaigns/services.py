@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import hashlib
 from datetime import date
 from typing import Any
 
@@ -19,7 +18,7 @@ from zerocrop.campaigns.models import (
 from zerocrop.campaigns.windows import default_windows
 from zerocrop.core.audit import audit_record, snapshot
 from zerocrop.core.errors import ApplicationError
-from zerocrop.core.files import check_scan, store_by_hash
+from zerocrop.core.files import Upload, check_scan, store_by_hash
 from zerocrop.org.choices import OfficeKind, UnitLevel
 from zerocrop.org.models import AdminUnit, Person
 from zerocrop.org.services import person_get_or_create, unit_get_or_create
@@ -284,7 +283,7 @@ def pledge_register(
     signed_on: date,
     household: str = "",
     scan_name: str | None = None,
-    scan_bytes: bytes | None = None,
+    scan_file: Upload | None = None,
     actor: Any = None,
 ) -> Pledge:
     if not unit.is_within(campaign.unit):
@@ -299,12 +298,10 @@ def pledge_register(
         household=household.strip(),
         signed_on=signed_on,
     )
-    if scan_bytes is not None:
-        extension = check_scan(name=scan_name or "", data=scan_bytes)
-        pledge.scan_sha256 = hashlib.sha256(scan_bytes).hexdigest()
-        pledge.scan.name = store_by_hash(
-            folder="pledges", digest=pledge.scan_sha256, extension=extension, data=scan_bytes
-        )
+    if scan_file is not None:
+        checked = check_scan(name=scan_name or "", data=scan_file)
+        pledge.scan_sha256 = checked.sha256
+        pledge.scan.name = store_by_hash(folder="pledges", checked=checked)
     pledge.full_clean()
     pledge.save()
     audit_record(actor=actor, action="create", instance=pledge, after=snapshot(pledge))

@@ -99,7 +99,9 @@ def _notice_text(form: NoticeForm) -> str:
     suffix = Path(upload.name).suffix.lower()
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"notice{suffix}"
-        path.write_bytes(upload.read())
+        with path.open("wb") as copy:  # the form checked its size; copied in chunks
+            for chunk in upload.chunks():
+                copy.write(chunk)
         return read_notice_file(path)
 
 
@@ -231,7 +233,7 @@ def pledge_create(request: HttpRequest, campaign_id: str) -> HttpResponse:
                 household=form.cleaned_data.get("household") or "",
                 signed_on=form.cleaned_data["signed_on"],
                 scan_name=scan.name if scan else None,
-                scan_bytes=scan.read() if scan else None,
+                scan_file=scan,
                 actor=request.user,
             )
         except ApplicationError as exc:

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "zerocrop.core.middleware.UploadLimitMiddleware",  # before anything that reads the body
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -207,9 +208,15 @@ STORAGES = {
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "media/"
 
-# Uploads: a notice, a scan or a geo file is never larger than this.
-DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Uploads. Each route's body and file limits come from these (core/upload_limits.py); the
+# middleware refuses a larger Content-Length, the first handler counts bytes as they arrive.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024  # the non-file fields of one request
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # a request larger than this spools files to disk
+FILE_UPLOAD_HANDLERS = [
+    "zerocrop.core.upload_handlers.UploadLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 ZEROCROP_SCAN_MAX_BYTES = env.int("ZEROCROP_SCAN_MAX_BYTES", default=10 * 1024 * 1024)
 ZEROCROP_NOTICE_MAX_BYTES = 2 * 1024 * 1024

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from datetime import datetime
+from typing import IO
 
 from PIL import ExifTags, Image
 
@@ -33,13 +34,20 @@ def _degrees(value: object, ref: object, negative: str) -> float | None:
     return -degrees if str(ref).upper().startswith(negative) else degrees
 
 
-def read_claim(data: bytes) -> PhotoClaim:
-    """Time, GPS position (WGS84 by the EXIF standard) and editing software, where present."""
+def read_claim(data: bytes | IO[bytes]) -> PhotoClaim:
+    """Time, GPS position (WGS84 by the EXIF standard) and editing software, where present.
+
+    Reads only the image's header (never its pixels) from the file, which it rewinds after.
+    """
+    file = io.BytesIO(data) if isinstance(data, bytes) else data
     try:
-        with Image.open(io.BytesIO(data)) as image:
+        file.seek(0)
+        with Image.open(file) as image:
             exif = image.getexif()
-    except (OSError, ValueError):
+    except (OSError, ValueError, Image.DecompressionBombError):
         return PhotoClaim(None, None, None, "")
+    finally:
+        file.seek(0)
     details = exif.get_ifd(EXIF_IFD)
     stamp = details.get(ExifTags.Base.DateTimeOriginal) or exif.get(ExifTags.Base.DateTime)
     try:

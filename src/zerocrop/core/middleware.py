@@ -1,9 +1,14 @@
 import time
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, UnreadablePostError
+from django.shortcuts import render
+
+from zerocrop.core.upload_handlers import upload_verdict
+from zerocrop.core.upload_limits import FORM_BYTES, declared_length, limit_for, too_large_message
 
 PUBLIC_PREFIXES = ("/login/", "/static/", "/healthz", "/admin/login/", "/public/")
 
@@ -47,3 +52,52 @@ class SessionKeepAliveMiddleware:
             if now - request.session.get(self.KEY, 0) >= self.RENEW_AFTER_S:
                 request.session[self.KEY] = now
         return response
+
+
+def _too_large(request: HttpRequest, message: str) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message, "code": "too_large"}, status=413)
+    return render(request, "core/upload_too_large.html", {"message": message}, status=413)
+
+
+class UploadLimitMiddleware:
+    """Refuse a request body larger than its route accepts (413), before anything reads it.
+
+    Listed before every middleware that may read the body (CSRF reads request.POST). A body
+    that arrives larger than declared or than the limit is cut off by UploadLimitHandler while
+    streaming; this answers for it and hands files it skipped to the form as RefusedUpload.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        size = declared_length(request)
+        if size > FORM_BYTES:  # every route takes this much: only larger bodies need the table
+            limit = limit_for(request)
+            if size > limit.max_body_bytes:
+                return _too_large(request, too_large_message(limit, size))
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view: Any, args: Any, kwargs: Any
+    ) -> HttpResponse | None:
+        if request.method != "POST" or request.content_type != "multipart/form-data":
+            return None
+        try:
+            files = request.FILES  # parse now, through the upload handlers
+        except UnreadablePostError:  # the client went away; CSRF and the view see no data
+            return None
+        verdict = upload_verdict(request)
+        if verdict is None:
+            return None
+        if verdict.body_refused:
+            size = declared_length(request) or None
+            return _too_large(request, too_large_message(verdict.limit, size))
+        for refusal in verdict.refusals:
+            if refusal.field_name not in verdict.limit.files:
+                return _too_large(request, f"{refusal.upload.message}，未保存任何内容。")
+        for refusal in verdict.refusals:
+            files.appendlist(refusal.field_name, refusal.upload)
+        verdict.refusals.clear()
+        return None

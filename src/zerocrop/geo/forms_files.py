@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 
+from zerocrop.core.upload_fields import UploadField
 from zerocrop.geo import crs as crs_mod
 from zerocrop.geo.choices import PlotKind, RiskClass, ZoneKind
 from zerocrop.geo.features import GeoFileError
@@ -31,7 +32,7 @@ PLOT_LEVELS = (UnitLevel.VILLAGE, UnitLevel.COMMUNITY)
 
 
 class GeoUploadForm(forms.Form):
-    file = forms.FileField(
+    file = UploadField(
         label="文件",
         help_text=(
             f"GeoJSON、KML/KMZ、GPX、Shapefile（.shp 等打包为 .zip）、GeoPackage、CSV、"

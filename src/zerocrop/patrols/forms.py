@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 
+from zerocrop.core.upload_fields import MultipleUploadField, UploadField
 from zerocrop.patrols.choices import PatrolResult
 
 TRACK_CRS_CHOICES = [
@@ -69,7 +70,7 @@ class PatrolForm(forms.Form):
     note = forms.CharField(
         label="情况说明", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    track = forms.FileField(label="轨迹文件（GPX / KML / KMZ / GeoJSON）", required=False)
+    track = UploadField(label="轨迹文件（GPX / KML / KMZ / GeoJSON）", required=False)
     track_crs = forms.ChoiceField(label="轨迹坐标系", choices=TRACK_CRS_CHOICES, required=False)
 
     def __init__(self, *args: Any, units: Any, people: Any, **kwargs: Any) -> None:
@@ -83,6 +84,14 @@ class PatrolForm(forms.Form):
         if not all(times) and not data.get("track"):
             raise forms.ValidationError("请填写开始和结束时间，或上传带时间的轨迹文件")
         return data
+
+    photos = MultipleUploadField(label="现场照片（可多张）", required=False)
+
+    def clean_photos(self) -> list[Any]:
+        photos = self.cleaned_data.get("photos") or []
+        if len(photos) > settings.ZEROCROP_PHOTO_MAX_COUNT:
+            raise forms.ValidationError(f"照片最多 {settings.ZEROCROP_PHOTO_MAX_COUNT} 张")
+        return photos
 
     def clean_track(self) -> Any:
         track = self.cleaned_data.get("track")

@@ -17,7 +17,7 @@ from zerocrop.campaigns.models import Campaign, CriticalWindow
 from zerocrop.core.audit import audit_record, snapshot
 from zerocrop.core.errors import ApplicationError
 from zerocrop.core.exif import PhotoClaim, read_claim
-from zerocrop.core.files import check_scan, store_by_hash
+from zerocrop.core.files import Upload, check_scan, store_by_hash
 from zerocrop.geo.choices import ZoneKind
 from zerocrop.geo.crs import haversine_m, length_m
 from zerocrop.geo.geometry import located_fields
@@ -279,7 +279,7 @@ def patrol_record_create(
     tracks: Sequence[Sequence[Fix]] = (),
     track_source: str = "",
     track_bytes: bytes | None = None,
-    photos: Sequence[tuple[str, bytes]] = (),
+    photos: Sequence[tuple[str, Upload]] = (),
     actor: Any = None,
 ) -> PatrolRecord:
     if not people:
@@ -312,14 +312,15 @@ def patrol_record_create(
     record.full_clean()
     record.save()
     record.people.set(people)
-    for name, data in photos:
-        extension = check_scan(name=name, data=data, label="照片", images_only=True)
-        digest = hashlib.sha256(data).hexdigest()
-        photo = PatrolPhoto(record=record, sha256=digest, caption=name[:200])
-        _apply_claim(photo, read_claim(data), record)
-        photo.file.name = store_by_hash(
-            folder="patrols", digest=digest, extension=extension, data=data
-        )
+    # Every photo is checked before any is stored: a bad one leaves no file behind.
+    checked = [
+        (name, check_scan(name=name, data=data, label="照片", images_only=True))
+        for name, data in photos
+    ]
+    for name, file in checked:
+        photo = PatrolPhoto(record=record, sha256=file.sha256, caption=name[:200])
+        _apply_claim(photo, read_claim(file.file), record)
+        photo.file.name = store_by_hash(folder="patrols", checked=file)
         photo.save()
     audit_record(
         actor=actor,

@@ -205,7 +205,6 @@ def patrol_create(request: HttpRequest, round_id: str) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        photos = request.FILES.getlist("photos")[: settings.ZEROCROP_PHOTO_MAX_COUNT]
         try:
             tracks, raw, warnings = ([], None, [])
             if data.get("track"):
@@ -225,7 +224,7 @@ def patrol_create(request: HttpRequest, round_id: str) -> HttpResponse:
                 tracks=tracks,
                 track_source=data["track"].name if data.get("track") else "",
                 track_bytes=raw,
-                photos=[(p.name, p.read()) for p in photos],
+                photos=[(p.name, p) for p in data["photos"]],
                 actor=request.user,
             )
         except GeoFileError as exc:
