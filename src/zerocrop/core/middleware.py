@@ -56,7 +56,7 @@ class SessionKeepAliveMiddleware:
 
 def _too_large(request: HttpRequest, message: str) -> HttpResponse:
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": message, "code": "too_large"}, status=413)
+        return JsonResponse({"detail": message, "field": None, "code": "too_large"}, status=413)
     return render(request, "core/upload_too_large.html", {"message": message}, status=413)
 
 
