@@ -40,14 +40,21 @@ def mb(value: int) -> str:
     return f"{value / MiB:.0f} MB" if value >= MiB else f"{value / 1024:.0f} KB"
 
 
-def check_file_size(path: Path, max_bytes: int = MAX_UPLOAD_BYTES) -> int:
-    """Return the file size; refuse missing, empty or oversized files."""
+def check_file_size(
+    path: Path, max_bytes: int = MAX_UPLOAD_BYTES, *, name: str | None = None
+) -> int:
+    """Return the file size; refuse missing, empty or oversized files.
+
+    `name` is what messages call the file (the user's file name for an upload stored under a
+    server-chosen path); by default the path's last part.
+    """
+    shown = name or path.name
     try:
         size = path.stat().st_size
     except FileNotFoundError as exc:
-        raise GeoFileError(f"找不到文件「{path.name}」。", code="not_found") from exc
+        raise GeoFileError(f"找不到文件「{shown}」。", code="not_found") from exc
     if not path.is_file():
-        raise GeoFileError(f"「{path.name}」不是文件。", code="not_found")
+        raise GeoFileError(f"「{shown}」不是文件。", code="not_found")
     if size == 0:
         raise GeoFileError("文件是空的（0 字节），请重新导出后上传。", code="empty")
     if size > max_bytes:
@@ -58,8 +65,10 @@ def check_file_size(path: Path, max_bytes: int = MAX_UPLOAD_BYTES) -> int:
     return size
 
 
-def read_file_limited(path: Path, max_bytes: int = MAX_UPLOAD_BYTES) -> bytes:
-    check_file_size(path, max_bytes)
+def read_file_limited(
+    path: Path, max_bytes: int = MAX_UPLOAD_BYTES, *, name: str | None = None
+) -> bytes:
+    check_file_size(path, max_bytes, name=name)
     with path.open("rb") as handle:
         data = handle.read(max_bytes + 1)
     if len(data) > max_bytes:
