@@ -99,7 +99,7 @@ def _notice_text(form: NoticeForm) -> str:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"notice{suffix}"
         path.write_bytes(upload.read())
-        return read_notice_file(path)
+        return read_notice_file(path, original_name=upload.name)
 
 
 @require_http_methods(["GET", "POST"])

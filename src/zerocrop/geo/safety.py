@@ -13,7 +13,7 @@ import re
 import struct
 import zipfile
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -228,6 +228,20 @@ class SafeZip:
 
     def read(self, name: str, max_bytes: int | None = None) -> bytes:
         """Decompress one entry, counting real output bytes against every cap."""
+        return b"".join(self._stream(name, max_bytes))
+
+    def verify_all(self) -> None:
+        """Inflate every entry without keeping it: prove each one is exactly its declared size.
+
+        For archives handed afterwards to a library that decompresses on its own (openpyxl,
+        python-docx): once this passed, the caps checked on the declared sizes really bound
+        what the library can inflate, whatever the local headers claim.
+        """
+        for name in self._entries:
+            for _chunk in self._stream(name, None):
+                pass
+
+    def _stream(self, name: str, max_bytes: int | None) -> Iterator[bytes]:
         info = self._entries[name]
         cap = info.file_size
         if max_bytes is not None and cap > max_bytes:
@@ -235,12 +249,13 @@ class SafeZip:
                 f"{self.label}中的「{name}」太大（{mb(cap)}），上限为 {mb(max_bytes)}。",
                 code="zip_too_large",
             )
-        chunks: list[bytes] = []
         produced = 0
         try:
             with self._zip.open(info) as handle:
                 while True:
-                    chunk = handle.read(_CHUNK)
+                    # Never ask for more than one byte past the declared size: a lying header
+                    # is caught after at most one chunk of extra output.
+                    chunk = handle.read(min(_CHUNK, cap - produced + 1))
                     if not chunk:
                         break
                     produced += len(chunk)
@@ -256,7 +271,7 @@ class SafeZip:
                             f"（超过 {mb(self.limits.max_total_bytes)}），已拒绝。",
                             code="zip_too_large",
                         )
-                    chunks.append(chunk)
+                    yield chunk
         except GeoFileError:
             raise
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
@@ -273,7 +288,6 @@ class SafeZip:
             raise GeoFileError(
                 f"{self.label}中的「{name}」大小与声明不符，文件可能已损坏。", code="zip_bad"
             )
-        return b"".join(chunks)
 
 
 # --------------------------------------------------------------------------- geometry caps
