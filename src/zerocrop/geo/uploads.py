@@ -3,8 +3,9 @@
 An uploaded file is written to a private folder, `settings.DATA_DIR / "uploads"` (never under
 MEDIA, never served), under a random name (`secrets.token_urlsafe`). The token is recorded in
 the uploader's session with the original file name and the chosen coordinate system, so only
-that session can commit it. A file is deleted when it is committed or when reading it fails for any reason, and anything
-older than `UPLOAD_TTL_SECONDS` is swept whenever a new file is saved.
+that session can commit it. A file is deleted when it is committed or when reading it fails
+(refused, timed out, too complex), and anything older than `UPLOAD_TTL_SECONDS` is swept
+whenever a new file is saved.
 """
 
 from __future__ import annotations
@@ -156,9 +157,7 @@ def read_upload(session: Session, stored: StoredUpload) -> GeoPreview:
     busy" keeps it: the file was not read at all and the user may simply try again.
     """
     try:
-        return read_geofile(
-            stored.path, source_crs=stored.crs, original_name=stored.original_name
-        )
+        return read_geofile(stored.path, source_crs=stored.crs, original_name=stored.original_name)
     except GeoFileError as exc:
         if exc.code != ServerBusy.code:
             delete_upload(session, stored.token)
