@@ -274,10 +274,17 @@ class SafeZip:
                     yield chunk
         except GeoFileError:
             raise
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
+        except zipfile.BadZipFile as exc:
+            # zipfile stops at the size the directory declares and then checks the CRC: a
+            # member whose data is longer (a lying header) or altered fails here.
             raise GeoFileError(
-                f"{self.label}中的「{name}」已损坏或不完整（{type(exc).__name__}），请重新打包上传。",
+                f"{self.label}中的「{name}」与压缩包目录记录的大小或校验值不符，"
+                "文件已损坏或被篡改（疑似压缩炸弹），已拒绝。",
                 code="zip_bad",
+            ) from exc
+        except (zlib.error, EOFError, OSError, ValueError) as exc:
+            raise GeoFileError(
+                f"{self.label}中的「{name}」已损坏或不完整，请重新打包上传。", code="zip_bad"
             ) from exc
         except NotImplementedError as exc:
             raise GeoFileError(
