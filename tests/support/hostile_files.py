@@ -5,9 +5,11 @@ Every builder is cheap (well under a second) however large the file claims to in
 
 from __future__ import annotations
 
+import io
 import sqlite3
 import struct
 import tempfile
+import zipfile
 import zlib
 from pathlib import Path
 
@@ -123,9 +125,21 @@ CONTENT_TYPES = (
 
 
 def docx_bomb(*, inflated_mib: int = 4095, declared_bytes: int | None = None) -> bytes:
-    """A ~4 MB .docx whose word/document.xml inflates to about 4 GB."""
+    """A ~4 MB .docx whose word/document.xml inflates to about 4 GB.
+
+    Every other member is that of a real document written by python-docx, so a reader that
+    trusts the archive goes on to inflate the body.
+    """
+    from docx import Document
+
+    buffer = io.BytesIO()
+    Document().save(buffer)
+    with zipfile.ZipFile(buffer) as real:
+        members = [
+            (name, real.read(name)) for name in real.namelist() if name != "word/document.xml"
+        ]
     return deflate_bomb_zip(
-        [("[Content_Types].xml", CONTENT_TYPES)],
+        members,
         bomb_name="word/document.xml",
         inflated_mib=inflated_mib,
         declared_bytes=declared_bytes,
