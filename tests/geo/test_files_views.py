@@ -28,7 +28,9 @@ from django.test import Client
 from shapely.geometry import mapping, shape
 from shapely.geometry.base import BaseGeometry
 
-from zerocrop.geo import crs
+from support.hostile_files import endless_view_gpkg, xlsx_bomb
+from zerocrop.geo import crs, uploads
+from zerocrop.geo.features import GeoFileError
 from zerocrop.geo.models import Plot, UnitBoundary, Zone
 from zerocrop.geo.uploads import SESSION_KEY
 from zerocrop.org.models import AdminUnit
@@ -340,6 +342,12 @@ def zip_slip() -> bytes:
         ("炸弹.kml", billion_laughs, "可能是 XML 炸弹或外部实体攻击"),
         ("地块.zip", zip_slip, "含有“..”路径（试图写到压缩包外）"),
         ("图片.kml", lambda: b"\x89PNG\r\n\x1a\n" + b"\0" * 64, "两者不符"),
+        (
+            "轨迹.gpkg",
+            lambda: endless_view_gpkg("gpkg_spatial_ref_sys"),
+            "系统表「gpkg_spatial_ref_sys」被替换成了数据库视图",
+        ),
+        ("炸弹.xlsx", xlsx_bomb, "解压后太大"),
     ],
 )
 def test_hostile_file_is_refused_with_its_message(
@@ -354,6 +362,27 @@ def test_hostile_file_is_refused_with_its_message(
     assert (Plot.objects.count(), Zone.objects.count()) == before
     assert pending_files(upload_dir) == []  # the refused file is not kept
     assert client.session.get(SESSION_KEY, {}) == {}
+
+
+@pytest.mark.parametrize(
+    ("code", "kept"),
+    [("parse_timeout", False), ("parse_too_complex", False), ("server_busy", True)],
+)
+def test_a_staged_file_that_fails_to_read_at_commit_is_removed(
+    login_as, unit_named, upload_dir: Path, monkeypatch: pytest.MonkeyPatch, code: str, kept: bool
+) -> None:
+    client = login_as("admin")
+    preview = upload(client, "地块.geojson", geojson_bytes(squares_in("毛布拉格村", 1), ["甲"]))
+    assert len(pending_files(upload_dir)) == 1
+
+    def fail(*_args: object, **_kwargs: object) -> None:
+        raise GeoFileError("文件解析超时或服务器正忙。", code=code)
+
+    monkeypatch.setattr(uploads, "read_geofile", fail)
+    response = commit(client, preview, unit_named("毛布拉格村"))
+    assert response.status_code == 302
+    assert len(pending_files(upload_dir)) == (1 if kept else 0)
+    assert bool(client.session.get(SESSION_KEY)) == kept
 
 
 def test_plot_outside_the_village_refuses_the_whole_file(login_as, unit_named, upload_dir) -> None:

@@ -9,17 +9,28 @@ import sqlite3
 import struct
 import tempfile
 import time
+import tracemalloc
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
+import pyogrio
 import pytest
 import shapely
 
+from support.hostile_files import (
+    GPKG_SYSTEM_TABLES,
+    endless_view_gpkg,
+    kmz_bomb,
+    shapefile_zip_bomb,
+    xlsx_bomb,
+)
+from zerocrop.core.sandbox import ParseTimeout, run_bounded
 from zerocrop.geo.features import GeoFileError
-from zerocrop.geo.readers import read_geofile
+from zerocrop.geo.readers import geopackage, read_geofile
+from zerocrop.geo.readers.geopackage import check_geopackage_tables
 from zerocrop.geo.safety import MiB, SafeZip, ZipLimits, check_vertex_count
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
@@ -324,3 +335,126 @@ def test_valid_controls_are_accepted(tmp_path: Path) -> None:
     doc = {"type": "Point", "coordinates": [108.6, 37.9]}
     (tmp_path / "ok.geojson").write_text(json.dumps(doc))
     assert len(read_geofile(tmp_path / "ok.geojson").features) == 1
+
+
+# --------------------------------------------------------------------------- issue 7: hangs
+
+
+@pytest.mark.parametrize("table", GPKG_SYSTEM_TABLES)
+def test_geopackage_with_an_endless_view_as_system_table_is_refused(
+    tmp_path: Path, table: str
+) -> None:
+    path = tmp_path / "upload-token"
+    path.write_bytes(endless_view_gpkg(table))
+    assert path.stat().st_size < 120_000  # the attack's 98 KB file
+    start = time.perf_counter()
+    with pytest.raises(GeoFileError) as info:
+        read_geofile(path, original_name="巡查轨迹.gpkg")
+    assert time.perf_counter() - start < MAX_SECONDS
+    assert info.value.code == "gpkg_view"
+    assert f"系统表「{table}」" in str(info.value) and "视图" in str(info.value)
+
+
+def test_gdal_itself_hangs_on_that_file_and_the_sandbox_stops_it(tmp_path: Path) -> None:
+    """The second line: should a file get past the checks, the child is killed on time."""
+    path = tmp_path / "trap.gpkg"
+    path.write_bytes(endless_view_gpkg("gpkg_geometry_columns"))
+    start = time.perf_counter()
+    with pytest.raises(ParseTimeout, match="文件解析超时"):
+        run_bounded(pyogrio.list_layers, path, timeout_s=1.5)
+    assert time.perf_counter() - start < 1.5 + MAX_SECONDS
+
+
+def test_read_geofile_turns_a_timeout_into_a_chinese_geo_error(tmp_path: Path) -> None:
+    path = tmp_path / "big.kml"
+    path.write_bytes(huge_polygon_kml())
+    with pytest.raises(GeoFileError) as info:
+        read_geofile(path, timeout_s=0.01)
+    assert info.value.code == "parse_timeout" and "文件解析超时" in str(info.value)
+
+
+def test_sqlite_precheck_has_a_budget(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "p.gpkg"
+    path.write_bytes(_gpkg_bytes())
+    check_geopackage_tables(path)  # a normal file passes
+    monkeypatch.setattr(geopackage, "_PROGRESS_EVERY", 1)
+    monkeypatch.setattr(geopackage, "_SQLITE_STEP_BUDGET", 10)
+    with pytest.raises(GeoFileError) as info:
+        check_geopackage_tables(path)
+    assert info.value.code == "gpkg_too_complex"
+
+
+def test_a_view_anywhere_in_a_geopackage_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "p.gpkg"
+    path.write_bytes(_gpkg_bytes("CREATE VIEW extra AS SELECT 1;"))
+    with pytest.raises(GeoFileError, match="数据库视图「extra」") as info:
+        read_geofile(path)
+    assert info.value.code == "gpkg_view"
+
+
+def test_a_normal_geopackage_still_reads(tmp_path: Path) -> None:
+    path = tmp_path / "ok.gpkg"
+    path.write_bytes(_gpkg_bytes())
+    preview = read_geofile(path)
+    assert preview.source_format == "GeoPackage" and len(preview.features) == 1
+
+
+# --------------------------------------------------------------------------- issue 7: archives
+
+BOMBS = [
+    ("bomb.xlsx", xlsx_bomb),
+    ("bomb.kmz", kmz_bomb),
+    ("bomb.zip", shapefile_zip_bomb),
+]
+
+
+@pytest.mark.parametrize(("name", "build"), BOMBS)
+@pytest.mark.parametrize("lie", [False, True], ids=["honest-header", "lying-header"])
+def test_a_4_gb_zip_bomb_is_refused_quickly(
+    tmp_path: Path, name: str, build: Callable[..., bytes], lie: bool
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(build(declared_bytes=1000 if lie else None))
+    start = time.perf_counter()
+    with pytest.raises(GeoFileError) as info:
+        read_geofile(path)
+    assert time.perf_counter() - start < MAX_SECONDS
+    message = str(info.value)
+    assert CHINESE.search(message) and "Error" not in message
+    if lie:
+        assert info.value.code in {"zip_bad", "zip_size_lie"}
+        assert "篡改" in message or "超过声明" in message
+    else:
+        assert info.value.code in {"zip_too_large", "zip_ratio"}
+
+
+def test_safe_zip_stops_a_lying_member_after_at_most_one_chunk() -> None:
+    """Without zipfile's own truncation the byte count still trips right after the cap."""
+    data = kmz_bomb(inflated_mib=64, declared_bytes=1000)
+    archive = SafeZip(data)
+    tracemalloc.start()
+    try:
+        with pytest.raises(GeoFileError):
+            archive.verify_all()
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 4 * MiB
+
+
+# --------------------------------------------------------------------------- issue 7: names
+
+
+def test_messages_name_the_upload_not_the_server_path(tmp_path: Path) -> None:
+    path = tmp_path / "Xq3kT0kenOnTheServer"
+    path.write_bytes(b"")
+    with pytest.raises(GeoFileError) as info:
+        read_geofile(path, original_name="地块.geojson")
+    assert "Xq3kT0ken" not in str(info.value) and str(tmp_path) not in str(info.value)
+    path.unlink()
+    with pytest.raises(GeoFileError, match="找不到文件「地块.geojson」"):
+        read_geofile(path, original_name="地块.geojson")
+    path.write_bytes(PNG)
+    with pytest.raises(GeoFileError) as info:
+        read_geofile(path, original_name="地块.kml")
+    assert ".kml" in str(info.value) and "Xq3kT0ken" not in str(info.value)

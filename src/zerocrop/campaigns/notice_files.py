@@ -3,14 +3,23 @@
 Supported: `.txt` in UTF-8 (with or without BOM), UTF-16 with BOM, or GB18030/GBK;
 `.docx` via python-docx (paragraphs and tables, in document order). Everything
 else raises `NoticeFileError` with a Chinese message. No Django here.
+
+The file is read in a child process bounded in time and memory (`zerocrop.core.sandbox`), and a
+.docx is first checked as an archive by `zerocrop.geo.safety.SafeZip` (member count, declared
+and real inflated sizes), so a small upload cannot inflate to gigabytes in the server.
 """
 
 from __future__ import annotations
 
 import codecs
+import io
 import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from zerocrop.core.sandbox import SandboxError, run_bounded
+from zerocrop.geo.features import GeoFileError
+from zerocrop.geo.safety import MiB, SafeZip, ZipLimits, mb
 
 if TYPE_CHECKING:
     from docx.table import Table
@@ -18,6 +27,16 @@ if TYPE_CHECKING:
 TEXT_SUFFIXES = frozenset({".txt"})
 WORD_SUFFIXES = frozenset({".docx"})
 CELL_SEPARATOR = "  "
+MAX_NOTICE_BYTES = 20 * MiB
+# A notice is some text and maybe a few pictures; embedded objects are kept but never opened.
+DOCX_LIMITS = ZipLimits(
+    max_entries=300,
+    max_total_bytes=100 * MiB,
+    max_entry_bytes=50 * MiB,
+    allow_nested_archives=True,
+)
+PARSE_TIMEOUT_S = 20.0
+PARSE_MEMORY_MB = 768
 _DOCX_ERRORS: tuple[type[Exception], ...] = (zipfile.BadZipFile, KeyError, ValueError, OSError)
 
 
@@ -25,31 +44,60 @@ class NoticeFileError(Exception):
     """A notice file that cannot be read; the message is Chinese and shown to the user."""
 
 
-def read_notice_file(path: str | Path) -> str:
-    """Return the text of the notice at `path` or raise `NoticeFileError`."""
+def read_notice_file(
+    path: str | Path,
+    *,
+    original_name: str | None = None,
+    timeout_s: float = PARSE_TIMEOUT_S,
+    memory_mb: int = PARSE_MEMORY_MB,
+) -> str:
+    """Return the text of the notice at `path` or raise `NoticeFileError`.
+
+    `original_name` is the user's file name for an upload stored under a temporary path: the
+    type comes from it and messages name it (never the server's path).
+    """
     path = Path(path)
+    shown = original_name or str(path)
     if not path.exists():
-        raise NoticeFileError(f"找不到文件：{path}")
+        raise NoticeFileError(f"找不到文件：{shown}")
     if not path.is_file():
-        raise NoticeFileError(f"不是文件：{path}")
-    suffix = path.suffix.lower()
+        raise NoticeFileError(f"不是文件：{shown}")
+    try:
+        return run_bounded(
+            read_notice_file_unbounded,
+            path,
+            shown=shown,
+            timeout_s=timeout_s,
+            memory_mb=memory_mb,
+        )
+    except SandboxError as exc:
+        raise NoticeFileError(f"无法读取文件：{shown}。{exc}") from None
+
+
+def read_notice_file_unbounded(path: Path, *, shown: str) -> str:
+    """`read_notice_file` in this process, with no time or memory bound (runs in the child)."""
+    suffix = Path(shown).suffix.lower()
     if suffix in TEXT_SUFFIXES:
-        return decode_text(_read_bytes(path), path)
+        return decode_text(_read_bytes(path, shown), shown)
     if suffix in WORD_SUFFIXES:
-        return read_docx(path)
+        return read_docx(path, shown=shown)
     if suffix == ".doc":
         raise NoticeFileError(
-            f"不支持旧版 Word（.doc）文件：{path}。请另存为 .docx 或 .txt 后再导入。"
+            f"不支持旧版 Word（.doc）文件：{shown}。请另存为 .docx 或 .txt 后再导入。"
         )
-    shown = suffix or "（无扩展名）"
-    raise NoticeFileError(f"不支持的文件类型 {shown}：{path}。请使用 .txt 或 .docx 文件。")
+    shown_suffix = suffix or "（无扩展名）"
+    raise NoticeFileError(f"不支持的文件类型 {shown_suffix}：{shown}。请使用 .txt 或 .docx 文件。")
 
 
-def _read_bytes(path: Path) -> bytes:
+def _read_bytes(path: Path, shown: str) -> bytes:
     try:
-        return path.read_bytes()
+        with path.open("rb") as handle:
+            data = handle.read(MAX_NOTICE_BYTES + 1)
     except OSError as exc:
-        raise NoticeFileError(f"无法读取文件：{path}（{exc.strerror or exc}）") from exc
+        raise NoticeFileError(f"无法读取文件：{shown}（{exc.strerror or exc}）") from exc
+    if len(data) > MAX_NOTICE_BYTES:
+        raise NoticeFileError(f"文件太大：{shown}，上限为 {mb(MAX_NOTICE_BYTES)}。")
+    return data
 
 
 def decode_text(raw: bytes, path: Path | str = "") -> str:
@@ -79,15 +127,23 @@ def _decode(raw: bytes, encoding: str, path: Path | str) -> str:
         raise NoticeFileError(f"文件内容与其 {encoding.upper()} 编码标记不符：{path}") from exc
 
 
-def read_docx(path: Path) -> str:
+def read_docx(path: Path, *, shown: str | None = None) -> str:
     """Paragraphs and table rows of a .docx, one line each, in document order."""
     from docx import Document
     from docx.opc.exceptions import PackageNotFoundError
     from docx.table import Table
     from lxml.etree import LxmlError
 
+    shown = shown or str(path)
+    data = _read_bytes(path, shown)
     try:
-        document = Document(str(path))
+        # python-docx inflates members on its own: prove first that none is bigger than
+        # declared and that the declared sizes are within the caps.
+        SafeZip(data, limits=DOCX_LIMITS, label="文件").verify_all()
+    except GeoFileError as exc:
+        raise NoticeFileError(f"无法读取 Word 文件：{shown}。{exc}") from exc
+    try:
+        document = Document(io.BytesIO(data))
         lines: list[str] = []
         for block in document.iter_inner_content():
             if isinstance(block, Table):
@@ -95,7 +151,9 @@ def read_docx(path: Path) -> str:
             else:
                 lines.append(block.text)
     except _DOCX_ERRORS + (PackageNotFoundError, LxmlError) as exc:
-        raise NoticeFileError(f"无法读取 Word 文件：{path}（文件已损坏或不是 .docx 格式）") from exc
+        raise NoticeFileError(
+            f"无法读取 Word 文件：{shown}（文件已损坏或不是 .docx 格式）"
+        ) from exc
     return "\n".join(lines)
 
 

@@ -102,7 +102,7 @@ def _notice_text(form: NoticeForm) -> str:
         with path.open("wb") as copy:  # the form checked its size; copied in chunks
             for chunk in upload.chunks():
                 copy.write(chunk)
-        return read_notice_file(path)
+        return read_notice_file(path, original_name=upload.name)
 
 
 @require_http_methods(["GET", "POST"])

@@ -13,7 +13,7 @@ import re
 import struct
 import zipfile
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,14 +40,21 @@ def mb(value: int) -> str:
     return f"{value / MiB:.0f} MB" if value >= MiB else f"{value / 1024:.0f} KB"
 
 
-def check_file_size(path: Path, max_bytes: int = MAX_UPLOAD_BYTES) -> int:
-    """Return the file size; refuse missing, empty or oversized files."""
+def check_file_size(
+    path: Path, max_bytes: int = MAX_UPLOAD_BYTES, *, name: str | None = None
+) -> int:
+    """Return the file size; refuse missing, empty or oversized files.
+
+    `name` is what messages call the file (the user's file name for an upload stored under a
+    server-chosen path); by default the path's last part.
+    """
+    shown = name or path.name
     try:
         size = path.stat().st_size
     except FileNotFoundError as exc:
-        raise GeoFileError(f"找不到文件「{path.name}」。", code="not_found") from exc
+        raise GeoFileError(f"找不到文件「{shown}」。", code="not_found") from exc
     if not path.is_file():
-        raise GeoFileError(f"「{path.name}」不是文件。", code="not_found")
+        raise GeoFileError(f"「{shown}」不是文件。", code="not_found")
     if size == 0:
         raise GeoFileError("文件是空的（0 字节），请重新导出后上传。", code="empty")
     if size > max_bytes:
@@ -58,8 +65,10 @@ def check_file_size(path: Path, max_bytes: int = MAX_UPLOAD_BYTES) -> int:
     return size
 
 
-def read_file_limited(path: Path, max_bytes: int = MAX_UPLOAD_BYTES) -> bytes:
-    check_file_size(path, max_bytes)
+def read_file_limited(
+    path: Path, max_bytes: int = MAX_UPLOAD_BYTES, *, name: str | None = None
+) -> bytes:
+    check_file_size(path, max_bytes, name=name)
     with path.open("rb") as handle:
         data = handle.read(max_bytes + 1)
     if len(data) > max_bytes:
@@ -219,6 +228,20 @@ class SafeZip:
 
     def read(self, name: str, max_bytes: int | None = None) -> bytes:
         """Decompress one entry, counting real output bytes against every cap."""
+        return b"".join(self._stream(name, max_bytes))
+
+    def verify_all(self) -> None:
+        """Inflate every entry without keeping it: prove each one is exactly its declared size.
+
+        For archives handed afterwards to a library that decompresses on its own (openpyxl,
+        python-docx): once this passed, the caps checked on the declared sizes really bound
+        what the library can inflate, whatever the local headers claim.
+        """
+        for name in self._entries:
+            for _chunk in self._stream(name, None):
+                pass
+
+    def _stream(self, name: str, max_bytes: int | None) -> Iterator[bytes]:
         info = self._entries[name]
         cap = info.file_size
         if max_bytes is not None and cap > max_bytes:
@@ -226,12 +249,13 @@ class SafeZip:
                 f"{self.label}中的「{name}」太大（{mb(cap)}），上限为 {mb(max_bytes)}。",
                 code="zip_too_large",
             )
-        chunks: list[bytes] = []
         produced = 0
         try:
             with self._zip.open(info) as handle:
                 while True:
-                    chunk = handle.read(_CHUNK)
+                    # Never ask for more than one byte past the declared size: a lying header
+                    # is caught after at most one chunk of extra output.
+                    chunk = handle.read(min(_CHUNK, cap - produced + 1))
                     if not chunk:
                         break
                     produced += len(chunk)
@@ -247,13 +271,20 @@ class SafeZip:
                             f"（超过 {mb(self.limits.max_total_bytes)}），已拒绝。",
                             code="zip_too_large",
                         )
-                    chunks.append(chunk)
+                    yield chunk
         except GeoFileError:
             raise
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
+        except zipfile.BadZipFile as exc:
+            # zipfile stops at the size the directory declares and then checks the CRC: a
+            # member whose data is longer (a lying header) or altered fails here.
             raise GeoFileError(
-                f"{self.label}中的「{name}」已损坏或不完整（{type(exc).__name__}），请重新打包上传。",
+                f"{self.label}中的「{name}」与压缩包目录记录的大小或校验值不符，"
+                "文件已损坏或被篡改（疑似压缩炸弹），已拒绝。",
                 code="zip_bad",
+            ) from exc
+        except (zlib.error, EOFError, OSError, ValueError) as exc:
+            raise GeoFileError(
+                f"{self.label}中的「{name}」已损坏或不完整，请重新打包上传。", code="zip_bad"
             ) from exc
         except NotImplementedError as exc:
             raise GeoFileError(
@@ -264,7 +295,6 @@ class SafeZip:
             raise GeoFileError(
                 f"{self.label}中的「{name}」大小与声明不符，文件可能已损坏。", code="zip_bad"
             )
-        return b"".join(chunks)
 
 
 # --------------------------------------------------------------------------- geometry caps

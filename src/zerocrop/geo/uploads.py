@@ -3,8 +3,9 @@
 An uploaded file is written to a private folder, `settings.DATA_DIR / "uploads"` (never under
 MEDIA, never served), under a random name (`secrets.token_urlsafe`). The token is recorded in
 the uploader's session with the original file name and the chosen coordinate system, so only
-that session can commit it. A file is deleted when it is committed or refused, and anything
-older than `UPLOAD_TTL_SECONDS` is swept whenever a new file is saved.
+that session can commit it. A file is deleted when it is committed or when reading it fails
+(refused, timed out, too complex), and anything older than `UPLOAD_TTL_SECONDS` is swept
+whenever a new file is saved.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 
+from zerocrop.core.sandbox import ServerBusy
 from zerocrop.geo.features import GeoFileError, GeoPreview
 from zerocrop.geo.readers import read_geofile
 from zerocrop.geo.safety import MAX_UPLOAD_BYTES, mb
@@ -147,9 +149,34 @@ def load_upload(session: Session, token: str) -> StoredUpload | None:
     )
 
 
-def read_upload(stored: StoredUpload) -> GeoPreview:
-    """Read a stored upload as the user described it (format from the original name)."""
-    return read_geofile(stored.path, source_crs=stored.crs, original_name=stored.original_name)
+def read_upload(session: Session, stored: StoredUpload) -> GeoPreview:
+    """Read a stored upload as the user described it (format from the original name).
+
+    A file that fails to read (refused, timed out, too complex, any error) is deleted with its
+    session entry at once, so nothing of a failed upload stays on the server. Only "server
+    busy" keeps it: the file was not read at all and the user may simply try again.
+    """
+    try:
+        return read_geofile(stored.path, source_crs=stored.crs, original_name=stored.original_name)
+    except GeoFileError as exc:
+        if exc.code != ServerBusy.code:
+            delete_upload(session, stored.token)
+        raise
+    except BaseException:
+        delete_upload(session, stored.token)
+        raise
+
+
+def save_and_read(
+    session: Session, uploaded: UploadedFile, *, crs: str | None
+) -> tuple[StoredUpload, GeoPreview]:
+    """Store an upload and read it; on any failure nothing stays stored."""
+    stored = save_upload(session, uploaded, crs=crs)
+    try:
+        return stored, read_upload(session, stored)
+    except BaseException:
+        delete_upload(session, stored.token)
+        raise
 
 
 def delete_upload(session: Session, token: str) -> None:

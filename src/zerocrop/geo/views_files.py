@@ -133,20 +133,12 @@ def geo_import(request: HttpRequest) -> HttpResponse:
     units = _import_rights(request)
     form = GeoUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        stored: uploads.StoredUpload | None = None
         try:
-            stored = uploads.save_upload(
+            stored, preview = uploads.save_and_read(
                 request.session, form.cleaned_data["file"], crs=form.cleaned_data["source_crs"]
             )
-            preview = uploads.read_upload(stored)
         except GeoFileError as exc:
-            if stored is not None:
-                uploads.delete_upload(request.session, stored.token)
             form.add_error("file", str(exc))
-        except BaseException:
-            if stored is not None:
-                uploads.delete_upload(request.session, stored.token)
-            raise
         else:
             plot_units = [u for u in units if u.level in PLOT_LEVELS]
             boundaries = list(
@@ -184,9 +176,8 @@ def geo_import_commit(request: HttpRequest) -> HttpResponse:
         messages.error(request, UPLOAD_GONE)
         return redirect("geo-import")
     try:
-        preview = uploads.read_upload(stored)
+        preview = uploads.read_upload(request.session, stored)
     except GeoFileError as exc:
-        uploads.delete_upload(request.session, token)
         messages.error(request, str(exc))
         return redirect("geo-import")
     form = ImportTargetForm(request.POST, units=units, allow_zones=allow_zones)

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import shapely
 
+from zerocrop.core.sandbox import SandboxError, run_bounded
 from zerocrop.geo import crs as crs_mod
 from zerocrop.geo.features import (
     GeoFeature,
@@ -35,12 +36,23 @@ from zerocrop.geo.readers.tabular import read_csv, read_xlsx
 from zerocrop.geo.safety import (
     MAX_UPLOAD_BYTES,
     SafeZip,
+    check_file_size,
     check_vertex_count,
     read_file_limited,
 )
 from zerocrop.geo.validation import validate_features
 
-__all__ = ["SUPPORTED_EXTENSIONS", "detect_format", "preview_from_result", "read_geofile", "sniff"]
+__all__ = [
+    "SUPPORTED_EXTENSIONS",
+    "detect_format",
+    "preview_from_result",
+    "read_geofile",
+    "read_geofile_unbounded",
+    "sniff",
+]
+
+PARSE_TIMEOUT_S = 30.0  # wall clock for one file (a 50 MB Shapefile reads in a few seconds)
+PARSE_MEMORY_MB = 1024
 
 # extension -> (reader key, content kinds accepted)
 _EXTENSIONS: dict[str, tuple[str, frozenset[str]]] = {
@@ -359,22 +371,54 @@ def preview_from_result(result: ReadResult, *, source_crs: str | None = None) ->
     )
 
 
-def read_geofile(
+def read_geofile_unbounded(
     path: Path,
     *,
     source_crs: str | None = None,
     original_name: str | None = None,
     max_bytes: int = MAX_UPLOAD_BYTES,
 ) -> GeoPreview:
+    """`read_geofile` in this process, with no time or memory bound (runs in the child)."""
+    path = Path(path)
+    name = original_name or path.name
+    if source_crs is not None:
+        crs_mod.normalize_crs(source_crs)  # refuse a bad option before reading anything
+    data = read_file_limited(path, max_bytes, name=name)
+    key = detect_format(data, name)
+    result = _READERS[key](data)
+    return preview_from_result(result, source_crs=source_crs)
+
+
+def read_geofile(
+    path: Path,
+    *,
+    source_crs: str | None = None,
+    original_name: str | None = None,
+    max_bytes: int = MAX_UPLOAD_BYTES,
+    timeout_s: float = PARSE_TIMEOUT_S,
+    memory_mb: int = PARSE_MEMORY_MB,
+) -> GeoPreview:
     """Read any supported geo file into a WGS84 `GeoPreview`; raise `GeoFileError` if refused.
 
-    `original_name` is the user's file name (its extension is checked against the content);
+    `original_name` is the user's file name (its extension is checked against the content, and
+    messages name it rather than `path`, which may be a server-side temporary file);
     `source_crs` ("gcj02", "bd09", "wgs84", "EPSG:4526", ...) overrides CRS detection.
+    The parse runs in a child process bounded by `timeout_s` and `memory_mb`
+    (`zerocrop.core.sandbox`), so no file can hang or bloat the calling process.
     """
     path = Path(path)
     if source_crs is not None:
-        crs_mod.normalize_crs(source_crs)  # refuse a bad option before reading anything
-    data = read_file_limited(path, max_bytes)
-    key = detect_format(data, original_name or path.name)
-    result = _READERS[key](data)
-    return preview_from_result(result, source_crs=source_crs)
+        crs_mod.normalize_crs(source_crs)
+    check_file_size(path, max_bytes, name=original_name or path.name)  # no child for these
+    try:
+        return run_bounded(
+            read_geofile_unbounded,
+            path,
+            source_crs=source_crs,
+            original_name=original_name,
+            max_bytes=max_bytes,
+            timeout_s=timeout_s,
+            memory_mb=memory_mb,
+        )
+    except SandboxError as exc:
+        raise GeoFileError(exc.message, code=exc.code) from None

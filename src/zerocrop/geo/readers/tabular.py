@@ -264,9 +264,9 @@ def read_xlsx(data: bytes) -> ReadResult:
     for name in archive.names:
         if name.endswith(".xml") and archive.size_of(name) > MAX_XML_BYTES * 3:
             raise GeoFileError("Excel 文件中的工作表太大，请分批导入。", code="too_large")
-        # openpyxl decompresses on its own: prove first that every entry inflates to exactly
-        # its declared size (CRC checked), so the caps above really bound what it will read.
-        archive.read(name)
+    # openpyxl decompresses on its own: prove first that every entry inflates to exactly its
+    # declared size (CRC checked), so the caps above really bound what it will read.
+    archive.verify_all()
     # openpyxl parses the sheet XML through defusedxml when it is installed (it is a dependency).
     try:
         with warnings.catch_warnings():
