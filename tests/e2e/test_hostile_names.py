@@ -34,9 +34,16 @@ def watched(page):  # noqa: ANN001, ANN201
     """The page, with its console errors and uncaught exceptions collected."""
     page.add_init_script(WATCH)
     page.problems = []
-    page.on("console", lambda m: m.type == "error" and not m.location["url"].endswith(
-        "/favicon.ico"  # the browser asks for it; we have none
-    ) and page.problems.append(m.text))
+    page.on(
+        "console",
+        lambda m: (
+            m.type == "error"
+            and not m.location["url"].endswith(
+                "/favicon.ico"  # the browser asks for it; we have none
+            )
+            and page.problems.append(m.text)
+        ),
+    )
     page.on("pageerror", lambda e: page.problems.append(str(e)))
     return page
 
@@ -243,4 +250,3 @@ def test_pages_and_admin_run_under_the_csp(
         assert response.status == 200, path
         assert "script-src 'self'" in response.headers["content-security-policy"]
         assert_clean(page)
-

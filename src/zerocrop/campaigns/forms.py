@@ -21,7 +21,9 @@ class NoticeForm(forms.Form):
         label="方案全文",
         required=False,
         strip=False,
-        widget=forms.Textarea(attrs={"rows": 14, "class": "form-control", "placeholder": "粘贴实施方案全文……"}),
+        widget=forms.Textarea(
+            attrs={"rows": 14, "class": "form-control", "placeholder": "粘贴实施方案全文……"}
+        ),
     )
     file = forms.FileField(
         label="或上传文件（.txt / .docx）",
