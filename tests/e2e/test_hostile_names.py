@@ -87,18 +87,19 @@ def hostile_town(demo_campaign):  # noqa: ANN001, ANN201
 
 def open_popup(page, map_var: str, prop: str, value: str) -> str:  # noqa: ANN001
     """Open the popup of the layer whose feature has `prop` == value; return its shown text."""
-    found = page.evaluate(
+    shown = page.evaluate(
         """([mapVar, prop, value]) => {
           let hit = null;
           window[mapVar].eachLayer((l) => { if (!hit && l.feature && l.getPopup && l.getPopup()
             && String(l.feature.properties[prop]) === value) hit = l; });
-          if (hit) hit.openPopup();
-          return Boolean(hit);
+          if (!hit) return null;
+          hit.openPopup();
+          return hit.getPopup().getElement().querySelector(".leaflet-popup-content").innerText;
         }""",
         [map_var, prop, value],
     )
-    assert found, f"no layer with {prop}={value}"
-    return page.locator(".leaflet-popup-content").inner_text()
+    assert shown is not None, f"no layer with {prop}={value}"
+    return shown
 
 
 def test_hostile_names_on_the_main_map(watched, logged_in, live_server, hostile_town) -> None:
