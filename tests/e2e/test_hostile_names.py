@@ -175,7 +175,7 @@ def test_hostile_feature_names_in_the_geo_import_preview(
     )
     page.locator("button[type=submit]", has_text="上传并预览").click()
     page.locator("[data-testid=import-map]").wait_for()
-    page.wait_for_function("Boolean(window.zcImportMap)")
+    page.wait_for_function("() => Boolean(window.zcImportMap)")
     shown = page.evaluate(
         """() => { const texts = [];
           window.zcImportMap.eachLayer((l) => { if (l.feature && l.getTooltip && l.getTooltip()) {
