@@ -49,7 +49,8 @@ def test_map_shows_the_demo_town_and_a_drawn_plot_is_saved(logged_in, live_serve
     assert status.get_attribute("data-created") == str(plot.pk)
 
     # Its outline can be edited: drag the north-east corner 30 px further out and save.
-    page.wait_for_function("!document.querySelector('.modal-backdrop')")
+    # (A function, not an expression: the CSP forbids Playwright evaluating a string.)
+    page.wait_for_function("() => !document.querySelector('.modal-backdrop')")
     page.mouse.click(cx, cy)
     page.locator("[data-testid=plot-edit]").click()
     page.locator("[data-testid=edit-bar]").wait_for()
@@ -72,7 +73,7 @@ def test_map_shows_the_demo_town_and_a_drawn_plot_is_saved(logged_in, live_serve
 
     # The new plot is clickable and links to its page.
     # Bootstrap removes the backdrop after its fade-out; until then it swallows clicks.
-    page.wait_for_function("!document.querySelector('.modal-backdrop')")
+    page.wait_for_function("() => !document.querySelector('.modal-backdrop')")
     page.mouse.click(cx, cy)
     page.locator("[data-testid=plot-link]").click()
     assert page.locator("h1").inner_text() == "浏览器绘制的庭院"

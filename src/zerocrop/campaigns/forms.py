@@ -27,7 +27,9 @@ class NoticeForm(forms.Form):
         strip=False,
         max_length=NOTICE_TEXT_MAX_CHARS,
         error_messages={"max_length": "方案全文不能超过 %(limit_value)d 个字"},
-        widget=forms.Textarea(attrs={"rows": 14, "placeholder": "粘贴实施方案全文……"}),
+        widget=forms.Textarea(
+            attrs={"rows": 14, "class": "form-control", "placeholder": "粘贴实施方案全文……"}
+        ),
     )
     file = UploadField(
         label="或上传文件（.txt / .docx）",

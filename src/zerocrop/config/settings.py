@@ -14,6 +14,8 @@ Operator-facing variables (all optional unless stated):
 - ZEROCROP_BASEMAP_ATTRIBUTION
 - ZEROCROP_REDIS_URL  job queue on Redis instead of SQLite
 - ZEROCROP_TODAY      pretend today is this ISO date (training and demos only)
+- ZEROCROP_HTTPS=1    behind an HTTPS proxy: secure cookies, redirect to HTTPS, HSTS
+- ZEROCROP_HSTS_SECONDS  HSTS max-age when ZEROCROP_HTTPS=1 (default one year)
 """
 
 from __future__ import annotations
@@ -24,7 +26,10 @@ from pathlib import Path
 
 import dj_database_url
 import environ
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
+
+from zerocrop.config.headers import tile_source
 
 env = environ.Env()
 
@@ -68,6 +73,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "huey.contrib.djhuey",
     "axes",
+    "csp",
     "zerocrop.core",
     "zerocrop.org",
     "zerocrop.campaigns",
@@ -77,6 +83,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "zerocrop.core.middleware.UploadLimitMiddleware",  # before anything that reads the body
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -237,8 +245,72 @@ if env.bool("ZEROCROP_HTTPS", default=False):
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    # The health probe talks to gunicorn directly, without the proxy's header.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_HSTS_SECONDS = env.int("ZEROCROP_HSTS_SECONDS", default=365 * 24 * 3600)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+
+# Deploy checks silenced on purpose; each needs its reason here (tests/core/test_security_headers).
+DEPLOY_CHECKS_SILENCED = {
+    "security.W021": "HSTS preload 要向浏览器厂商登记整个域名且难以撤回，乡镇政务域名不宜登记；"
+    "HSTS 本身已开启（SECURE_HSTS_SECONDS）。",
+}
+# Added to (not replacing) any checks silenced above for other reasons.
+SILENCED_SYSTEM_CHECKS = [*globals().get("SILENCED_SYSTEM_CHECKS", []), *DEPLOY_CHECKS_SILENCED]
 
 ZEROCROP_BASEMAP_URL = env.str("ZEROCROP_BASEMAP_URL", default="")
+try:
+    _tile_source = tile_source(ZEROCROP_BASEMAP_URL) if ZEROCROP_BASEMAP_URL else None
+except ValueError as error:
+    raise ImproperlyConfigured(f"ZEROCROP_BASEMAP_URL 无效：{error}") from None
+
+# No inline script anywhere (templates pass data with json_script and load static files), so
+# the next text-as-HTML mistake cannot run script. Style attributes stay allowed (progress bars
+# and map heights are set in templates), <style> elements do not.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:", *([_tile_source] if _tile_source else [])],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
+# Field pages locate the worker and will take photos; every other powerful feature is off.
+PERMISSIONS_POLICY = {
+    "geolocation": ["self"],
+    "camera": ["self"],
+    **dict.fromkeys(
+        [
+            "accelerometer",
+            "autoplay",
+            "bluetooth",
+            "browsing-topics",
+            "display-capture",
+            "encrypted-media",
+            "fullscreen",
+            "gyroscope",
+            "hid",
+            "idle-detection",
+            "magnetometer",
+            "microphone",
+            "midi",
+            "payment",
+            "picture-in-picture",
+            "publickey-credentials-get",
+            "screen-wake-lock",
+            "serial",
+            "usb",
+            "xr-spatial-tracking",
+        ],
+        [],
+    ),
+}
 ZEROCROP_BASEMAP_ATTRIBUTION = env.str("ZEROCROP_BASEMAP_ATTRIBUTION", default="")
 ZEROCROP_TODAY = env.str("ZEROCROP_TODAY", default="")
 

@@ -1,6 +1,7 @@
 /* ZeroCrop map: boundaries, zones and plots in view, a layer switcher, search, drawing. */
 (function () {
   "use strict";
+  const { el, text, options } = window.zcDom;
   const cfg = JSON.parse(document.getElementById("map-config").textContent);
   const csrf = document.querySelector("meta[name=csrf-token]").content;
   const statusEl = document.getElementById("map-status");
@@ -24,22 +25,23 @@
   const zoneLabel = { key: "重点区域", traditional: "传统区域", potential: "潜在区域" };
   const boundaries = L.geoJSON(null, {
     style: (f) => ({ color: f.properties.level === "town" ? "#222" : "#666", weight: f.properties.level === "grid" ? 0.6 : 1.5, fill: false, dashArray: f.properties.level === "grid" ? "3 3" : null }),
-    onEachFeature: (f, layer) => { if (f.properties.level !== "grid" && f.properties.level !== "town") layer.bindTooltip(f.properties.name, { permanent: true, direction: "center", className: "zc-unit-label" }); },
+    onEachFeature: (f, layer) => { if (f.properties.level !== "grid" && f.properties.level !== "town") layer.bindTooltip(text(f.properties.name), { permanent: true, direction: "center", className: "zc-unit-label" }); },
   }).addTo(map);
   const zones = L.geoJSON(null, {
     style: (f) => zoneStyle[f.properties.kind] || {},
-    onEachFeature: (f, layer) => layer.bindPopup(`<strong>${escapeHtml(f.properties.name)}</strong><br>${zoneLabel[f.properties.kind] || ""}`),
+    onEachFeature: (f, layer) => layer.bindPopup(() => el("div", null, el("strong", null, f.properties.name), el("br"), zoneLabel[f.properties.kind] || "")),
   }).addTo(map);
   const managed = new Set(cfg.units.map((u) => u.name));
-  const plotPopup = (p) => `<strong>${escapeHtml(p.name)}</strong> <span class="text-secondary">${escapeHtml(p.code || "")}</span><br>` +
-    `${escapeHtml(cfg.kindLabels[p.kind] || p.kind)} · 风险${escapeHtml(cfg.riskLabels[p.risk] || p.risk)}<br>` +
-    `${escapeHtml(p.unit)} · 责任人：${p.responsible ? escapeHtml(p.responsible) : '<span class="text-danger">未包保</span>'}<br>` +
-    `<a href="/geo/plots/${p.id}/" data-testid="plot-link">查看地块</a>` +
-    (managed.has(p.unit) ? ` · <a href="#" data-edit="${p.id}" data-testid="plot-edit">编辑边界</a>` : "");
+  const plotPopup = (p) => el("div", { class: "zc-popup" },
+    el("strong", null, p.name), " ", el("span", { class: "text-secondary" }, p.code || ""), el("br"),
+    `${cfg.kindLabels[p.kind] || p.kind} · 风险${cfg.riskLabels[p.risk] || p.risk}`, el("br"),
+    `${p.unit} · 责任人：`, p.responsible || el("span", { class: "text-danger" }, "未包保"), el("br"),
+    el("a", { href: `/geo/plots/${encodeURIComponent(p.id)}/`, "data-testid": "plot-link" }, "查看地块"),
+    managed.has(p.unit) && [" · ", el("a", { href: "#", dataset: { edit: p.id }, "data-testid": "plot-edit" }, "编辑边界")]);
   // Below zoom 13 the server sends clusters (plots sharing ~64 px) and lone plots as points.
   const clusterIcon = (p) => L.divIcon({
     className: "zc-cluster",
-    html: `<span style="background:${cfg.riskColours[p.risk]}">${p.count}</span>`,
+    html: el("span", { style: { background: cfg.riskColours[p.risk] } }, p.count),
     iconSize: [34, 34],
   });
   const plots = L.geoJSON(null, {
@@ -52,7 +54,7 @@
         const b = f.properties.bbox;
         layer.on("click", () => map.fitBounds([[b[1], b[0]], [b[3], b[2]]], { padding: [20, 20] }));
       } else {
-        layer.bindPopup(plotPopup(f.properties));
+        layer.bindPopup(() => plotPopup(f.properties));
       }
     },
   });
@@ -62,14 +64,11 @@
   const legend = L.control({ position: "bottomright" });
   legend.onAdd = () => {
     const div = L.DomUtil.create("div", "zc-legend");
-    div.innerHTML = Object.entries(cfg.riskColours).map(([k, c]) => `<div><i style="background:${c}"></i>${cfg.riskLabels[k]}</div>`).join("");
+    div.append(...Object.entries(cfg.riskColours).map(([k, c]) => el("div", null, el("i", { style: { background: c } }), cfg.riskLabels[k])));
     return div;
   };
   legend.addTo(map);
 
-  function escapeHtml(s) {
-    return String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
-  }
   function bboxParam() {
     const b = map.getBounds();
     return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map((v) => v.toFixed(6)).join(",");
@@ -100,16 +99,16 @@
   document.getElementById("map-search").addEventListener("submit", async (ev) => {
     ev.preventDefault();
     const q = document.getElementById("map-search-input").value.trim();
-    results.innerHTML = "";
+    results.replaceChildren();
     if (!q) return;
     const found = await getJSON(`/api/v1/geo/plots/search?q=${encodeURIComponent(q)}`);
-    if (!found.length) { results.innerHTML = '<div class="list-group-item small text-secondary">没有找到</div>'; return; }
+    if (!found.length) { results.replaceChildren(el("div", { class: "list-group-item small text-secondary" }, "没有找到")); return; }
     for (const p of found) {
       const a = document.createElement("button");
       a.type = "button";
       a.className = "list-group-item list-group-item-action small";
       a.textContent = `${p.name}（${p.unit}${p.responsible ? " · " + p.responsible : ""}）`;
-      a.addEventListener("click", () => { results.innerHTML = ""; map.fitBounds([[p.bbox[1], p.bbox[0]], [p.bbox[3], p.bbox[2]]], { maxZoom: 17 }); });
+      a.addEventListener("click", () => { results.replaceChildren(); map.fitBounds([[p.bbox[1], p.bbox[0]], [p.bbox[3], p.bbox[2]]], { maxZoom: 17 }); });
       results.appendChild(a);
     }
   });
@@ -165,9 +164,9 @@
     const modalEl = document.getElementById("plot-modal");
     const modal = new bootstrap.Modal(modalEl);
     const unitSel = document.getElementById("plot-unit");
-    unitSel.innerHTML = cfg.units.map((u) => `<option value="${u.id}">${escapeHtml(u.name)}</option>`).join("");
-    document.getElementById("plot-kind").innerHTML = Object.entries(cfg.kindLabels).map(([k, v]) => `<option value="${k}">${v}</option>`).join("");
-    document.getElementById("plot-risk").innerHTML = Object.entries(cfg.riskLabels).map(([k, v]) => `<option value="${k}">${v}</option>`).join("");
+    options(unitSel, cfg.units.map((u) => [u.id, u.name]));
+    options(document.getElementById("plot-kind"), Object.entries(cfg.kindLabels));
+    options(document.getElementById("plot-risk"), Object.entries(cfg.riskLabels));
     let pending = null;
     map.on(L.Draw.Event.CREATED, (e) => {
       pending = e.layer;

@@ -1,0 +1,37 @@
+/* Form behaviours declared in templates by data- attributes (no inline script or on* handler):
+   - <select data-autosubmit>: submit its form when changed;
+   - <input type=checkbox data-select-all=".row-check" data-select-into="#hidden"
+      data-select-count="#count" data-select-submit="#button">: a select-all box; the checked rows'
+      values go comma-joined into the hidden field, their number into the counter, and the
+      button is enabled only when some are checked;
+   - <element data-show-when="field-id=value">: shown only while that field has that value. */
+(function () {
+  "use strict";
+  for (const select of document.querySelectorAll("select[data-autosubmit]")) {
+    select.addEventListener("change", () => select.form.submit());
+  }
+
+  for (const all of document.querySelectorAll("input[data-select-all]")) {
+    const rows = () => Array.from(document.querySelectorAll(all.dataset.selectAll));
+    const into = document.querySelector(all.dataset.selectInto);
+    const count = all.dataset.selectCount && document.querySelector(all.dataset.selectCount);
+    const submit = all.dataset.selectSubmit && document.querySelector(all.dataset.selectSubmit);
+    const sync = () => {
+      const ids = rows().filter((c) => c.checked).map((c) => c.value);
+      into.value = ids.join(",");
+      if (count) count.textContent = ids.length;
+      if (submit) submit.disabled = ids.length === 0;
+    };
+    all.addEventListener("change", () => { rows().forEach((c) => (c.checked = all.checked)); sync(); });
+    rows().forEach((c) => c.addEventListener("change", sync));
+  }
+
+  for (const target of document.querySelectorAll("[data-show-when]")) {
+    const [fieldId, value] = target.dataset.showWhen.split("=");
+    const field = document.getElementById(fieldId);
+    if (!field) continue;
+    const sync = () => target.classList.toggle("d-none", field.value !== value);
+    field.addEventListener("change", sync);
+    sync();
+  }
+})();
