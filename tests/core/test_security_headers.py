@@ -170,6 +170,7 @@ def _production(tmp_path: Path, code: str, **env: str) -> subprocess.CompletedPr
     clean.update(
         ZEROCROP_DATA_DIR=str(tmp_path / "data"),
         ZEROCROP_SECRET_KEY=secrets.token_urlsafe(60),
+        ZEROCROP_AUDIT_KEY=secrets.token_urlsafe(60),
         ZEROCROP_ALLOWED_HOSTS="zerocrop.example.gov.cn,testserver",
         DJANGO_SETTINGS_MODULE="zerocrop.config.settings",
         PYTHONPATH=os.pathsep.join([str(SRC.parent), clean.get("PYTHONPATH", "")]),

@@ -257,7 +257,7 @@ DEPLOY_CHECKS_SILENCED = {
     "HSTS 本身已开启（SECURE_HSTS_SECONDS）。",
 }
 # Added to (not replacing) any checks silenced above for other reasons.
-SILENCED_SYSTEM_CHECKS = [*globals().get("SILENCED_SYSTEM_CHECKS", []), *DEPLOY_CHECKS_SILENCED]
+SILENCED_SYSTEM_CHECKS = list(DEPLOY_CHECKS_SILENCED)
 
 ZEROCROP_BASEMAP_URL = env.str("ZEROCROP_BASEMAP_URL", default="")
 try:
