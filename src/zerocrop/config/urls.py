@@ -8,6 +8,7 @@ from zerocrop.core.views import healthz
 admin.site.site_header = "ZeroCrop 禁种铲毒工作平台"
 admin.site.site_title = "禁种铲毒工作平台"
 admin.site.index_title = "数据管理"
+handler500 = "zerocrop.core.dbbusy.server_error"
 
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(template_name="auth/login.html"), name="login"),
