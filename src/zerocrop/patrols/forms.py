@@ -92,4 +92,8 @@ class PatrolForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label="原因", max_length=200)
+    reason = forms.CharField(
+        label="原因",
+        max_length=200,
+        error_messages={"required": "请填写原因", "max_length": "原因不能超过 200 字"},
+    )

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -17,6 +18,7 @@ from zerocrop.core.audit import audit_export
 from zerocrop.core.clock import today
 from zerocrop.core.errors import ApplicationError
 from zerocrop.core.permissions import can_do_fieldwork, can_manage_unit, is_town_admin
+from zerocrop.core.redirects import safe_next
 from zerocrop.geo.features import GeoFileError
 from zerocrop.geo.readers import read_geofile
 from zerocrop.org.selectors import person_list, unit_list, villages_and_communities
@@ -260,13 +262,14 @@ def round_review(request: HttpRequest, round_id: str) -> HttpResponse:
 @require_POST
 def cell_action(request: HttpRequest, cell_id: str, action: str) -> HttpResponse:
     cell = selectors.cell_get(user=request.user, cell_id=cell_id)
+    back = safe_next(request, reverse("round-review", kwargs={"round_id": cell.round_id}))
     needs_reason = action in {"invalidate", "unreachable"}
     reason = ""
     if needs_reason:
         form = ReasonForm(request.POST)
         if not form.is_valid():
-            messages.error(request, "请填写原因")
-            return redirect(request.POST.get("next") or "round-review", round_id=cell.round_id)
+            messages.error(request, "；".join(form.errors["reason"]))
+            return redirect(back)
         reason = form.cleaned_data["reason"]
     allowed = (
         can_do_fieldwork(request.user, cell.unit)
@@ -290,10 +293,7 @@ def cell_action(request: HttpRequest, cell_id: str, action: str) -> HttpResponse
         messages.error(request, exc.message)
     else:
         messages.success(request, f"任务 {cell.code} 已更新")
-    next_url = request.POST.get("next", "")
-    if next_url.startswith("/"):
-        return redirect(next_url)
-    return redirect("round-review", round_id=cell.round_id)
+    return redirect(back)
 
 
 def dead_corner_report(request: HttpRequest, round_id: str) -> HttpResponse:
