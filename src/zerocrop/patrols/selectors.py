@@ -112,6 +112,41 @@ def patrol_list(*, user: Any, survey_round: SurveyRound | None = None) -> QueryS
     return records.prefetch_related("people")
 
 
+@dataclass(frozen=True)
+class NamedWalker:
+    """A person named as walker on a patrol record, and who named them if not themselves."""
+
+    name: str
+    named_by: str = ""
+
+
+def _walkers(record: PatrolRecord) -> list[NamedWalker]:
+    uploader = record.created_by
+    return [
+        NamedWalker(
+            p.name,
+            ""
+            if uploader is None or uploader.person_id == p.pk
+            else (uploader.display_name or uploader.get_username()),
+        )
+        for p in record.people.all()
+    ]
+
+
+def patrol_walkers(*, record: PatrolRecord) -> list[NamedWalker]:
+    return _walkers(record)
+
+
+def round_walkers(*, user: Any, survey_round: SurveyRound) -> dict[Any, list[NamedWalker]]:
+    """Per unit, the people the round's patrol records name (for the reviewer to see)."""
+    by_unit: dict[Any, list[NamedWalker]] = {}
+    records = patrol_list(user=user, survey_round=survey_round).select_related("created_by")
+    for record in records:
+        walkers = by_unit.setdefault(record.unit_id, [])
+        walkers.extend(w for w in _walkers(record) if w not in walkers)
+    return by_unit
+
+
 def last_survey_of_plot(*, plot: Any) -> TaskCell | None:
     """The most recent surveyed or validated task of a plot, across rounds."""
     return (

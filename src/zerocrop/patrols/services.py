@@ -243,14 +243,18 @@ def _set_state(cell: TaskCell, action: str, *, actor: Any, **fields: Any) -> Tas
 
 @transaction.atomic
 def cell_validate(*, cell: TaskCell, reviewer: Any) -> TaskCell:
+    records = PatrolRecord.objects.filter(round=cell.round, unit=cell.unit)
     surveyors = set(cell.assignees.values_list("pk", flat=True))
-    surveyors |= set(
-        PatrolRecord.objects.filter(round=cell.round, unit=cell.unit).values_list(
-            "people", flat=True
-        )
-    )
+    surveyors |= set(records.values_list("people", flat=True))
+    surveyors |= set(records.values_list("created_by__person", flat=True))
+    uploaders = set(records.values_list("created_by", flat=True)) - {None}
     try:
-        states.check_cross_validation(reviewer.person_id, surveyors)
+        states.check_cross_validation(
+            reviewer_user_id=reviewer.pk,
+            reviewer_person_id=reviewer.person_id,
+            surveyor_ids=surveyors - {None},
+            uploader_ids=uploaders,
+        )
     except states.TransitionError as exc:
         raise ApplicationError(str(exc)) from exc
     return _set_state(

@@ -256,7 +256,9 @@ def round_review(request: HttpRequest, round_id: str) -> HttpResponse:
         .filter(state__in=[CellState.SURVEYED, CellState.UNREACHABLE])
         .prefetch_related("assignees")
     )
-    return render(request, "patrols/round_review.html", {"round": survey_round, "cells": cells})
+    walkers = selectors.round_walkers(user=request.user, survey_round=survey_round)
+    rows = [(cell, walkers.get(cell.unit_id, [])) for cell in cells]
+    return render(request, "patrols/round_review.html", {"round": survey_round, "rows": rows})
 
 
 @require_POST
@@ -342,7 +344,7 @@ def patrol_detail(request: HttpRequest, record_id: str) -> HttpResponse:
         {
             "record": record,
             "photos": record.photos.all(),
-            "people": record.people.all(),
+            "walkers": selectors.patrol_walkers(record=record),
             "config": {
                 "track": record.track,
                 "basemap": settings.ZEROCROP_BASEMAP_URL,
