@@ -41,11 +41,8 @@ MAX_CELLS_PER_ROUND = 20_000
 MAX_CELLS_HELP = f"每轮最多 {MAX_CELLS_PER_ROUND} 个踏查任务"
 
 
-def too_many_cells_message(count: int) -> str:
-    return (
-        f"将生成 {count} 个踏查任务，超过每轮上限 {MAX_CELLS_PER_ROUND} 个；"
-        "请加大网格边长或减少所选村（社区）"
-    )
+def too_many_cells_message(count: int, limit: int = MAX_CELLS_PER_ROUND) -> str:
+    return f"将生成 {count} 个踏查任务，超过每轮上限 {limit} 个；请加大网格边长或减少所选村（社区）"
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 
+from zerocrop.patrols.cells import MAX_CELLS_HELP
 from zerocrop.patrols.choices import PatrolResult
 
 TRACK_CRS_CHOICES = [
@@ -32,7 +33,11 @@ class RoundForm(forms.Form):
         label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     cell_size_m = forms.IntegerField(
-        label="网格边长（米）", initial=200, min_value=20, max_value=2000
+        label="网格边长（米）",
+        initial=200,
+        min_value=20,
+        max_value=2000,
+        help_text=MAX_CELLS_HELP,
     )
     threshold_pct = forms.IntegerField(
         label="完成覆盖率（%）", initial=90, min_value=1, max_value=100
@@ -67,7 +72,11 @@ class PatrolForm(forms.Form):
     )
     result = forms.ChoiceField(label="结果", choices=PatrolResult.choices)
     note = forms.CharField(
-        label="情况说明", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label="情况说明",
+        required=False,
+        max_length=2000,
+        error_messages={"max_length": "情况说明不能超过 2000 字"},
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     track = forms.FileField(label="轨迹文件（GPX / KML / KMZ / GeoJSON）", required=False)
     track_crs = forms.ChoiceField(label="轨迹坐标系", choices=TRACK_CRS_CHOICES, required=False)

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet
@@ -27,6 +29,20 @@ def round_get(*, user: Any, round_id: Any) -> SurveyRound:
         return round_list(user=user).get(pk=round_id)
     except (SurveyRound.DoesNotExist, ValueError, ValidationError) as exc:
         raise Http404("不存在或无权查看") from exc
+
+
+def parse_uuid(value: Any) -> UUID | None:
+    """A UUID from a query string or form value, None when it is not one (never an error)."""
+    try:
+        return UUID(str(value))
+    except ValueError:
+        return None
+
+
+def unit_choice(units: Iterable[AdminUnit], value: Any) -> AdminUnit | None:
+    """The unit among ``units`` that ``value`` (e.g. ``?unit=``) names, else None."""
+    wanted = parse_uuid(value) if value else None
+    return next((u for u in units if u.pk == wanted), None)
 
 
 def cell_list(*, user: Any, survey_round: SurveyRound) -> QuerySet[TaskCell]:

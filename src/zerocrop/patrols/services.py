@@ -39,6 +39,7 @@ from zerocrop.patrols.tracks import CleanedTracks, Fix, clean_tracks
 GRID_ZONE_KINDS = (ZoneKind.KEY, ZoneKind.TRADITIONAL)
 PHOTO_TZ = ZoneInfo("Asia/Shanghai")  # phones write EXIF times in local time, without a zone
 DEFAULT_RADIUS_BY_KIND = {"courtyard": 15.0, "greenhouse": 10.0}
+NOTE_MAX_CHARS = PatrolRecord._meta.get_field("note").max_length
 
 
 def _transition(cell: TaskCell, action: str) -> None:
@@ -103,7 +104,9 @@ def round_create(
     if not cells:
         raise ApplicationError("所选范围内没有地块，也没有可分格的重点或传统区域")
     if len(cells) > MAX_CELLS_PER_ROUND:
-        raise ApplicationError(too_many_cells_message(len(cells)), field="cell_size_m")
+        raise ApplicationError(
+            too_many_cells_message(len(cells), MAX_CELLS_PER_ROUND), field="cell_size_m"
+        )
     for cell, code in zip(cells, unique_codes([c.code for c in cells]), strict=True):
         cell.code = code
     insert = prepared_insert(TaskCell, cells)
@@ -321,6 +324,8 @@ def patrol_record_create(
 ) -> PatrolRecord:
     if not people:
         raise ApplicationError("请填写踏查人员", field="people")
+    if len(note.strip()) > NOTE_MAX_CHARS:
+        raise ApplicationError(f"情况说明不能超过 {NOTE_MAX_CHARS} 字", field="note")
     if ended_at < started_at:
         raise ApplicationError("结束时间早于开始时间", field="ended_at")
     if ended_at > timezone.now() + timedelta(minutes=10):
@@ -337,7 +342,7 @@ def patrol_record_create(
         note=note.strip(),
         track=_lines_geojson(cleaned),
         track_points=cleaned.report.points_out,
-        track_source=track_source,
+        track_source=_file_label(track_source, PatrolRecord._meta.get_field("track_source")),
         track_sha256=hashlib.sha256(track_bytes).hexdigest() if track_bytes else "",
         cleaning=asdict(cleaned.report),
         created_by=actor if getattr(actor, "pk", None) else None,
@@ -372,6 +377,16 @@ def patrol_record_create(
         bbox = (record.min_lon, record.min_lat, record.max_lon, record.max_lat)
         round_recompute_coverage(survey_round=survey_round, bbox=bbox)
     return record
+
+
+def _file_label(name: str, field: Any) -> str:
+    """An uploaded file's name cut to the column, keeping its extension."""
+    if len(name) <= field.max_length:
+        return name
+    stem, dot, extension = name.rpartition(".")
+    if not dot or len(extension) > 10:
+        return name[: field.max_length - 1] + "…"
+    return f"{stem[: field.max_length - len(extension) - 2]}….{extension}"
 
 
 PHOTO_MAX_DISTANCE_M = 500

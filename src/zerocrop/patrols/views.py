@@ -121,17 +121,18 @@ def round_detail(request: HttpRequest, round_id: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def round_assign(request: HttpRequest, round_id: str) -> HttpResponse:
     survey_round = selectors.round_get(user=request.user, round_id=round_id)
-    villages = _villages(request, survey_round)
-    unit_id = request.GET.get("unit") or (str(villages[0].pk) if villages else "")
-    cells = selectors.cell_list(user=request.user, survey_round=survey_round).filter(
-        unit_id=unit_id
-    )
+    villages = list(_villages(request, survey_round))
+    unit = selectors.unit_choice(villages, request.GET.get("unit")) or next(iter(villages), None)
+    unit_id = str(unit.pk) if unit else ""
+    cells = selectors.cell_list(user=request.user, survey_round=survey_round).filter(unit=unit)
     people = person_list(user=request.user).filter(
         unit__path__startswith=survey_round.campaign.unit.path
     )
     form = AssignForm(request.POST or None, people=people)
     if request.method == "POST" and form.is_valid():
-        ids = [i for i in form.cleaned_data["cells"].split(",") if i]
+        ids = [selectors.parse_uuid(i) for i in form.cleaned_data["cells"].split(",") if i]
+        if None in ids:
+            raise PermissionDenied("部分任务不存在或无权分配")
         chosen = list(
             selectors.cell_list(user=request.user, survey_round=survey_round).filter(pk__in=ids)
         )
@@ -300,7 +301,9 @@ def cell_action(request: HttpRequest, cell_id: str, action: str) -> HttpResponse
 
 def dead_corner_report(request: HttpRequest, round_id: str) -> HttpResponse:
     survey_round = selectors.round_get(user=request.user, round_id=round_id)
-    unit_id = request.GET.get("unit") or None
+    villages = list(_villages(request, survey_round))
+    unit = selectors.unit_choice(villages, request.GET.get("unit"))
+    unit_id = str(unit.pk) if unit else None
     corners = selectors.dead_corners(
         user=request.user, survey_round=survey_round, today=today(), unit_id=unit_id
     )
@@ -328,7 +331,7 @@ def dead_corner_report(request: HttpRequest, round_id: str) -> HttpResponse:
         {
             "round": survey_round,
             "corners": corners,
-            "villages": _villages(request, survey_round),
+            "villages": villages,
             "unit_id": unit_id or "",
             "days_left": (survey_round.ends_on - today()).days,
             "config": {**_map_config(survey_round), "deadOnly": True, "unit": unit_id},
