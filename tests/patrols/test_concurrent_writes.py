@@ -10,6 +10,7 @@ from __future__ import annotations
 import http.cookiejar
 import json
 import os
+import shutil
 import socket
 import sqlite3
 import subprocess
@@ -85,6 +86,7 @@ def server() -> Iterator[tuple[str, Path]]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=5)
+        shutil.rmtree(data, ignore_errors=True)
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
