@@ -52,13 +52,24 @@ def test_flowering_round_from_creation_to_dead_corner_report(
     page.get_by_role("button", name="保存踏查记录").click()
     page.locator(".alert-success", has_text="新完成踏查任务 1 个").wait_for()
 
-    # Cross-check by the town admin, who did not walk it.
+    # The town admin uploaded the track naming 高志刚: an uploader is a walker, so the
+    # cross-check is refused to him and the review shows who named whom.
     page.get_by_role("link", name="交叉复查").click()
+    row = page.locator("[data-testid=review-table] tr", has_text=cell.code)
+    assert "高志刚（由 吉雅 代为登记）" in row.inner_text()
+    row.get_by_role("button", name="复核通过").click()
+    page.locator(".alert-danger", has_text="交叉复查").wait_for()
+    assert TaskCell.objects.get(pk=cell.pk).state == CellState.SURVEYED
+    # The village cadre, who neither walked nor uploaded it, validates it.
+    page = logged_in("cadre")
+    page.goto(f"{live_server.url}/patrols/rounds/{survey_round.pk}/review/")
     page.locator("[data-testid=review-table] tr", has_text=cell.code).get_by_role(
         "button", name="复核通过"
     ).click()
     page.locator(".alert-success").wait_for()
     assert TaskCell.objects.get(pk=cell.pk).state == CellState.VALIDATED
+    page = logged_in("admin")
+    page.goto(f"{live_server.url}/patrols/rounds/{survey_round.pk}/review/")
 
     # The dead-corner report lists and maps everything else.
     page.get_by_role("link", name="死角报告").click()

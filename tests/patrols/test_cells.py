@@ -106,3 +106,29 @@ def test_split_zones_and_bad_input():
         split_zone("X", wgs(aligned_rect(400, 200)), size_m=0)
     with pytest.raises(ValueError):
         split_zone("X", shapely.LineString([(110, 30), (110.1, 30)]))
+
+
+def test_clip_to_units_splits_cells_on_a_boundary_and_drops_scraps():
+    from zerocrop.patrols.cells import clip_to_units
+
+    cells = split_zone("Z1", wgs(aligned_rect(400, 200)), size_m=200)
+    west = wgs(aligned_rect(290, 200))  # all of the first cell, 45 % of the second
+    east = wgs(box(400_290.0, 3_300_000.0, 400_400.0, 3_300_200.0))
+    parts = clip_to_units(cells, [west, east])
+    assert [(p.cell.id, p.unit_index) for p in parts] == [
+        ("Z1-r00c00", 0),
+        ("Z1-r00c01", 0),
+        ("Z1-r00c01", 1),
+    ]
+    assert [p.area_m2 for p in parts] == pytest.approx([40_000, 18_000, 22_000], rel=1e-3)
+    scraps = clip_to_units(cells, [wgs(aligned_rect(220, 200))])  # 10 % of the second cell
+    assert [p.cell.id for p in scraps] == ["Z1-r00c00"]
+
+
+def test_unique_codes_suffixes_repeats_without_colliding_with_existing_codes():
+    from zerocrop.patrols.cells import unique_codes
+
+    assert unique_codes(["A", "B", "A", "A-2", "A"]) == ["A", "B", "A-3", "A-2", "A-4"]
+    long = "x" * 90
+    out = unique_codes([long, long], max_length=80)
+    assert out == ["x" * 80, "x" * 78 + "-2"]

@@ -97,6 +97,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "zerocrop.core.dbbusy.DatabaseBusyMiddleware",
 ]
 
 ROOT_URLCONF = "zerocrop.config.urls"
@@ -127,8 +128,17 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-        "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000;",
+        "PRAGMA foreign_keys=ON;",
+        # Every transaction takes the write lock at BEGIN. A DEFERRED one that has read and then
+        # writes must upgrade its lock, and SQLite refuses that at once ("database is locked")
+        # whatever the timeout; an IMMEDIATE one waits its turn.
         "transaction_mode": "IMMEDIATE",
+        # Seconds a writer waits for the lock (sqlite3's busy handler; one setting, so no
+        # busy_timeout pragma beside it). The longest write is creating a round at its cap
+        # (patrols.cells.MAX_CELLS_PER_ROUND), under 1 s of lock; 20 s lets a queue of such
+        # writes drain on a loaded server and stays below gunicorn's 30 s worker timeout.
+        # Past it, core.dbbusy answers 503 "数据库正忙，请稍后重试".
+        "timeout": 20,
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 

@@ -10,6 +10,7 @@ admin.site.site_header = "ZeroCrop 禁种铲毒工作平台"
 admin.site.site_title = "禁种铲毒工作平台"
 admin.site.index_title = "数据管理"
 admin.site.login_form = AdminLoginForm
+handler500 = "zerocrop.core.dbbusy.server_error"
 
 urlpatterns = [
     path(

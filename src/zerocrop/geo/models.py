@@ -55,6 +55,15 @@ class Plot(Located):
         verbose_name = "地块"
         verbose_name_plural = "地块"
         indexes = [models.Index(fields=["min_lon", "max_lon", "min_lat", "max_lat"])]
+        constraints = [
+            # A code names one plot of its village; uncoded plots are many.
+            models.UniqueConstraint(
+                fields=["unit", "code"],
+                condition=~models.Q(code=""),
+                name="plot_unique_code_in_unit",
+                violation_error_message="同一村（社区）内地块编号不能重复",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}".strip()

@@ -40,6 +40,20 @@ def _polygon(geometry: BaseGeometry | dict[str, Any], label: str) -> BaseGeometr
     return kept.geometry
 
 
+def _check_code_free(unit: AdminUnit, code: str, *, plot: Plot | None = None) -> None:
+    if not code:
+        return
+    taken = Plot.objects.filter(unit=unit, code=code)
+    if plot is not None:
+        taken = taken.exclude(pk=plot.pk)
+    other = taken.first()
+    if other is not None:
+        raise ApplicationError(
+            f"{unit.name}已有编号为「{code}」的地块（{other.name}），同一村（社区）内编号不能重复",
+            field="code",
+        )
+
+
 def _check_within(geom: BaseGeometry, unit: AdminUnit, label: str) -> None:
     boundary = UnitBoundary.objects.filter(unit=unit).first()
     if boundary is None:
@@ -76,6 +90,7 @@ def plot_create(
         _check_within(geom, unit, f"地块「{label}」")
     if responsible is not None and not responsible.unit.is_within(unit.parent or unit):
         raise ApplicationError(f"责任人{responsible.name}不属于本镇", field="responsible")
+    _check_code_free(unit, code.strip())
     plot = Plot(
         unit=unit,
         name=name.strip() or "未命名地块",
@@ -111,6 +126,9 @@ def plot_update(
     **changes: Any,
 ) -> Plot:
     before = snapshot(plot)
+    if "code" in changes:
+        changes["code"] = changes["code"].strip()
+        _check_code_free(plot.unit, changes["code"], plot=plot)
     for name in ("name", "code", "kind", "risk", "note", "responsible"):
         if name in changes:
             setattr(plot, name, changes[name])

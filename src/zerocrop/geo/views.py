@@ -8,11 +8,13 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from zerocrop.core.errors import ApplicationError
 from zerocrop.core.permissions import can_manage_unit
+from zerocrop.core.redirects import safe_next
 from zerocrop.geo import selectors, services
 from zerocrop.geo.choices import RISK_COLOURS, PlotKind, RiskClass
 from zerocrop.geo.filters import filtered_plots
@@ -113,7 +115,7 @@ def plots_assign(request: HttpRequest) -> HttpResponse:
     else:
         who = responsible.name if responsible else "无人（已取消包保）"
         messages.success(request, f"已将 {count} 个地块的包保责任人设为{who}")
-    return redirect(f"{request.POST.get('next') or '/geo/plots/'}")
+    return redirect(safe_next(request, reverse("plot-list")))
 
 
 def plot_detail(request: HttpRequest, plot_id: str) -> HttpResponse:

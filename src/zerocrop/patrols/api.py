@@ -5,6 +5,7 @@ from uuid import UUID
 from django.http import HttpRequest, HttpResponse
 from ninja import Router
 
+from zerocrop.core.errors import ApplicationError
 from zerocrop.core.responses import geojson_response
 from zerocrop.geo.mapdata import feature_collection
 from zerocrop.patrols import selectors
@@ -24,7 +25,10 @@ def cells_geojson(
     if dead_only:
         cells = cells.filter(state__in=DEAD_STATES)
     if unit:
-        cells = cells.filter(unit_id=unit)
+        unit_id = selectors.parse_uuid(unit)
+        if unit_id is None:
+            raise ApplicationError("村（社区）编号无效", field="unit")
+        cells = cells.filter(unit_id=unit_id)
     rows = []
     gaps = []
     for cell in cells.values(

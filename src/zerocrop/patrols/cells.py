@@ -10,6 +10,9 @@ neighbouring cell they share the longest border with, so nobody is sent to walk 
 of a cell and yet no ground is lost: the cells still tile the zone exactly. A sliver that
 touches no full cell along an edge (a zone smaller than one sliver, an islet) stays a cell
 of its own.
+
+``clip_to_units`` then cuts the cells along village boundaries (one task per village part) and
+``unique_codes`` makes the codes of a round's tasks distinct whatever the plot and zone codes.
 """
 
 from __future__ import annotations
@@ -29,6 +32,17 @@ DEFAULT_CELL_M = 200.0
 DEFAULT_MIN_FRACTION = 0.25
 SNAP_M = 1e-4
 DUST_M2 = 1e-3  # clipping noise, not ground
+MIN_UNIT_SHARE = 0.2  # a village part smaller than this share of its cell is left to the neighbour
+COORD_DECIMALS = 7  # ~1 cm, as geo.geometry stores every located object
+
+# A round is created in one short database transaction and walked by a township's few dozen
+# grid workers: 20 000 tasks (40 m cells over a whole township) is far beyond any real round.
+MAX_CELLS_PER_ROUND = 20_000
+MAX_CELLS_HELP = f"每轮最多 {MAX_CELLS_PER_ROUND} 个踏查任务"
+
+
+def too_many_cells_message(count: int, limit: int = MAX_CELLS_PER_ROUND) -> str:
+    return f"将生成 {count} 个踏查任务，超过每轮上限 {limit} 个；请加大网格边长或减少所选村（社区）"
 
 
 @dataclass(frozen=True)
@@ -171,3 +185,64 @@ def split_zones(
     for zone_id, zone in zones:
         cells.extend(split_zone(zone_id, zone, size_m=size_m, min_fraction=min_fraction))
     return cells
+
+
+@dataclass(frozen=True)
+class UnitPart:
+    """The part of a grid cell inside one unit outline: a task of its own."""
+
+    cell: GridCell
+    unit_index: int
+    geometry: BaseGeometry
+    bounds: tuple[float, float, float, float]
+    area_m2: float
+
+
+def clip_to_units(
+    cells: list[GridCell], outlines: list[BaseGeometry], *, min_share: float = MIN_UNIT_SHARE
+) -> list[UnitPart]:
+    """Cut each cell along the unit outlines, vectorised; in cell order, then outline order.
+
+    Parts under ``min_share`` of their cell are dropped (the neighbouring unit's part covers
+    the cell). Areas scale the cell's metric area by the part's share of it: within one cell
+    the projection's scale does not change measurably.
+    """
+    if not cells or not outlines:
+        return []
+    grid = np.array([c.geometry for c in cells], dtype=object)
+    shapes = np.array(outlines, dtype=object)
+    cell_idx, unit_idx = shapely.STRtree(shapes).query(grid, predicate="intersects")
+    order = np.lexsort((unit_idx, cell_idx))
+    cell_idx, unit_idx = cell_idx[order], unit_idx[order]
+    parts = shapely.intersection(grid[cell_idx], shapes[unit_idx])
+    whole = shapely.area(grid[cell_idx])
+    share = np.divide(shapely.area(parts), whole, out=np.zeros(len(parts)), where=whole > 0)
+    keep = share >= min_share
+    cell_idx, unit_idx, share = cell_idx[keep], unit_idx[keep], share[keep]
+    parts = shapely.make_valid(parts[keep])
+    parts = np.array([_polygonal(p) for p in parts], dtype=object)
+    parts = shapely.set_precision(parts, 10**-COORD_DECIMALS)
+    bounds = shapely.bounds(parts)
+    return [
+        UnitPart(cells[c], int(u), part, tuple(map(float, b)), round(cells[c].area_m2 * f, 2))
+        for c, u, part, b, f in zip(cell_idx, unit_idx, parts, bounds, share, strict=True)
+        if not part.is_empty
+    ]
+
+
+def unique_codes(codes: list[str], *, max_length: int = 80) -> list[str]:
+    """The codes, with a repeat made distinct by a suffix (-2, -3, …) in order of appearance."""
+    taken = {code[:max_length] for code in codes}
+    seen: set[str] = set()
+    out = []
+    for code in codes:
+        code = code[:max_length]
+        if code in seen:
+            n = 2
+            while (candidate := f"{code[: max_length - len(str(n)) - 1]}-{n}") in taken:
+                n += 1
+            code = candidate
+            taken.add(code)
+        seen.add(code)
+        out.append(code)
+    return out

@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 
 from zerocrop.core.upload_fields import MultipleUploadField, UploadField
+from zerocrop.patrols.cells import MAX_CELLS_HELP
 from zerocrop.patrols.choices import PatrolResult
 
 TRACK_CRS_CHOICES = [
@@ -33,7 +34,11 @@ class RoundForm(forms.Form):
         label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     cell_size_m = forms.IntegerField(
-        label="网格边长（米）", initial=200, min_value=20, max_value=2000
+        label="网格边长（米）",
+        initial=200,
+        min_value=20,
+        max_value=2000,
+        help_text=MAX_CELLS_HELP,
     )
     threshold_pct = forms.IntegerField(
         label="完成覆盖率（%）", initial=90, min_value=1, max_value=100
@@ -68,7 +73,11 @@ class PatrolForm(forms.Form):
     )
     result = forms.ChoiceField(label="结果", choices=PatrolResult.choices)
     note = forms.CharField(
-        label="情况说明", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label="情况说明",
+        required=False,
+        max_length=2000,
+        error_messages={"max_length": "情况说明不能超过 2000 字"},
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     track = UploadField(label="轨迹文件（GPX / KML / KMZ / GeoJSON）", required=False)
     track_crs = forms.ChoiceField(label="轨迹坐标系", choices=TRACK_CRS_CHOICES, required=False)
@@ -101,4 +110,8 @@ class PatrolForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label="原因", max_length=200)
+    reason = forms.CharField(
+        label="原因",
+        max_length=200,
+        error_messages={"required": "请填写原因", "max_length": "原因不能超过 200 字"},
+    )

@@ -93,7 +93,7 @@ class PatrolRecord(BaseModel):
     started_at = models.DateTimeField("开始时间")
     ended_at = models.DateTimeField("结束时间")
     result = models.CharField("结果", max_length=16, choices=PatrolResult.choices)
-    note = models.TextField("情况说明", blank=True, default="")
+    note = models.TextField("情况说明", max_length=2000, blank=True, default="")
     track = models.JSONField("轨迹（GeoJSON MultiLineString）", null=True, blank=True)
     track_points = models.PositiveIntegerField("轨迹点数", default=0)
     track_length_m = models.FloatField("轨迹长度（米）", default=0)

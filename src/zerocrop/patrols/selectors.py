@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet
@@ -27,6 +29,20 @@ def round_get(*, user: Any, round_id: Any) -> SurveyRound:
         return round_list(user=user).get(pk=round_id)
     except (SurveyRound.DoesNotExist, ValueError, ValidationError) as exc:
         raise Http404("不存在或无权查看") from exc
+
+
+def parse_uuid(value: Any) -> UUID | None:
+    """A UUID from a query string or form value, None when it is not one (never an error)."""
+    try:
+        return UUID(str(value))
+    except ValueError:
+        return None
+
+
+def unit_choice(units: Iterable[AdminUnit], value: Any) -> AdminUnit | None:
+    """The unit among ``units`` that ``value`` (e.g. ``?unit=``) names, else None."""
+    wanted = parse_uuid(value) if value else None
+    return next((u for u in units if u.pk == wanted), None)
 
 
 def cell_list(*, user: Any, survey_round: SurveyRound) -> QuerySet[TaskCell]:
@@ -110,6 +126,41 @@ def patrol_list(*, user: Any, survey_round: SurveyRound | None = None) -> QueryS
     if survey_round is not None:
         records = records.filter(round=survey_round)
     return records.prefetch_related("people")
+
+
+@dataclass(frozen=True)
+class NamedWalker:
+    """A person named as walker on a patrol record, and who named them if not themselves."""
+
+    name: str
+    named_by: str = ""
+
+
+def _walkers(record: PatrolRecord) -> list[NamedWalker]:
+    uploader = record.created_by
+    return [
+        NamedWalker(
+            p.name,
+            ""
+            if uploader is None or uploader.person_id == p.pk
+            else (uploader.display_name or uploader.get_username()),
+        )
+        for p in record.people.all()
+    ]
+
+
+def patrol_walkers(*, record: PatrolRecord) -> list[NamedWalker]:
+    return _walkers(record)
+
+
+def round_walkers(*, user: Any, survey_round: SurveyRound) -> dict[Any, list[NamedWalker]]:
+    """Per unit, the people the round's patrol records name (for the reviewer to see)."""
+    by_unit: dict[Any, list[NamedWalker]] = {}
+    records = patrol_list(user=user, survey_round=survey_round).select_related("created_by")
+    for record in records:
+        walkers = by_unit.setdefault(record.unit_id, [])
+        walkers.extend(w for w in _walkers(record) if w not in walkers)
+    return by_unit
 
 
 def last_survey_of_plot(*, plot: Any) -> TaskCell | None:

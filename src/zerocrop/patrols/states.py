@@ -64,9 +64,21 @@ def check_transition(action: str, state: str) -> None:
         raise TransitionError(f"{STATE_LABELS.get(state, state)}的任务不能{ACTION_LABELS[action]}")
 
 
-def check_cross_validation(reviewer_person_id: object, surveyor_ids: Iterable[object]) -> None:
-    """交叉复查: the reviewer must not be one of the people who surveyed the cell."""
-    if reviewer_person_id is not None and reviewer_person_id in set(surveyor_ids):
+def check_cross_validation(
+    *,
+    reviewer_user_id: object,
+    reviewer_person_id: object,
+    surveyor_ids: Iterable[object],
+    uploader_ids: Iterable[object],
+) -> None:
+    """交叉复查: the reviewer must not be one of the people who surveyed the cell.
+
+    Walkers are the assigned and named people and whoever uploaded a record (a worker can name
+    someone else as the walker of his own track). The user account is checked as well as the
+    linked person, so an account without a person is not exempt.
+    """
+    walked = reviewer_person_id is not None and reviewer_person_id in set(surveyor_ids)
+    if walked or reviewer_user_id in set(uploader_ids):
         raise TransitionError("复核须由踏查人以外的人员进行（交叉复查）")
 
 

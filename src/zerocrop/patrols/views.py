@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -17,6 +18,7 @@ from zerocrop.core.audit import audit_export
 from zerocrop.core.clock import today
 from zerocrop.core.errors import ApplicationError
 from zerocrop.core.permissions import can_do_fieldwork, can_manage_unit, is_town_admin
+from zerocrop.core.redirects import safe_next
 from zerocrop.geo.features import GeoFileError
 from zerocrop.geo.readers import read_geofile
 from zerocrop.org.selectors import person_list, unit_list, villages_and_communities
@@ -119,17 +121,18 @@ def round_detail(request: HttpRequest, round_id: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def round_assign(request: HttpRequest, round_id: str) -> HttpResponse:
     survey_round = selectors.round_get(user=request.user, round_id=round_id)
-    villages = _villages(request, survey_round)
-    unit_id = request.GET.get("unit") or (str(villages[0].pk) if villages else "")
-    cells = selectors.cell_list(user=request.user, survey_round=survey_round).filter(
-        unit_id=unit_id
-    )
+    villages = list(_villages(request, survey_round))
+    unit = selectors.unit_choice(villages, request.GET.get("unit")) or next(iter(villages), None)
+    unit_id = str(unit.pk) if unit else ""
+    cells = selectors.cell_list(user=request.user, survey_round=survey_round).filter(unit=unit)
     people = person_list(user=request.user).filter(
         unit__path__startswith=survey_round.campaign.unit.path
     )
     form = AssignForm(request.POST or None, people=people)
     if request.method == "POST" and form.is_valid():
-        ids = [i for i in form.cleaned_data["cells"].split(",") if i]
+        ids = [selectors.parse_uuid(i) for i in form.cleaned_data["cells"].split(",") if i]
+        if None in ids:
+            raise PermissionDenied("部分任务不存在或无权分配")
         chosen = list(
             selectors.cell_list(user=request.user, survey_round=survey_round).filter(pk__in=ids)
         )
@@ -253,19 +256,22 @@ def round_review(request: HttpRequest, round_id: str) -> HttpResponse:
         .filter(state__in=[CellState.SURVEYED, CellState.UNREACHABLE])
         .prefetch_related("assignees")
     )
-    return render(request, "patrols/round_review.html", {"round": survey_round, "cells": cells})
+    walkers = selectors.round_walkers(user=request.user, survey_round=survey_round)
+    rows = [(cell, walkers.get(cell.unit_id, [])) for cell in cells]
+    return render(request, "patrols/round_review.html", {"round": survey_round, "rows": rows})
 
 
 @require_POST
 def cell_action(request: HttpRequest, cell_id: str, action: str) -> HttpResponse:
     cell = selectors.cell_get(user=request.user, cell_id=cell_id)
+    back = safe_next(request, reverse("round-review", kwargs={"round_id": cell.round_id}))
     needs_reason = action in {"invalidate", "unreachable"}
     reason = ""
     if needs_reason:
         form = ReasonForm(request.POST)
         if not form.is_valid():
-            messages.error(request, "请填写原因")
-            return redirect(request.POST.get("next") or "round-review", round_id=cell.round_id)
+            messages.error(request, "；".join(form.errors["reason"]))
+            return redirect(back)
         reason = form.cleaned_data["reason"]
     allowed = (
         can_do_fieldwork(request.user, cell.unit)
@@ -289,15 +295,14 @@ def cell_action(request: HttpRequest, cell_id: str, action: str) -> HttpResponse
         messages.error(request, exc.message)
     else:
         messages.success(request, f"任务 {cell.code} 已更新")
-    next_url = request.POST.get("next", "")
-    if next_url.startswith("/"):
-        return redirect(next_url)
-    return redirect("round-review", round_id=cell.round_id)
+    return redirect(back)
 
 
 def dead_corner_report(request: HttpRequest, round_id: str) -> HttpResponse:
     survey_round = selectors.round_get(user=request.user, round_id=round_id)
-    unit_id = request.GET.get("unit") or None
+    villages = list(_villages(request, survey_round))
+    unit = selectors.unit_choice(villages, request.GET.get("unit"))
+    unit_id = str(unit.pk) if unit else None
     corners = selectors.dead_corners(
         user=request.user, survey_round=survey_round, today=today(), unit_id=unit_id
     )
@@ -325,7 +330,7 @@ def dead_corner_report(request: HttpRequest, round_id: str) -> HttpResponse:
         {
             "round": survey_round,
             "corners": corners,
-            "villages": _villages(request, survey_round),
+            "villages": villages,
             "unit_id": unit_id or "",
             "days_left": (survey_round.ends_on - today()).days,
             "config": {**_map_config(survey_round), "deadOnly": True, "unit": unit_id},
@@ -341,7 +346,7 @@ def patrol_detail(request: HttpRequest, record_id: str) -> HttpResponse:
         {
             "record": record,
             "photos": record.photos.all(),
-            "people": record.people.all(),
+            "walkers": selectors.patrol_walkers(record=record),
             "config": {
                 "track": record.track,
                 "basemap": settings.ZEROCROP_BASEMAP_URL,
