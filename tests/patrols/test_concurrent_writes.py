@@ -9,13 +9,7 @@ from __future__ import annotations
 
 import http.cookiejar
 import json
-import os
-import shutil
-import socket
 import sqlite3
-import subprocess
-import sys
-import tempfile
 import threading
 import time
 import urllib.error
@@ -28,65 +22,22 @@ from typing import Any
 import pytest
 from shapely.geometry import box, mapping, shape
 
+from support.gunicorn_server import DEMO_PASSWORD as PASSWORD
+from support.gunicorn_server import gunicorn_server
 from zerocrop.patrols.cells import MAX_CELLS_PER_ROUND
 
-SRC = Path(__file__).resolve().parents[2] / "src"
-BIN = Path(sys.executable).parent
-PASSWORD = "zerocrop-demo"
 # 36 m cells over the whole demo town give ~19 200 tasks: the largest round under the cap.
 LARGEST_CELL_M = 36
 BUDGET_S = 85  # the load phase; the server's setup (migrate, load-demo) comes before
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+pytestmark = pytest.mark.server
 
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[tuple[str, Path]]:
-    """A demo site served by gunicorn on 127.0.0.1 (stopped by the fixture, time-bounded)."""
-    data = Path(tempfile.mkdtemp(prefix="zerocrop-load-"))
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("ZEROCROP_", "DJANGO_"))}
-    env.update(
-        ZEROCROP_DATA_DIR=str(data),
-        ZEROCROP_DEMO="1",
-        DJANGO_SETTINGS_MODULE="zerocrop.config.settings",
-        PYTHONPATH=str(SRC),
-    )
-    for command in (["migrate", "--noinput", "-v0"], ["load-demo"]):
-        subprocess.run(
-            [str(BIN / "zerocrop"), *command], env=env, check=True, capture_output=True, timeout=120
-        )
-    port = _free_port()
-    process = subprocess.Popen(
-        [str(BIN / "gunicorn"), "zerocrop.config.wsgi", "--bind", f"127.0.0.1:{port}"]
-        + ["--workers", "2", "--threads", "4", "--timeout", "60"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(f"{base}/healthz", timeout=2).close()  # noqa: S310
-                break
-            except OSError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError("gunicorn did not start") from None
-                time.sleep(0.2)
-        yield base, data / "zerocrop.sqlite3"
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
-        shutil.rmtree(data, ignore_errors=True)
+    """The demo site served by gunicorn on 127.0.0.1 as `make run` serves it (time-bounded)."""
+    with gunicorn_server() as running:
+        yield running.base_url, running.data_dir / "zerocrop.sqlite3"
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
