@@ -11,6 +11,7 @@ from django.db.migrations.executor import MigrationExecutor
 from shapely.geometry import box, mapping, shape
 
 from zerocrop.core.errors import ApplicationError
+from zerocrop.geo import services
 from zerocrop.geo.models import Plot, UnitBoundary
 from zerocrop.geo.services import plot_create, plot_update
 
@@ -44,6 +45,23 @@ def test_a_repeated_code_in_the_same_village_is_refused(unit_named):
     new_plot(unit_named("排子湾村"), taken.code)  # another village may use it
     new_plot(village, "")  # and uncoded plots are many
     new_plot(village, "", dx=0.001)
+
+
+@pytest.mark.django_db
+def test_a_code_taken_by_a_concurrent_request_is_refused_not_a_500(unit_named, monkeypatch):
+    """The race: both requests pass the checks, the second meets the database constraint."""
+    village = unit_named("毛布拉格村")
+    taken = Plot.objects.filter(unit=village).exclude(code="").first()
+    checks = iter([None])  # the first look finds the code free, as it was for the racer
+    real_check = services._check_code_free
+    monkeypatch.setattr(
+        services, "_check_code_free", lambda *a, **k: next(checks, None) or real_check(*a, **k)
+    )
+    monkeypatch.setattr(Plot, "validate_constraints", lambda self, exclude=None: None)
+    count = Plot.objects.count()
+    with pytest.raises(ApplicationError, match="编号不能重复"):
+        new_plot(village, taken.code)
+    assert Plot.objects.count() == count
 
 
 @pytest.mark.django_db

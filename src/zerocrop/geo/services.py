@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import shapely
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
@@ -52,6 +52,17 @@ def _check_code_free(unit: AdminUnit, code: str, *, plot: Plot | None = None) ->
             f"{unit.name}已有编号为「{code}」的地块（{other.name}），同一村（社区）内编号不能重复",
             field="code",
         )
+
+
+def _save_plot(plot: Plot) -> None:
+    """Save, turning a code taken by a concurrent request meanwhile into the same refusal."""
+    plot.full_clean()
+    try:
+        with transaction.atomic():
+            plot.save()
+    except IntegrityError:
+        _check_code_free(plot.unit, plot.code, plot=plot)
+        raise
 
 
 def _check_within(geom: BaseGeometry, unit: AdminUnit, label: str) -> None:
@@ -103,8 +114,7 @@ def plot_create(
         is_demo=is_demo,
         **located_fields(geom),
     )
-    plot.full_clean()
-    plot.save()
+    _save_plot(plot)
     for record in history:
         PlantingRecord.objects.create(
             plot=plot,
@@ -137,8 +147,7 @@ def plot_update(
         _check_within(geom, plot.unit, f"地块「{plot.name}」")
         for key, value in located_fields(geom).items():
             setattr(plot, key, value)
-    plot.full_clean()
-    plot.save()
+    _save_plot(plot)
     audit_record(actor=actor, action="update", instance=plot, before=before, after=snapshot(plot))
     return plot
 
