@@ -52,11 +52,15 @@ def test_a_code_taken_by_a_concurrent_request_is_refused_not_a_500(unit_named, m
     """The race: both requests pass the checks, the second meets the database constraint."""
     village = unit_named("毛布拉格村")
     taken = Plot.objects.filter(unit=village).exclude(code="").first()
-    checks = iter([None])  # the first look finds the code free, as it was for the racer
     real_check = services._check_code_free
-    monkeypatch.setattr(
-        services, "_check_code_free", lambda *a, **k: next(checks, None) or real_check(*a, **k)
-    )
+    looks: list[str] = []
+
+    def check_code_free(*args: object, **kwargs: object) -> None:
+        looks.append("look")
+        if len(looks) > 1:  # the first look found the code free, as it was for the racer
+            real_check(*args, **kwargs)
+
+    monkeypatch.setattr(services, "_check_code_free", check_code_free)
     monkeypatch.setattr(Plot, "validate_constraints", lambda self, exclude=None: None)
     count = Plot.objects.count()
     with pytest.raises(ApplicationError, match="编号不能重复"):
