@@ -58,7 +58,7 @@ def test_the_api_gets_json(urlconf, login_as):
     response = _client(login_as).get("/api/v1/locked/")
     assert response.status_code == 503
     assert response["Content-Type"].startswith("application/json")
-    assert json.loads(response.content) == {"detail": BUSY_MESSAGE}
+    assert json.loads(response.content) == {"detail": BUSY_MESSAGE, "field": None, "code": "busy"}
 
 
 def test_a_lock_hit_while_saving_the_session_is_a_503_too(urlconf, login_as, monkeypatch):

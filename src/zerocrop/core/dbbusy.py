@@ -29,7 +29,9 @@ def busy_response(request: HttpRequest) -> HttpResponse:
     response: HttpResponse
     if request.path.startswith("/api/"):
         response = JsonResponse(
-            {"detail": BUSY_MESSAGE}, status=503, json_dumps_params={"ensure_ascii": False}
+            {"detail": BUSY_MESSAGE, "field": None, "code": "busy"},
+            status=503,
+            json_dumps_params={"ensure_ascii": False},
         )
     else:
         try:

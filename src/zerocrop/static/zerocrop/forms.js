@@ -4,7 +4,8 @@
       data-select-count="#count" data-select-submit="#button">: a select-all box; the checked rows'
       values go comma-joined into the hidden field, their number into the counter, and the
       button is enabled only when some are checked;
-   - <element data-show-when="field-id=value">: shown only while that field has that value. */
+   - <element data-show-when="field-id=value">: shown only while that field has that value;
+   - <a data-history-back>: goes back one page (its href is the fallback). */
 (function () {
   "use strict";
   for (const select of document.querySelectorAll("select[data-autosubmit]")) {
@@ -33,5 +34,11 @@
     const sync = () => target.classList.toggle("d-none", field.value !== value);
     field.addEventListener("change", sync);
     sync();
+  }
+
+  for (const link of document.querySelectorAll("a[data-history-back]")) {
+    link.addEventListener("click", (event) => {
+      if (window.history.length > 1) { event.preventDefault(); window.history.back(); }
+    });
   }
 })();
