@@ -295,11 +295,11 @@ CONTENT_SECURITY_POLICY = {
 PERMISSIONS_POLICY = {
     "geolocation": ["self"],
     "camera": ["self"],
+    "screen-wake-lock": ["self"],  # the field pages keep the screen on during a patrol
     **dict.fromkeys(
         [
             "accelerometer",
             "autoplay",
-            "bluetooth",
             "browsing-topics",
             "display-capture",
             "encrypted-media",
@@ -313,7 +313,6 @@ PERMISSIONS_POLICY = {
             "payment",
             "picture-in-picture",
             "publickey-credentials-get",
-            "screen-wake-lock",
             "serial",
             "usb",
             "xr-spatial-tracking",
