@@ -165,6 +165,7 @@ def test_tile_source_refuses_what_csp_cannot_express(template: str) -> None:
 def _production(tmp_path: Path, code: str, **env: str) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("ZEROCROP_")}
     clean.pop("DJANGO_SETTINGS_MODULE", None)
+    clean.pop("DATABASE_URL", None)  # its own SQLite in the data folder
     clean.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set for the browser tests, never deployed
     (tmp_path / "data").mkdir(exist_ok=True)
     clean.update(

@@ -5,7 +5,9 @@ import tempfile
 
 os.environ.setdefault("ZEROCROP_SECRET_KEY", "test-only-secret-key-not-for-production-use-000000")
 os.environ.setdefault("ZEROCROP_AUDIT_KEY", "test-only-audit-key-not-for-production-use-0000000")
-os.environ.setdefault("ZEROCROP_DATA_DIR", tempfile.mkdtemp(prefix="zerocrop-test-"))
+# Always a fresh folder: `make test` exports the demo's ZEROCROP_DATA_DIR, and a test run must
+# neither write into the demo's uploads nor verify against another database's audit checkpoints.
+os.environ["ZEROCROP_DATA_DIR"] = tempfile.mkdtemp(prefix="zerocrop-test-")
 os.environ.setdefault("ZEROCROP_JOBS_IMMEDIATE", "1")
 
 from zerocrop.config.settings import *  # noqa: E402,F403
