@@ -17,9 +17,11 @@ import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from zerocrop.core.sandbox import SandboxError, run_bounded
+from zerocrop.core.sandbox import SandboxError, register_preload, run_bounded
 from zerocrop.geo.features import GeoFileError
 from zerocrop.geo.safety import MiB, SafeZip, ZipLimits, mb
+
+register_preload(__name__, "docx")
 
 if TYPE_CHECKING:
     from docx.table import Table

@@ -39,14 +39,14 @@ MAX_CONCURRENT = max(1, int(os.environ.get("ZEROCROP_MAX_PARSES", "2")))
 
 # Imported once in the forkserver so that each child starts with them already loaded.
 # "__main__" (gunicorn's, pytest's or zerocrop's script, all guarded) is imported there once
-# too, otherwise every child would re-import it by path before running.
-PRELOAD = [
-    "__main__",
-    "zerocrop.geo.readers",
-    "zerocrop.campaigns.notice_files",
-    "docx",
-    "openpyxl",
-]
+# too, otherwise every child would re-import it by path before running. Reader modules add
+# themselves with `register_preload` when they are imported, which is before their first parse.
+PRELOAD = ["__main__"]
+
+
+def register_preload(*modules: str) -> None:
+    """Have the forkserver import these modules (no effect once it has started)."""
+    PRELOAD.extend(name for name in modules if name not in PRELOAD)
 
 
 class SandboxError(Exception):

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import shapely
 
-from zerocrop.core.sandbox import SandboxError, run_bounded
+from zerocrop.core.sandbox import SandboxError, register_preload, run_bounded
 from zerocrop.geo import crs as crs_mod
 from zerocrop.geo.features import (
     GeoFeature,
@@ -50,6 +50,8 @@ __all__ = [
     "read_geofile_unbounded",
     "sniff",
 ]
+
+register_preload(__name__)
 
 PARSE_TIMEOUT_S = 30.0  # wall clock for one file (a 50 MB Shapefile reads in a few seconds)
 PARSE_MEMORY_MB = 1024
