@@ -246,7 +246,7 @@ def small_limits(settings: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path)
     settings.ZEROCROP_SCAN_MAX_BYTES = 100 * 1024
     settings.ZEROCROP_NOTICE_MAX_BYTES = 100 * 1024
     settings.ZEROCROP_TRACK_MAX_BYTES = 100 * 1024
-    monkeypatch.setattr("zerocrop.core.upload_limits.GEO_MAX_UPLOAD_BYTES", 100 * 1024)
+    monkeypatch.setattr("zerocrop.geo.safety.MAX_UPLOAD_BYTES", 100 * 1024)
     settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path)
     settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 0  # every file goes through a temp file on disk
     return tmp_path

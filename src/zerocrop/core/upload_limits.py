@@ -7,27 +7,17 @@ limits, per file and for the whole request (core/upload_handlers.py).
 
 from __future__ import annotations
 
-import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import Resolver404, ResolverMatch, resolve
 
-from zerocrop.geo.safety import MAX_UPLOAD_BYTES as GEO_MAX_UPLOAD_BYTES
+from zerocrop.core.sizes import MiB, mb
 
-KiB = 1024
-MiB = 1024 * KiB
 # Ordinary form fields (and the multipart framing around files): generous for typed text.
 FORM_BYTES = 1 * MiB
-
-
-def mb(size: int, *, over: bool = False) -> str:
-    """A size for people: "10 MB", "512 KB"; `over` rounds a refused size up ("10.1 MB")."""
-    unit, name = (MiB, "MB") if size >= MiB else (KiB, "KB")
-    if over:
-        return f"{math.ceil(size / unit * 10) / 10:g} {name}"
-    return f"{size / unit:.0f} {name}"
 
 
 @dataclass(frozen=True)
@@ -58,25 +48,15 @@ class RouteLimit:
         return "；".join(parts)
 
 
-def route_limits() -> dict[str, RouteLimit]:
-    """The routes that accept files, by URL name (read at each call so settings can change)."""
-    scan_bytes = settings.ZEROCROP_SCAN_MAX_BYTES
-    # A pasted notice is posted back on the confirm step, percent-encoded: allow Django's field cap.
-    notice_form_bytes = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-    return {
-        "notice-import": RouteLimit(
-            files={"file": FileLimit("方案文件", settings.ZEROCROP_NOTICE_MAX_BYTES)},
-            form_bytes=notice_form_bytes,
-        ),
-        "pledge-create": RouteLimit(files={"scan": FileLimit("扫描件", scan_bytes)}),
-        "patrol-create": RouteLimit(
-            files={
-                "track": FileLimit("轨迹文件", settings.ZEROCROP_TRACK_MAX_BYTES),
-                "photos": FileLimit("照片", scan_bytes, settings.ZEROCROP_PHOTO_MAX_COUNT),
-            }
-        ),
-        "geo-import": RouteLimit(files={"file": FileLimit("文件", GEO_MAX_UPLOAD_BYTES)}),
-    }
+_ROUTES: dict[str, Callable[[], RouteLimit]] = {}
+
+
+def register_upload_route(view_name: str, limit: Callable[[], RouteLimit]) -> None:
+    """An app declares a route that takes files (from its AppConfig.ready).
+
+    `limit` is called for each request, so limits read from settings can change.
+    """
+    _ROUTES[view_name] = limit
 
 
 # JSON bodies (plot geometries drawn on the map) and admin forms: Django's own field cap.
@@ -98,9 +78,9 @@ def limit_for(request: HttpRequest) -> RouteLimit:
     match = _match(request)
     if match is None:
         return RouteLimit()
-    known = route_limits().get(match.view_name)
+    known = _ROUTES.get(match.view_name)
     if known is not None:
-        return known
+        return known()
     if match.namespaces[:1] and match.namespaces[0] in LARGE_FORM_NAMESPACES:
         return RouteLimit(form_bytes=settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
     return RouteLimit()

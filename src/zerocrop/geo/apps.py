@@ -4,3 +4,12 @@ from django.apps import AppConfig
 class GeoConfig(AppConfig):
     name = "zerocrop.geo"
     verbose_name = "地块与区域"
+
+    def ready(self) -> None:
+        from zerocrop.core.upload_limits import FileLimit, RouteLimit, register_upload_route
+        from zerocrop.geo import safety
+
+        register_upload_route(
+            "geo-import",
+            lambda: RouteLimit(files={"file": FileLimit("文件", safety.MAX_UPLOAD_BYTES)}),
+        )

@@ -4,3 +4,20 @@ from django.apps import AppConfig
 class PatrolsConfig(AppConfig):
     name = "zerocrop.patrols"
     verbose_name = "踏查"
+
+    def ready(self) -> None:
+        from django.conf import settings
+
+        from zerocrop.core.upload_limits import FileLimit, RouteLimit, register_upload_route
+
+        register_upload_route(
+            "patrol-create",
+            lambda: RouteLimit(
+                files={
+                    "track": FileLimit("轨迹文件", settings.ZEROCROP_TRACK_MAX_BYTES),
+                    "photos": FileLimit(
+                        "照片", settings.ZEROCROP_SCAN_MAX_BYTES, settings.ZEROCROP_PHOTO_MAX_COUNT
+                    ),
+                }
+            ),
+        )
