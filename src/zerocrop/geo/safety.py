@@ -20,9 +20,8 @@ from pathlib import Path
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from zerocrop.core.sizes import MiB, mb
 from zerocrop.geo.features import GeoFileError
-
-MiB = 1024 * 1024
 
 MAX_UPLOAD_BYTES = 50 * MiB
 MAX_XML_BYTES = 30 * MiB
@@ -34,10 +33,6 @@ _CHUNK = 64 * 1024
 _NESTED_ARCHIVE_SUFFIXES = (".zip", ".kmz", ".rar", ".7z", ".gz", ".tgz", ".tar", ".bz2", ".xz")
 _IGNORED_PREFIXES = ("__MACOSX/",)
 _IGNORED_NAMES = (".DS_Store", "Thumbs.db", "desktop.ini")
-
-
-def mb(value: int) -> str:
-    return f"{value / MiB:.0f} MB" if value >= MiB else f"{value / 1024:.0f} KB"
 
 
 def check_file_size(
