@@ -9,17 +9,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from zerocrop.org.models import AdminUnit, Person
+from zerocrop.org.models import Person
 from zerocrop.patrols.choices import CellState
 from zerocrop.patrols.models import PatrolRecord, SurveyRound, TaskCell
 from zerocrop.patrols.services import round_create
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def village(demo_campaign) -> AdminUnit:
-    return AdminUnit.objects.get(name="毛布拉格村")
 
 
 @pytest.fixture

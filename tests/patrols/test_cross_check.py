@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from zerocrop.core.errors import ApplicationError
-from zerocrop.org.models import AdminUnit, Person, User
+from zerocrop.org.models import Person, User
 from zerocrop.patrols.choices import CellState
 from zerocrop.patrols.services import (
     cell_validate,
@@ -19,11 +19,6 @@ from zerocrop.patrols.services import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def village(demo_campaign) -> AdminUnit:
-    return AdminUnit.objects.get(name="毛布拉格村")
 
 
 @pytest.fixture

@@ -22,11 +22,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def village(demo_campaign) -> AdminUnit:
-    return AdminUnit.objects.get(name="毛布拉格村")
-
-
-@pytest.fixture
 def flowering_round(demo_campaign, village):
     window = demo_campaign.critical_windows.get(species="poppy", stage="flowering")
     second = AdminUnit.objects.get(name="王窑湾村")  # has key and traditional zones
