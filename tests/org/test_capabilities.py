@@ -100,3 +100,20 @@ def test_login_locks_menu_follows_the_table(login_as, username, shown) -> None:
     html = client.get("/org/units/").content.decode()
     assert ('data-testid="nav-login-locks"' in html) is shown
     assert (client.get("/org/login-locks/").status_code == 200) is shown
+
+
+def test_the_template_tag_asks_the_table_and_fails_closed(unit_named) -> None:
+    from django.template import Context, Template
+    from django.test import RequestFactory
+
+    village, other = unit_named("毛布拉格村"), unit_named("排子湾村")
+    request = RequestFactory().get("/")
+    request.user = _user(Role.VILLAGE_CADRE, village)
+    template = Template(
+        '{% load capabilities %}{% can "unit.manage" unit as ok %}{{ ok }}'
+        '{% can "unit.manage" as anywhere %} {{ anywhere }}'
+    )
+    assert template.render(Context({"request": request, "unit": village})) == "True True"
+    assert template.render(Context({"request": request, "unit": other})) == "False True"
+    # A misspelt unit variable hides the button instead of showing it everywhere.
+    assert template.render(Context({"request": request})).startswith("False")

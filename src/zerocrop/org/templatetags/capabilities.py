@@ -15,4 +15,6 @@ register = template.Library()
 def can(context: template.Context, capability: str, unit: Any = None) -> bool:
     request = context.get("request")
     user = getattr(request, "user", None) or context.get("user")
+    if unit == "":
+        return False  # an unresolved unit variable: show nothing rather than guess
     return _can(user, capability, unit)
