@@ -6,10 +6,10 @@ from datetime import datetime
 import pytest
 from django.test import Client
 
-from zerocrop.campaigns.demo import DEMO_PASSWORD, demo_load
 from zerocrop.campaigns.models import Campaign
+from zerocrop.demo.campaign import DEMO_PASSWORD, demo_load
+from zerocrop.demo.patrols import sweep_fixes
 from zerocrop.org.models import AdminUnit, User
-from zerocrop.patrols.demo import sweep_fixes
 from zerocrop.patrols.tracks import Fix
 
 

@@ -160,7 +160,7 @@ def test_http_errors_are_chinese(cadre, login_as, unit_named) -> None:
 
 
 def test_csrf_failure_is_explained(unit_named, demo_campaign) -> None:
-    from zerocrop.campaigns.demo import DEMO_PASSWORD
+    from zerocrop.demo.campaign import DEMO_PASSWORD
 
     client = Client(enforce_csrf_checks=True)
     client.login(username="cadre", password=DEMO_PASSWORD)

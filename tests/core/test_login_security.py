@@ -5,9 +5,9 @@ from django.core.exceptions import ValidationError
 from django.test import Client, override_settings
 from django.utils import timezone
 
-from zerocrop.campaigns.demo import DEMO_PASSWORD
 from zerocrop.core import login_throttle
 from zerocrop.core.passwords import CharacterClassValidator
+from zerocrop.demo.campaign import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db
 

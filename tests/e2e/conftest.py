@@ -61,7 +61,7 @@ def page(browser: object) -> Iterator[object]:
 @pytest.fixture
 def logged_in(page: object, live_server: object, demo_campaign: object):  # noqa: ANN201
     def do_login(username: str = "admin") -> object:
-        from zerocrop.campaigns.demo import DEMO_PASSWORD
+        from zerocrop.demo.campaign import DEMO_PASSWORD
 
         page.goto(f"{live_server.url}/login/")
         page.fill("#id_username", username)

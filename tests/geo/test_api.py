@@ -127,7 +127,7 @@ def test_bad_drawings_are_refused_and_change_nothing(login_as, unit_named) -> No
 def test_csrf_is_required_for_api_writes(unit_named, demo_campaign) -> None:
     from django.test import Client
 
-    from zerocrop.campaigns.demo import DEMO_PASSWORD
+    from zerocrop.demo.campaign import DEMO_PASSWORD
 
     client = Client(enforce_csrf_checks=True)
     client.login(username="cadre", password=DEMO_PASSWORD)

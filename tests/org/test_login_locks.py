@@ -3,9 +3,9 @@ from axes.models import AccessAttempt
 from django.core.cache import cache
 from django.test import Client, override_settings
 
-from zerocrop.campaigns.demo import DEMO_PASSWORD
 from zerocrop.core.audit import audit_verify
 from zerocrop.core.models import AuditEvent
+from zerocrop.demo.campaign import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -197,7 +197,7 @@ def test_a_pdf_is_not_a_photo(flowering_round, village) -> None:
 
 
 def test_the_demo_round_shows_progress_and_a_dead_corner(demo_campaign) -> None:
-    from zerocrop.patrols.demo import DEMO_ROUND
+    from zerocrop.demo.patrols import DEMO_ROUND
 
     demo = demo_campaign.survey_rounds.get(name=DEMO_ROUND)
     admin = User.objects.get(username="admin")

@@ -1,16 +1,7 @@
 from django.db import models
 
-
-class Species(models.TextChoices):
-    POPPY = "poppy", "罂粟"
-    CANNABIS = "cannabis", "大麻"
-
-
-class Stage(models.TextChoices):
-    SOWING = "sowing", "播种期"
-    FLOWERING = "flowering", "开花期"
-    LATEX = "latex", "割浆期"
-    SEED = "seed", "结籽期"
+# Shared vocabulary, re-exported for campaigns' own modules; other apps import core.vocabulary.
+from zerocrop.core.vocabulary import Species, Stage  # noqa: F401
 
 
 class GroupRole(models.TextChoices):

@@ -24,8 +24,8 @@ from zerocrop.campaigns.notice import parse_notice
 from zerocrop.campaigns.notice_files import NoticeFileError, read_notice_file
 from zerocrop.core.clock import today
 from zerocrop.core.errors import ApplicationError
-from zerocrop.core.permissions import can_manage_unit, is_town_admin
 from zerocrop.geo.selectors import unassigned_historical_count
+from zerocrop.org.capabilities import CAMPAIGN_CREATE, UNIT_MANAGE, can
 from zerocrop.org.choices import UnitLevel
 from zerocrop.org.selectors import unit_get, unit_list
 
@@ -42,7 +42,7 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "campaigns/campaign_list.html",
-        {"campaigns": campaigns, "can_create": is_town_admin(request.user)},
+        {"campaigns": campaigns, "can_create": can(request.user, CAMPAIGN_CREATE)},
     )
 
 
@@ -65,7 +65,7 @@ def campaign_detail(request: HttpRequest, campaign_id: str) -> HttpResponse:
 
 
 def _require_town_admin(request: HttpRequest) -> None:
-    if not is_town_admin(request.user):
+    if not can(request.user, CAMPAIGN_CREATE):
         raise PermissionDenied("只有镇管理员可以创建行动")
 
 
@@ -166,7 +166,7 @@ def _preview(request: HttpRequest, text: str, facts: dict, form: CampaignFactsFo
 def liaison_edit(request: HttpRequest, campaign_id: str, unit_id: str) -> HttpResponse:
     campaign = selectors.campaign_get(user=request.user, campaign_id=campaign_id)
     unit = unit_get(user=request.user, unit_id=unit_id)
-    if not can_manage_unit(request.user, unit):
+    if not can(request.user, UNIT_MANAGE, unit):
         raise PermissionDenied("无权设置该单位的联络员")
     current = campaign.liaisons.filter(unit=unit).select_related("person").first()
     initial = {"name": current.person.name, "phone": current.phone} if current else {}
@@ -221,7 +221,7 @@ def pledge_create(request: HttpRequest, campaign_id: str) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         unit = form.cleaned_data["unit"]
-        if not can_manage_unit(request.user, unit):
+        if not can(request.user, UNIT_MANAGE, unit):
             raise PermissionDenied("无权为该单位登记")
         scan = form.cleaned_data.get("scan")
         try:
@@ -254,7 +254,7 @@ def pledge_scan(request: HttpRequest, pledge_id: str) -> FileResponse:
 @require_POST
 def pledge_void(request: HttpRequest, pledge_id: str) -> HttpResponse:
     pledge = selectors.pledge_get(user=request.user, pledge_id=pledge_id)
-    if not can_manage_unit(request.user, pledge.unit):
+    if not can(request.user, UNIT_MANAGE, pledge.unit):
         raise PermissionDenied("无权作废该责任状")
     form = VoidForm(request.POST)
     if form.is_valid():

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "zerocrop.campaigns",
     "zerocrop.geo",
     "zerocrop.patrols",
+    "zerocrop.demo",  # last: the demo data of every app
 ]
 
 MIDDLEWARE = [

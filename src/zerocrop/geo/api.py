@@ -12,7 +12,6 @@ from ninja import Field, Router, Schema, Status
 
 from zerocrop.core.api_types import ModelText, Text
 from zerocrop.core.errors import ApplicationError
-from zerocrop.core.permissions import can_manage_unit
 from zerocrop.core.responses import geojson_response
 from zerocrop.geo import selectors, services
 from zerocrop.geo.mapdata import (
@@ -23,6 +22,7 @@ from zerocrop.geo.mapdata import (
     parse_bbox,
 )
 from zerocrop.geo.models import Plot
+from zerocrop.org.capabilities import UNIT_MANAGE, can
 from zerocrop.org.selectors import unit_get
 
 router = Router(tags=["地块与区域"])
@@ -167,7 +167,7 @@ class PlotOut(Schema):
 @router.post("/plots", response={201: PlotOut}, summary="新建地块（地图上绘制）")
 def plot_create(request: HttpRequest, payload: PlotIn) -> Status:
     unit = unit_get(user=request.user, unit_id=payload.unit_id)
-    if not can_manage_unit(request.user, unit):
+    if not can(request.user, UNIT_MANAGE, unit):
         raise PermissionDenied("无权在该单位新建地块")
     plot = services.plot_create(
         unit=unit,
@@ -185,6 +185,6 @@ def plot_create(request: HttpRequest, payload: PlotIn) -> Status:
 @router.put("/plots/{plot_id}/geometry", response=PlotOut, summary="修改地块边界")
 def plot_geometry(request: HttpRequest, plot_id: UUID, payload: GeometryIn) -> Any:
     plot = selectors.plot_get(user=request.user, plot_id=plot_id)
-    if not can_manage_unit(request.user, plot.unit):
+    if not can(request.user, UNIT_MANAGE, plot.unit):
         raise PermissionDenied("无权修改该地块")
     return services.plot_update(plot=plot, geometry=payload.geometry, actor=request.user)

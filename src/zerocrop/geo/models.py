@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from django.db import models
 
-from zerocrop.campaigns.choices import Species
 from zerocrop.core.models import BaseModel
+from zerocrop.core.vocabulary import Species
 from zerocrop.geo.choices import PlotKind, RiskClass, ZoneKind
 from zerocrop.org.models import AdminUnit, Person
 

@@ -13,12 +13,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from zerocrop.core.errors import ApplicationError
-from zerocrop.core.permissions import can_manage_unit
 from zerocrop.core.redirects import safe_next
 from zerocrop.geo import selectors, services
 from zerocrop.geo.choices import RISK_COLOURS, PlotKind, RiskClass
 from zerocrop.geo.filters import filtered_plots
 from zerocrop.geo.forms import AssignForm
+from zerocrop.org.capabilities import UNIT_MANAGE, can
 from zerocrop.org.selectors import person_list, villages_and_communities
 
 
@@ -45,7 +45,7 @@ def map_page(request: HttpRequest) -> HttpResponse:
         "units": [
             {"id": str(u.pk), "name": u.name}
             for u in villages_and_communities(user=request.user)
-            if can_manage_unit(request.user, u)
+            if can(request.user, UNIT_MANAGE, u)
         ],
     }
     return render(
@@ -74,7 +74,7 @@ def plot_list(request: HttpRequest) -> HttpResponse:
             "assign_form": AssignForm(people=people),
             "query": query.urlencode(),
             "can_import": any(
-                can_manage_unit(request.user, u)
+                can(request.user, UNIT_MANAGE, u)
                 for u in villages_and_communities(user=request.user)
             ),
         },
@@ -99,7 +99,7 @@ def plots_assign(request: HttpRequest) -> HttpResponse:
     if len(plots) != len(ids):
         messages.error(request, "部分地块不存在或无权操作，未作任何修改")
         return redirect("plot-list")
-    if any(not can_manage_unit(request.user, p.unit) for p in plots):
+    if any(not can(request.user, UNIT_MANAGE, p.unit) for p in plots):
         raise PermissionDenied("无权为这些地块指定责任人")
     responsible = (
         people.filter(pk=form.cleaned_data["responsible"]).first()

@@ -21,7 +21,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from zerocrop.core.audit import audit_export
 from zerocrop.core.clock import today
 from zerocrop.core.errors import ApplicationError
-from zerocrop.core.permissions import can_manage_unit, is_town_admin
 from zerocrop.geo import exports, selectors, services, uploads
 from zerocrop.geo.features import GeoFileError, GeoPreview
 from zerocrop.geo.filters import filtered_plots
@@ -32,6 +31,7 @@ from zerocrop.geo.forms_files import (
     ImportTargetForm,
     is_admin_kind,
 )
+from zerocrop.org.capabilities import UNIT_MANAGE, ZONE_IMPORT, can
 from zerocrop.org.choices import UnitLevel
 from zerocrop.org.models import AdminUnit
 from zerocrop.org.selectors import unit_list
@@ -48,11 +48,11 @@ def importable_units(user: Any) -> list[AdminUnit]:
     units = unit_list(user=user, levels=[UnitLevel.TOWN, *PLOT_LEVELS]).order_by(
         "level", "sort_order", "name"
     )
-    villages = [u for u in units if u.level in PLOT_LEVELS and can_manage_unit(user, u)]
+    villages = [u for u in units if u.level in PLOT_LEVELS and can(user, UNIT_MANAGE, u)]
     if not villages:
         return []
-    towns = [u for u in units if u.level == UnitLevel.TOWN and can_manage_unit(user, u)]
-    return [*(towns if is_town_admin(user) else []), *villages]
+    towns = [u for u in units if u.level == UnitLevel.TOWN and can(user, UNIT_MANAGE, u)]
+    return [*(towns if can(user, ZONE_IMPORT) else []), *villages]
 
 
 def _scope_name(user: Any, form: PlotFilterForm | None = None) -> str:
@@ -151,7 +151,7 @@ def geo_import(request: HttpRequest) -> HttpResponse:
             if suggested:
                 initial["unit"] = suggested
             target = ImportTargetForm(
-                initial=initial, units=units, allow_zones=is_town_admin(request.user)
+                initial=initial, units=units, allow_zones=can(request.user, ZONE_IMPORT)
             )
             return _render_preview(
                 request, stored=stored, preview=preview, form=target, units=units
@@ -167,7 +167,7 @@ def geo_import_commit(request: HttpRequest) -> HttpResponse:
     posted_unit = request.POST.get("unit", "")
     if posted_unit and posted_unit not in {str(u.pk) for u in units}:
         raise PermissionDenied("无权导入到该单位")
-    allow_zones = is_town_admin(request.user)
+    allow_zones = can(request.user, ZONE_IMPORT)
     if is_admin_kind(request.POST.get("kind", "")) and not allow_zones:
         raise PermissionDenied("只有镇管理员可以导入区域")
     token = request.POST.get("token", "")

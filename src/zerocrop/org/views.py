@@ -9,8 +9,8 @@ from django.views.decorators.http import require_POST
 
 from zerocrop.core.errors import ApplicationError
 from zerocrop.core.login_throttle import client_address
-from zerocrop.core.permissions import is_town_admin
 from zerocrop.org import selectors, services
+from zerocrop.org.capabilities import LOGIN_LOCKS, can
 from zerocrop.org.forms import PersonSearchForm
 
 
@@ -42,7 +42,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
 
 
 def _town_admin_only(request: HttpRequest) -> None:
-    if not is_town_admin(request.user):
+    if not can(request.user, LOGIN_LOCKS):
         raise PermissionDenied("只有镇管理员可以查看和解除登录锁定")
 
 

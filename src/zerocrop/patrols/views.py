@@ -17,10 +17,10 @@ from zerocrop.campaigns.selectors import campaign_current, campaign_get
 from zerocrop.core.audit import audit_export
 from zerocrop.core.clock import today
 from zerocrop.core.errors import ApplicationError
-from zerocrop.core.permissions import can_do_fieldwork, can_manage_unit, is_town_admin
 from zerocrop.core.redirects import safe_next
 from zerocrop.geo.features import GeoFileError
 from zerocrop.geo.readers import read_geofile
+from zerocrop.org.capabilities import FIELDWORK, ROUND_CREATE, UNIT_MANAGE, can
 from zerocrop.org.selectors import person_list, unit_list, villages_and_communities
 from zerocrop.patrols import selectors, services
 from zerocrop.patrols.choices import CellState
@@ -44,13 +44,13 @@ def round_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "patrols/round_list.html",
-        {"rounds": rounds, "can_create": is_town_admin(request.user)},
+        {"rounds": rounds, "can_create": can(request.user, ROUND_CREATE)},
     )
 
 
 @require_http_methods(["GET", "POST"])
 def round_create(request: HttpRequest) -> HttpResponse:
-    if not is_town_admin(request.user):
+    if not can(request.user, ROUND_CREATE):
         raise PermissionDenied("只有镇管理员可以创建踏查轮次")
     campaign_id = request.GET.get("campaign")
     campaign = (
@@ -137,7 +137,7 @@ def round_assign(request: HttpRequest, round_id: str) -> HttpResponse:
             selectors.cell_list(user=request.user, survey_round=survey_round).filter(pk__in=ids)
         )
         if len(chosen) != len(ids) or any(
-            not can_manage_unit(request.user, c.unit) for c in chosen
+            not can(request.user, UNIT_MANAGE, c.unit) for c in chosen
         ):
             raise PermissionDenied("部分任务不存在或无权分配")
         try:
@@ -159,6 +159,7 @@ def round_assign(request: HttpRequest, round_id: str) -> HttpResponse:
         {
             "round": survey_round,
             "villages": villages,
+            "unit": unit,
             "unit_id": unit_id,
             "cells": cells.prefetch_related("assignees"),
             "form": form,
@@ -190,7 +191,7 @@ def _track_times(tracks: list, started_at: Any, ended_at: Any) -> tuple[Any, Any
 @require_http_methods(["GET", "POST"])
 def patrol_create(request: HttpRequest, round_id: str) -> HttpResponse:
     survey_round = selectors.round_get(user=request.user, round_id=round_id)
-    villages = [u for u in _villages(request, survey_round) if can_do_fieldwork(request.user, u)]
+    villages = [u for u in _villages(request, survey_round) if can(request.user, FIELDWORK, u)]
     if not villages:
         raise PermissionDenied("无权登记踏查记录")
     people = person_list(user=request.user).filter(
@@ -274,9 +275,9 @@ def cell_action(request: HttpRequest, cell_id: str, action: str) -> HttpResponse
             return redirect(back)
         reason = form.cleaned_data["reason"]
     allowed = (
-        can_do_fieldwork(request.user, cell.unit)
+        can(request.user, FIELDWORK, cell.unit)
         if action in {"validate", "invalidate"}
-        else can_manage_unit(request.user, cell.unit)
+        else can(request.user, UNIT_MANAGE, cell.unit)
     )
     if not allowed:
         raise PermissionDenied("无权进行此操作")

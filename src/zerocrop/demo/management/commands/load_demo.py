@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from zerocrop.campaigns.demo import DEMO_PASSWORD, demo_load, demo_logins
+from zerocrop.demo.campaign import DEMO_PASSWORD, demo_load, demo_logins
 
 
 class Command(BaseCommand):

@@ -11,7 +11,8 @@ from django.db import transaction
 
 from zerocrop.campaigns.models import Campaign
 from zerocrop.campaigns.services import campaign_create_from_facts, pledge_register
-from zerocrop.geo.demo import demo_geography_load
+from zerocrop.demo.geography import demo_geography_load
+from zerocrop.demo.patrols import demo_round_load
 from zerocrop.org.choices import Role, UnitLevel
 from zerocrop.org.models import AdminUnit, User
 from zerocrop.org.services import person_get_or_create, user_create
@@ -44,9 +45,6 @@ def demo_load() -> tuple[Campaign, bool]:
     demo_geography_load(town=campaign.unit)
     _demo_users(campaign)
     _demo_pledges(campaign)
-    # patrols builds on campaigns: imported here so campaigns never imports it at module level.
-    from zerocrop.patrols.demo import demo_round_load
-
     demo_round_load(campaign=campaign)
     return campaign, True
 
