@@ -172,12 +172,14 @@ def test_patrol_page_shows_the_track_and_scoped_photos(login_as, demo_campaign) 
     photo = record.photos.get()
     cadre = login_as("cadre")
     page = cadre.get(f"/patrols/records/{record.pk}/").content.decode()
-    assert "发现疑似" in page and "高志刚" in page and f"/patrols/photos/{photo.pk}/" in page
-    image = cadre.get(f"/patrols/photos/{photo.pk}/")
-    assert b"".join(image.streaming_content)[:3] == b"\xff\xd8\xff"
+    assert "发现疑似" in page and "高志刚" in page and f"/evidence/{photo.evidence_id}/" in page
+    for url in (f"/evidence/{photo.evidence_id}/", f"/patrols/photos/{photo.pk}/"):  # new, old
+        image = cadre.get(url)
+        assert b"".join(image.streaming_content)[:3] == b"\xff\xd8\xff"
     other = login_as("cadre2")  # 排子湾村
     assert other.get(f"/patrols/records/{record.pk}/").status_code == 404
     assert other.get(f"/patrols/photos/{photo.pk}/").status_code == 404
+    assert other.get(f"/evidence/{photo.evidence_id}/").status_code == 404
 
 
 def test_patrol_times_come_from_the_track_when_left_empty(
