@@ -286,3 +286,12 @@ def test_a_bad_photo_leaves_neither_the_track_nor_any_photo_stored(
     assert not default_storage.exists(
         f"evidence/{hashlib.sha256(b'<gpx>any</gpx>').hexdigest()[:2]}"
     )
+
+
+def test_storing_bytes_whose_file_was_lost_puts_them_back(demo_campaign) -> None:
+    data = png("purple")
+    evidence = evidence_store(file=data, kind=EvidenceKind.PLEDGE_SCAN, actor=None)
+    default_storage.delete(evidence.storage_name)
+    again = evidence_store(file=data, kind=EvidenceKind.PLEDGE_SCAN, actor=None)
+    assert again.pk == evidence.pk and stored(again.storage_name) == data
+    assert AuditEvent.objects.filter(action="restore", object_id=str(evidence.pk)).exists()

@@ -14,6 +14,7 @@ from dataclasses import asdict
 from typing import IO, Any
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 
@@ -92,12 +93,24 @@ def evidence_store(
         checked = file
     else:
         checked = _check(kind=kind, name=original_name, data=file)
-    existing = EvidenceFile.objects.filter(sha256=checked.sha256).first()
-    if existing is not None:
-        return existing
-    storage_name = store_by_hash(folder=EVIDENCE_FOLDER, checked=checked)
     checked.file.seek(0, 2)
     size = checked.file.tell()
+    existing = EvidenceFile.objects.filter(sha256=checked.sha256).first()
+    if existing is not None:
+        if not default_storage.exists(existing.storage_name):  # bytes lost; these are the same
+            before = snapshot(existing)
+            existing.storage_name = store_by_hash(folder=EVIDENCE_FOLDER, checked=checked)
+            existing.size = size
+            existing.save(update_fields=["storage_name", "size", "updated_at"])
+            audit_record(
+                actor=actor,
+                action="restore",
+                instance=existing,
+                before=before,
+                after=snapshot(existing),
+            )
+        return existing
+    storage_name = store_by_hash(folder=EVIDENCE_FOLDER, checked=checked)
     evidence = EvidenceFile(
         sha256=checked.sha256,
         sm3=_sm3(checked.file),
