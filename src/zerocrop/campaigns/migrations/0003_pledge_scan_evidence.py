@@ -46,7 +46,4 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(to_evidence, from_evidence),
-        migrations.RemoveField(model_name="pledge", name="scan_sha256"),
-        migrations.RemoveField(model_name="pledge", name="scan"),
-        migrations.RenameField(model_name="pledge", old_name="scan_evidence", new_name="scan"),
     ]

@@ -74,27 +74,4 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(to_evidence, from_evidence),
-        # Defaults only so that migrating back can re-add the columns before refilling them.
-        migrations.AlterField(
-            model_name="patrolphoto",
-            name="file",
-            field=models.FileField(default="", upload_to="patrols/", verbose_name="照片"),
-        ),
-        migrations.AlterField(
-            model_name="patrolphoto",
-            name="sha256",
-            field=models.CharField(default="", max_length=64),
-        ),
-        migrations.RemoveField(model_name="patrolphoto", name="file"),
-        migrations.RemoveField(model_name="patrolphoto", name="sha256"),
-        migrations.AlterField(
-            model_name="patrolphoto",
-            name="evidence",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to="core.evidencefile",
-                verbose_name="照片",
-            ),
-        ),
     ]
