@@ -2,6 +2,7 @@ import io
 from datetime import date
 
 import pytest
+from django.core.files.storage import default_storage
 from PIL import Image
 
 from zerocrop.campaigns.models import Campaign, GroupMember, Phase, Pledge
@@ -99,8 +100,10 @@ def test_pledge_scan_is_stored_by_hash(demo_campaign: Campaign) -> None:
         scan_name="扫描.png",
         scan_file=data,
     )
-    assert pledge.scan.name.endswith(f"{pledge.scan_sha256}.png")
-    assert pledge.scan.read() == data
+    assert pledge.scan.storage_name.endswith(f"{pledge.scan.sha256}.png")
+    assert pledge.scan.original_name == "扫描.png"
+    with default_storage.open(pledge.scan.storage_name, "rb") as stored:
+        assert stored.read() == data
 
 
 @pytest.mark.parametrize(

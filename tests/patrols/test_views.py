@@ -6,6 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from openpyxl import load_workbook
+from PIL import Image
 
 from zerocrop.org.models import AdminUnit, Person
 from zerocrop.patrols.choices import CellState
@@ -172,12 +173,14 @@ def test_patrol_page_shows_the_track_and_scoped_photos(login_as, demo_campaign) 
     photo = record.photos.get()
     cadre = login_as("cadre")
     page = cadre.get(f"/patrols/records/{record.pk}/").content.decode()
-    assert "发现疑似" in page and "高志刚" in page and f"/patrols/photos/{photo.pk}/" in page
-    image = cadre.get(f"/patrols/photos/{photo.pk}/")
-    assert b"".join(image.streaming_content)[:3] == b"\xff\xd8\xff"
+    assert "发现疑似" in page and "高志刚" in page and f"/evidence/{photo.evidence_id}/" in page
+    for url in (f"/evidence/{photo.evidence_id}/", f"/patrols/photos/{photo.pk}/"):  # new, old
+        image = cadre.get(url)
+        assert b"".join(image.streaming_content)[:3] == b"\xff\xd8\xff"
     other = login_as("cadre2")  # 排子湾村
     assert other.get(f"/patrols/records/{record.pk}/").status_code == 404
     assert other.get(f"/patrols/photos/{photo.pk}/").status_code == 404
+    assert other.get(f"/evidence/{photo.evidence_id}/").status_code == 404
 
 
 def test_patrol_times_come_from_the_track_when_left_empty(
@@ -231,3 +234,36 @@ def test_my_tasks_lists_what_is_left_to_walk(login_as, demo_campaign) -> None:
     assert {c.pk for c in cells} == set(expected.values_list("pk", flat=True))
     assert "上传轨迹" in page.content.decode()
     assert login_as("cadre").get("/patrols/mine/").context["groups"] == []
+
+
+def test_the_21st_photo_is_refused_with_a_message_not_dropped(login_as, demo_campaign) -> None:
+    """Issue 8: photos beyond ZEROCROP_PHOTO_MAX_COUNT (20) are refused by the upload handler
+    (core/upload_handlers.py), naming the first one over, and nothing is recorded."""
+    from zerocrop.core.evidence_models import EvidenceFile
+    from zerocrop.patrols.models import PatrolPhoto
+
+    survey_round = create_round(login_as("admin"), demo_campaign, "毛布拉格村")
+    village = AdminUnit.objects.get(name="毛布拉格村")
+    now = timezone.localtime()
+    photos = []
+    for i in range(21):
+        buffer = io.BytesIO()
+        Image.new("RGB", (8, 8), (i * 10, 0, 0)).save(buffer, format="JPEG")
+        photos.append(SimpleUploadedFile(f"{i + 1}.jpg", buffer.getvalue()))
+    before = (PatrolRecord.objects.count(), PatrolPhoto.objects.count())
+    evidence = EvidenceFile.objects.count()
+    page = login_as("grid").post(
+        f"/patrols/rounds/{survey_round.pk}/patrols/new/",
+        {
+            "unit": village.pk,
+            "people": [Person.objects.get(name="高志刚", unit=village).pk],
+            "started_at": (now - timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
+            "ended_at": (now - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+            "result": "nothing",
+            "photos": photos,
+        },
+    )
+    assert page.status_code == 200
+    assert "照片最多 20 个，「21.jpg」超出数量，未上传" in page.content.decode()
+    assert (PatrolRecord.objects.count(), PatrolPhoto.objects.count()) == before
+    assert EvidenceFile.objects.count() == evidence

@@ -43,7 +43,7 @@ class LiaisonAdmin(AuditedAdmin):
 class PledgeAdmin(AuditedAdmin):
     list_display = ("campaign", "unit", "kind", "signer", "signed_on", "voided_at")
     list_filter = ("campaign", "kind")
-    readonly_fields = ("scan_sha256",)
+    readonly_fields = ("scan",)
 
     def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False  # pledges are voided with a reason, never deleted

@@ -24,3 +24,6 @@ class CampaignsConfig(AppConfig):
                 files={"scan": FileLimit("扫描件", settings.ZEROCROP_SCAN_MAX_BYTES)}
             ),
         )
+        from zerocrop.campaigns.evidence import register_evidence_owners
+
+        register_evidence_owners()

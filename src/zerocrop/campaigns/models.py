@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from zerocrop.campaigns.choices import GroupRole, OfficeRole, PledgeKind, Species, Stage
+from zerocrop.core.evidence_models import EvidenceFile
 from zerocrop.core.models import BaseModel
 from zerocrop.org.models import AdminUnit, Person
 
@@ -133,8 +134,14 @@ class Pledge(BaseModel):
     signer = models.CharField("签订人", max_length=50)
     household = models.CharField("户主/住址", max_length=100, blank=True, default="")
     signed_on = models.DateField("签订日期")
-    scan = models.FileField("扫描件", upload_to="pledges/%Y/", blank=True)
-    scan_sha256 = models.CharField(max_length=64, blank=True, default="")
+    scan = models.ForeignKey(
+        EvidenceFile,
+        verbose_name="扫描件",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     voided_at = models.DateTimeField("作废时间", null=True, blank=True)
     void_reason = models.CharField("作废原因", max_length=200, blank=True, default="")
 

@@ -18,7 +18,9 @@ from zerocrop.campaigns.models import (
 from zerocrop.campaigns.windows import default_windows
 from zerocrop.core.audit import audit_record, snapshot
 from zerocrop.core.errors import ApplicationError
-from zerocrop.core.files import Upload, check_scan, store_by_hash
+from zerocrop.core.evidence import evidence_store
+from zerocrop.core.evidence_models import EvidenceKind
+from zerocrop.core.files import Upload
 from zerocrop.org.choices import OfficeKind, UnitLevel
 from zerocrop.org.models import AdminUnit, Person
 from zerocrop.org.services import person_get_or_create, unit_get_or_create
@@ -299,9 +301,12 @@ def pledge_register(
         signed_on=signed_on,
     )
     if scan_file is not None:
-        checked = check_scan(name=scan_name or "", data=scan_file)
-        pledge.scan_sha256 = checked.sha256
-        pledge.scan.name = store_by_hash(folder="pledges", checked=checked)
+        pledge.scan = evidence_store(
+            file=scan_file,
+            kind=EvidenceKind.PLEDGE_SCAN,
+            actor=actor,
+            original_name=scan_name or "",
+        )
     pledge.full_clean()
     pledge.save()
     audit_record(actor=actor, action="create", instance=pledge, after=snapshot(pledge))

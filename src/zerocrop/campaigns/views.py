@@ -24,6 +24,7 @@ from zerocrop.campaigns.notice import parse_notice
 from zerocrop.campaigns.notice_files import NoticeFileError, read_notice_file
 from zerocrop.core.clock import today
 from zerocrop.core.errors import ApplicationError
+from zerocrop.core.evidence_views import evidence_response
 from zerocrop.geo.selectors import unassigned_historical_count
 from zerocrop.org.capabilities import CAMPAIGN_CREATE, UNIT_MANAGE, can
 from zerocrop.org.choices import UnitLevel
@@ -245,10 +246,11 @@ def pledge_create(request: HttpRequest, campaign_id: str) -> HttpResponse:
 
 
 def pledge_scan(request: HttpRequest, pledge_id: str) -> FileResponse:
+    """The old address of a scan (the page links the evidence view now)."""
     pledge = selectors.pledge_get(user=request.user, pledge_id=pledge_id)
-    if not pledge.scan:
+    if pledge.scan_id is None:
         raise PermissionDenied("该责任状没有扫描件")
-    return FileResponse(pledge.scan.open("rb"), filename=Path(pledge.scan.name).name)
+    return evidence_response(request, pledge.scan)
 
 
 @require_POST

@@ -23,6 +23,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("evidence/", include("zerocrop.core.evidence_urls")),
     path("api/v1/", api.urls),
     path("org/", include("zerocrop.org.urls")),
     path("geo/", include("zerocrop.geo.urls")),

@@ -64,20 +64,31 @@ def _check_image(file: IO[bytes], *, name: str, label: str) -> None:
         raise ApplicationError(f"{label}「{name}」图片已损坏，无法读取", field="scan") from exc
 
 
-def check_scan(
-    *, name: str, data: Upload, label: str = "扫描件", images_only: bool = False
-) -> CheckedFile:
-    """Check a scan or photo (size before reading it) and hash it; or raise ApplicationError."""
+def _sized(*, name: str, data: Upload, label: str, limit: int) -> IO[bytes]:
     file = io.BytesIO(data) if isinstance(data, bytes) else data
     size = _size(file)
     if not size:
         raise ApplicationError(f"{label}「{name}」是空文件", field="scan")
-    limit = settings.ZEROCROP_SCAN_MAX_BYTES
     if size > limit:
         raise ApplicationError(
             f"{label}「{name}」太大（{mb(size, over=True)}），上限为 {mb(limit)}",
             field="scan",
         )
+    return file
+
+
+def _hashed(file: IO[bytes], extension: str) -> CheckedFile:
+    file.seek(0)
+    digest = hashlib.file_digest(file, "sha256").hexdigest()
+    file.seek(0)
+    return CheckedFile(file=file, extension=extension, sha256=digest)
+
+
+def check_scan(
+    *, name: str, data: Upload, label: str = "扫描件", images_only: bool = False
+) -> CheckedFile:
+    """Check a scan or photo (size before reading it) and hash it; or raise ApplicationError."""
+    file = _sized(name=name, data=data, label=label, limit=settings.ZEROCROP_SCAN_MAX_BYTES)
     head = file.read(HEAD_BYTES)
     extension = next((ext for sig, ext in SIGNATURES.items() if head.startswith(sig)), None)
     if extension is None or (images_only and extension == ".pdf"):
@@ -86,10 +97,18 @@ def check_scan(
     if extension != ".pdf":
         file.seek(0)
         _check_image(file, name=name, label=label)
-    file.seek(0)
-    digest = hashlib.file_digest(file, "sha256").hexdigest()
-    file.seek(0)
-    return CheckedFile(file=file, extension=extension, sha256=digest)
+    return _hashed(file, extension)
+
+
+def check_plain(*, name: str, data: Upload, label: str, limit: int) -> CheckedFile:
+    """Check a file whose content its own reader has checked (e.g. a track): size, then hash.
+
+    The stored extension comes from the name, kept only if it is short and alphanumeric.
+    """
+    file = _sized(name=name, data=data, label=label, limit=limit)
+    suffix = os.path.splitext(name)[1].lower()
+    extension = suffix if suffix[1:].isascii() and suffix[1:].isalnum() and len(suffix) <= 8 else ""
+    return _hashed(file, extension)
 
 
 def store_by_hash(*, folder: str, checked: CheckedFile) -> str:

@@ -64,3 +64,6 @@ class AuditChainHead(models.Model):
 
     def __str__(self) -> str:
         return self.last_hash
+
+
+from zerocrop.core.evidence_models import EvidenceFile, EvidenceKind  # noqa: E402, F401

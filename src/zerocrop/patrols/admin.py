@@ -31,7 +31,14 @@ class TaskCellAdmin(AuditedAdmin):
 class PatrolRecordAdmin(AuditedAdmin):
     list_display = ("started_at", "unit", "round", "result", "track_points", "track_length_m")
     list_filter = ("round", "result")
-    readonly_fields = ("track", "track_points", "track_length_m", "track_sha256", "cleaning")
+    readonly_fields = (
+        "track",
+        "track_points",
+        "track_length_m",
+        "track_sha256",
+        "track_file",
+        "cleaning",
+    )
 
     def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False

@@ -21,3 +21,6 @@ class PatrolsConfig(AppConfig):
                 }
             ),
         )
+        from zerocrop.patrols.evidence import register_evidence_owners
+
+        register_evidence_owners()

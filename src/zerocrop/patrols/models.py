@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 
 from zerocrop.campaigns.models import Campaign, CriticalWindow
+from zerocrop.core.evidence_models import EvidenceFile
 from zerocrop.core.models import BaseModel
 from zerocrop.geo.models import Located, Plot, Zone
 from zerocrop.org.models import AdminUnit, Person
@@ -99,6 +100,14 @@ class PatrolRecord(BaseModel):
     track_length_m = models.FloatField("轨迹长度（米）", default=0)
     track_source = models.CharField("轨迹文件", max_length=200, blank=True, default="")
     track_sha256 = models.CharField(max_length=64, blank=True, default="")
+    track_file = models.ForeignKey(
+        EvidenceFile,
+        verbose_name="轨迹原文件",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     cleaning = models.JSONField("轨迹清洗", default=dict, blank=True)
     min_lon = models.FloatField(null=True, blank=True)
     min_lat = models.FloatField(null=True, blank=True)
@@ -119,8 +128,9 @@ class PatrolRecord(BaseModel):
 
 class PatrolPhoto(BaseModel):
     record = models.ForeignKey(PatrolRecord, on_delete=models.CASCADE, related_name="photos")
-    file = models.FileField("照片", upload_to="patrols/")
-    sha256 = models.CharField(max_length=64)
+    evidence = models.ForeignKey(
+        EvidenceFile, verbose_name="照片", on_delete=models.PROTECT, related_name="+"
+    )
     caption = models.CharField("说明", max_length=200, blank=True, default="")
     # What the photo's EXIF claims (unsigned, editable): compared with the patrol, not trusted.
     exif_taken_at = models.DateTimeField("拍摄时间（EXIF）", null=True, blank=True)

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict
 from datetime import date, datetime, timedelta
@@ -17,8 +16,10 @@ from zerocrop.campaigns.models import Campaign, CriticalWindow
 from zerocrop.core.audit import audit_record, snapshot
 from zerocrop.core.bulk import prepared_insert
 from zerocrop.core.errors import ApplicationError
+from zerocrop.core.evidence import evidence_check, evidence_store
+from zerocrop.core.evidence_models import EvidenceKind
 from zerocrop.core.exif import PhotoClaim, read_claim
-from zerocrop.core.files import Upload, check_scan, store_by_hash
+from zerocrop.core.files import Upload
 from zerocrop.geo.choices import ZoneKind
 from zerocrop.geo.crs import haversine_m, length_m
 from zerocrop.geo.models import Plot, UnitBoundary, Zone
@@ -333,6 +334,16 @@ def patrol_record_create(
         raise ApplicationError("结束时间不能晚于现在", field="ended_at")
     if survey_round is not None and not unit.is_within(survey_round.campaign.unit):
         raise ApplicationError(f"{unit.name}不在该踏查轮次的乡镇内", field="unit")
+    # Every file is checked before any is stored: a bad one leaves no file behind.
+    checked = [
+        (name, evidence_check(kind=EvidenceKind.PATROL_PHOTO, name=name, data=data))
+        for name, data in photos
+    ]
+    track = (
+        evidence_check(kind=EvidenceKind.TRACK_FILE, name=track_source, data=track_bytes)
+        if track_bytes
+        else None
+    )
     cleaned = clean_tracks(tracks)
     record = PatrolRecord(
         round=survey_round,
@@ -344,7 +355,7 @@ def patrol_record_create(
         track=_lines_geojson(cleaned),
         track_points=cleaned.report.points_out,
         track_source=_file_label(track_source, PatrolRecord._meta.get_field("track_source")),
-        track_sha256=hashlib.sha256(track_bytes).hexdigest() if track_bytes else "",
+        track_sha256=track.sha256 if track is not None else "",
         cleaning=asdict(cleaned.report),
         created_by=actor if getattr(actor, "pk", None) else None,
     )
@@ -353,17 +364,18 @@ def patrol_record_create(
         record.min_lon, record.min_lat, record.max_lon, record.max_lat = geom.bounds
         record.track_length_m = round(length_m(geom), 1)
     record.full_clean()
+    if track is not None:
+        record.track_file = evidence_store(
+            file=track, kind=EvidenceKind.TRACK_FILE, actor=actor, original_name=track_source
+        )
     record.save()
     record.people.set(people)
-    # Every photo is checked before any is stored: a bad one leaves no file behind.
-    checked = [
-        (name, check_scan(name=name, data=data, label="照片", images_only=True))
-        for name, data in photos
-    ]
     for name, file in checked:
-        photo = PatrolPhoto(record=record, sha256=file.sha256, caption=name[:200])
+        photo = PatrolPhoto(record=record, caption=name[:200])
         _apply_claim(photo, read_claim(file.file), record)
-        photo.file.name = store_by_hash(folder="patrols", checked=file)
+        photo.evidence = evidence_store(
+            file=file, kind=EvidenceKind.PATROL_PHOTO, actor=actor, original_name=name
+        )
         photo.save()
     audit_record(
         actor=actor,

@@ -17,6 +17,7 @@ from zerocrop.campaigns.selectors import campaign_current, campaign_get
 from zerocrop.core.audit import audit_export
 from zerocrop.core.clock import today
 from zerocrop.core.errors import ApplicationError
+from zerocrop.core.evidence_views import evidence_response
 from zerocrop.core.redirects import safe_next
 from zerocrop.geo.features import GeoFileError
 from zerocrop.geo.readers import read_geofile
@@ -358,8 +359,9 @@ def patrol_detail(request: HttpRequest, record_id: str) -> HttpResponse:
 
 
 def photo_file(request: HttpRequest, photo_id: str) -> FileResponse:
+    """The old address of a photo (the page links the evidence view now)."""
     photo = selectors.photo_get(user=request.user, photo_id=photo_id)
-    return FileResponse(photo.file.open("rb"), filename=Path(photo.file.name).name)
+    return evidence_response(request, photo.evidence)
 
 
 def my_tasks(request: HttpRequest) -> HttpResponse:
