@@ -8,6 +8,7 @@ class CampaignsConfig(AppConfig):
     def ready(self) -> None:
         from django.conf import settings
 
+        from zerocrop.campaigns.evidence import register_evidence_owners
         from zerocrop.core.upload_limits import FileLimit, RouteLimit, register_upload_route
 
         register_upload_route(
@@ -24,6 +25,4 @@ class CampaignsConfig(AppConfig):
                 files={"scan": FileLimit("扫描件", settings.ZEROCROP_SCAN_MAX_BYTES)}
             ),
         )
-        from zerocrop.campaigns.evidence import register_evidence_owners
-
         register_evidence_owners()

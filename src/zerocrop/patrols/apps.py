@@ -9,6 +9,7 @@ class PatrolsConfig(AppConfig):
         from django.conf import settings
 
         from zerocrop.core.upload_limits import FileLimit, RouteLimit, register_upload_route
+        from zerocrop.patrols.evidence import register_evidence_owners
 
         register_upload_route(
             "patrol-create",
@@ -21,6 +22,4 @@ class PatrolsConfig(AppConfig):
                 }
             ),
         )
-        from zerocrop.patrols.evidence import register_evidence_owners
-
         register_evidence_owners()
