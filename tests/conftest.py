@@ -2,8 +2,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 import pytest
+from django.db import transaction
 from django.test import Client
 
 from zerocrop.campaigns.demo import DEMO_PASSWORD, demo_load
@@ -94,3 +96,29 @@ def gpx_bytes(fixes: list[Fix]) -> bytes:
 @pytest.fixture
 def make_gpx() -> Callable[[list[Fix]], bytes]:
     return gpx_bytes
+
+
+@pytest.fixture(autouse=True)
+def _commit_hooks_run_when_the_code_commits(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run on_commit callbacks when the code's outermost transaction ends, as a real commit would.
+
+    Each test runs inside a transaction that is rolled back, so Django would never run them;
+    background jobs (huey in immediate mode) are enqueued on commit.
+    """
+    original = transaction.Atomic.__exit__
+
+    def exit_(self: transaction.Atomic, exc_type: Any, exc: Any, tb: Any) -> Any:
+        outcome = original(self, exc_type, exc, tb)
+        connection = transaction.get_connection(self.using)
+        if (
+            exc_type is None
+            and connection.atomic_blocks
+            and all(block._from_testcase for block in connection.atomic_blocks)
+            and not connection.needs_rollback
+        ):
+            pending, connection.run_on_commit = connection.run_on_commit, []
+            for _, callback, _ in pending:
+                callback()
+        return outcome
+
+    monkeypatch.setattr(transaction.Atomic, "__exit__", exit_)

@@ -64,3 +64,6 @@ class AuditChainHead(models.Model):
 
     def __str__(self) -> str:
         return self.last_hash
+
+
+from zerocrop.core.jobs_models import Job, JobStatus  # noqa: E402,F401  (its own module)
