@@ -51,6 +51,7 @@ def job_kind_label(kind: str) -> str:
     return found.label if found else kind
 
 
+@transaction.atomic
 def job_enqueue(*, kind: str, params: dict[str, Any], actor: Any, unit: Any) -> Job:
     """Store a queued job and hand it to huey once the current transaction commits."""
     if kind not in _KINDS:
