@@ -196,13 +196,14 @@ def test_upload_answers_before_coverage_and_the_record_page_polls_the_job(
     monkeypatch.setattr(jobs, "job_run_task", queued.append)
     cell = _big_cell(survey_round, village)
     start = timezone.now() - timedelta(hours=2)
+    gpx = make_gpx(sweep_track(cell.geometry, start=start))
     response = login_as("grid").post(
         f"/patrols/rounds/{survey_round.pk}/patrols/new/",
         {
             "unit": village.pk,
             "people": [walker[0].pk],
             "result": "nothing",
-            "track": SimpleUploadedFile("轨迹.gpx", make_gpx(sweep_track(cell.geometry, start=start))),
+            "track": SimpleUploadedFile("轨迹.gpx", gpx),
         },
         follow=True,
     )
