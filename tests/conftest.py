@@ -99,11 +99,10 @@ def make_gpx() -> Callable[[list[Fix]], bytes]:
 
 
 @pytest.fixture(autouse=True)
-def _commit_hooks_run_when_the_code_commits(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Run on_commit callbacks when the code's outermost transaction ends, as a real commit would.
-
-    Each test runs inside a transaction that is rolled back, so Django would never run them;
-    background jobs (huey in immediate mode) are enqueued on commit.
+def _jobs_run_when_the_code_commits(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Hand jobs to huey (immediate in tests) when the code's outermost transaction ends, as a
+    real commit would. Each test runs inside a transaction that is rolled back, so Django would
+    never run on_commit callbacks; other callbacks (audit checkpoints) stay unrun as before.
     """
     original = transaction.Atomic.__exit__
 
@@ -116,8 +115,10 @@ def _commit_hooks_run_when_the_code_commits(monkeypatch: pytest.MonkeyPatch) -> 
             and all(block._from_testcase for block in connection.atomic_blocks)
             and not connection.needs_rollback
         ):
-            pending, connection.run_on_commit = connection.run_on_commit, []
-            for _, callback, _ in pending:
+            pending = connection.run_on_commit
+            jobs = [entry for entry in pending if hasattr(entry[1], "zerocrop_job_id")]
+            connection.run_on_commit = [entry for entry in pending if entry not in jobs]
+            for _, callback, _ in jobs:
                 callback()
         return outcome
 

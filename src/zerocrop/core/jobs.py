@@ -66,7 +66,12 @@ def job_enqueue(*, kind: str, params: dict[str, Any], actor: Any, unit: Any) -> 
     job.full_clean()
     job.save()
     job_id = str(job.pk)
-    transaction.on_commit(lambda: job_run_task(job_id))
+
+    def hand_to_huey() -> None:
+        job_run_task(job_id)
+
+    hand_to_huey.zerocrop_job_id = job_id  # how the test suite recognises a job callback
+    transaction.on_commit(hand_to_huey)
     return job
 
 
