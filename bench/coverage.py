@@ -1,10 +1,14 @@
 """Benchmark: survey coverage (踏查覆盖率) of plots by GPS tracks.
 
-    python bench/coverage.py            # full run (several minutes: the baseline is slow)
-    python bench/coverage.py --quick    # small sizes, under a minute
+    PYTHONPATH=src python bench/coverage.py          # full run (about 3 minutes)
+    PYTHONPATH=src python bench/coverage.py --quick  # small sizes, under a minute
 
 One run builds a deterministic synthetic town (seeded) and prints one table:
 
+* end to end from files, side by side: ``zerocrop coverage`` (in-process through
+  ``zerocrop.cli.main``: reading the GeoJSON plots and GPX tracks, cleaning, projection,
+  coverage, JSON out) against geopandas reading the same files and doing
+  buffer-union-intersect; interpreter start-up excluded and measured separately;
 * side by side, on sizes the baseline can finish: the straightforward geopandas way (project,
   buffer every track, union, intersect with the plots, divide areas) against
   ``zerocrop.patrols.coverage.compute_coverage``; times, the ratio and the largest per-plot
