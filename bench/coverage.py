@@ -1,10 +1,14 @@
 """Benchmark: survey coverage (踏查覆盖率) of plots by GPS tracks.
 
-    python bench/coverage.py            # full run (several minutes: the baseline is slow)
-    python bench/coverage.py --quick    # small sizes, under a minute
+    PYTHONPATH=src python bench/coverage.py          # full run (about 3 minutes)
+    PYTHONPATH=src python bench/coverage.py --quick  # small sizes, under a minute
 
 One run builds a deterministic synthetic town (seeded) and prints one table:
 
+* end to end from files, side by side: ``zerocrop coverage`` (in-process through
+  ``zerocrop.cli.main``: reading the GeoJSON plots and GPX tracks, cleaning, projection,
+  coverage, JSON out) against geopandas reading the same files and doing
+  buffer-union-intersect; interpreter start-up excluded and measured separately;
 * side by side, on sizes the baseline can finish: the straightforward geopandas way (project,
   buffer every track, union, intersect with the plots, divide areas) against
   ``zerocrop.patrols.coverage.compute_coverage``; times, the ratio and the largest per-plot
@@ -19,15 +23,22 @@ jitters in place.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
+import json
 import os
+import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
 import shapely
+import shapely.geometry
 from pyproj import Transformer
 from scipy.signal import lfilter
 
@@ -174,6 +185,110 @@ def project(plots_wgs: np.ndarray, tracks_wgs: list[np.ndarray]) -> np.ndarray:
     return np.array([r.fraction for r in results])
 
 
+# --------------------------------------------------------------------------- end to end
+
+
+def write_files(folder: Path, plots_wgs: np.ndarray, tracks_wgs: list[np.ndarray]) -> tuple:
+    """The plots as GeoJSON (``id`` property) and the tracks as one GPX with 1 Hz times."""
+    plots_path = folder / "plots.geojson"
+    features = [
+        {"type": "Feature", "properties": {"id": str(i)}, "geometry": shapely.geometry.mapping(g)}
+        for i, g in enumerate(plots_wgs)
+    ]
+    plots_path.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
+    start = datetime(2022, 7, 5, 8, 0, tzinfo=UTC)
+    parts = [
+        '<?xml version="1.0" encoding="UTF-8"?>\n<gpx version="1.1" creator="bench" '
+        'xmlns="http://www.topografix.com/GPX/1/1">'
+    ]
+    for k, track in enumerate(tracks_wgs):
+        parts.append(f"<trk><name>track {k}</name><trkseg>")
+        for j, (lon, lat) in enumerate(track):
+            at = (start + timedelta(days=k, seconds=j)).strftime("%Y-%m-%dT%H:%M:%SZ")
+            parts.append(f'<trkpt lat="{lat:.7f}" lon="{lon:.7f}"><time>{at}</time></trkpt>')
+        parts.append("</trkseg></trk>")
+    parts.append("</gpx>")
+    tracks_path = folder / "tracks.gpx"
+    tracks_path.write_text("\n".join(parts))
+    return plots_path, tracks_path
+
+
+def cli_end_to_end(plots_path: Path, tracks_path: Path) -> dict[str, float]:
+    """``zerocrop coverage --json`` in this process: parsing arguments, reading both files,
+    cleaning, projecting and computing, and writing the JSON; interpreter start-up excluded."""
+    from zerocrop.cli import main as zerocrop_main
+
+    out = io.StringIO()
+    argv = ["coverage", "--targets", str(plots_path), "--tracks", str(tracks_path), "--json"]
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
+        code = zerocrop_main(argv)
+    if code != 0:
+        raise SystemExit(f"zerocrop coverage failed with {code}")
+    return {row["id"]: row["fraction"] for row in json.loads(out.getvalue())}
+
+
+def baseline_end_to_end(plots_path: Path, tracks_path: Path) -> dict[str, float]:
+    """geopandas reading the same files, then buffer, union, intersect, divide."""
+    import geopandas as gpd
+
+    crs = f"EPSG:{UTM_EPSG}"
+    plots = gpd.read_file(plots_path).to_crs(crs)
+    lines = gpd.read_file(tracks_path, layer="tracks").to_crs(crs)
+    covered = lines.buffer(RADIUS_M).union_all()
+    fractions = (plots.intersection(covered).area / plots.area).to_numpy()
+    return dict(zip(plots["id"].astype(str), fractions.tolist(), strict=True))
+
+
+def end_to_end(n_plots: int, n_points: int) -> Row:
+    rng = np.random.default_rng([SEED, n_plots, n_points, False])
+    town = make_town(rng, n_plots)
+    tracks = walking_tracks(rng, town, n_points)
+    move = to_wgs84()
+    plots_wgs = shapely.transform(town.plots, move)
+    tracks_wgs = [move(t) for t in tracks]
+    with tempfile.TemporaryDirectory() as folder:
+        plots_path, tracks_path = write_files(Path(folder), plots_wgs, tracks_wgs)
+        cli_end_to_end(plots_path, tracks_path)  # warm: imports and the reader process pool
+        t0 = time.perf_counter()
+        mine = cli_end_to_end(plots_path, tracks_path)
+        mine_s = time.perf_counter() - t0
+        baseline_end_to_end(plots_path, tracks_path)  # warm: imports, GDAL drivers
+        t0 = time.perf_counter()
+        base = baseline_end_to_end(plots_path, tracks_path)
+        base_s = time.perf_counter() - t0
+    ids = sorted(base, key=int)
+    a = np.array([mine[i] for i in ids])
+    b = np.array([base[i] for i in ids])
+    diff = np.abs(a - b) * 100.0
+    partial = int(((a > 0.001) & (a < 0.999)).sum())
+    points = sum(len(t) for t in tracks)
+    return Row(
+        "files e2e", n_plots, points, base_s, mine_s, float(diff.max()), float(diff.mean()), partial
+    )
+
+
+def startup_seconds() -> float:
+    """Wall time of ``zerocrop coverage --help`` in a fresh interpreter (the CLI's start-up)."""
+    command = [
+        sys.executable,
+        "-c",
+        "import sys; from zerocrop.cli import main; "
+        "sys.argv=['zerocrop','coverage','--help']; main()",
+    ]
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src")}
+    best = float("inf")
+    for _ in range(3):
+        t0 = time.perf_counter()
+        subprocess.run(command, env=env, check=True, capture_output=True)
+        best = min(best, time.perf_counter() - t0)
+    bare = float("inf")
+    for _ in range(3):
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "pass"], check=True, capture_output=True)
+        bare = min(bare, time.perf_counter() - t0)
+    return best - bare
+
+
 # --------------------------------------------------------------------------- runner
 
 
@@ -242,6 +357,9 @@ def main(argv: list[str] | None = None) -> int:
     else:
         plan = [(2_000, 60_000, True), (10_000, 1_000_000, False)]
     rows = []
+    e2e_size = (400, 12_000) if args.quick else (2_000, 60_000)
+    print(f"… files end to end: {e2e_size[0]} plots, {e2e_size[1]} points", file=sys.stderr)
+    rows.append(end_to_end(*e2e_size))
     for n_plots, n_points, with_baseline in plan:
         for kind in ("walking", "sweeping"):
             print(f"… {kind}: {n_plots} plots, {n_points} points", file=sys.stderr, flush=True)
@@ -252,6 +370,17 @@ def main(argv: list[str] | None = None) -> int:
         "partial = plots covered between 0.1 % and 99.9 %"
     )
     print_table(rows)
+    e2e = rows[0]
+    print(
+        f"\nEnd to end from files (GeoJSON plots + GPX tracks, reading and cleaning included, "
+        f"interpreter start-up excluded): geopandas {e2e.base_s:.2f} s, "
+        f"zerocrop coverage {e2e.mine_s:.2f} s, ratio {e2e.base_s / e2e.mine_s:.1f}×, "
+        f"max |Δ| {e2e.max_pp:.3f} pp (targets: ≥ 10×, ≤ 1 pp)"
+    )
+    print(
+        f"CLI start-up (`zerocrop coverage --help`, bare interpreter subtracted): "
+        f"{startup_seconds():.2f} s"
+    )
     return 0
 
 

@@ -2,8 +2,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 import pytest
+from django.db import transaction
 from django.test import Client
 
 from zerocrop.campaigns.models import Campaign
@@ -94,3 +96,30 @@ def gpx_bytes(fixes: list[Fix]) -> bytes:
 @pytest.fixture
 def make_gpx() -> Callable[[list[Fix]], bytes]:
     return gpx_bytes
+
+
+@pytest.fixture(autouse=True)
+def _jobs_run_when_the_code_commits(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Hand jobs to huey (immediate in tests) when the code's outermost transaction ends, as a
+    real commit would. Each test runs inside a transaction that is rolled back, so Django would
+    never run on_commit callbacks; other callbacks (audit checkpoints) stay unrun as before.
+    """
+    original = transaction.Atomic.__exit__
+
+    def exit_(self: transaction.Atomic, exc_type: Any, exc: Any, tb: Any) -> Any:
+        outcome = original(self, exc_type, exc, tb)
+        connection = transaction.get_connection(self.using)
+        if (
+            exc_type is None
+            and connection.atomic_blocks
+            and all(block._from_testcase for block in connection.atomic_blocks)
+            and not connection.needs_rollback
+        ):
+            pending = connection.run_on_commit
+            jobs = [entry for entry in pending if hasattr(entry[1], "zerocrop_job_id")]
+            connection.run_on_commit = [entry for entry in pending if entry not in jobs]
+            for _, callback, _ in jobs:
+                callback()
+        return outcome
+
+    monkeypatch.setattr(transaction.Atomic, "__exit__", exit_)

@@ -28,5 +28,6 @@ urlpatterns = [
     path("org/", include("zerocrop.org.urls")),
     path("geo/", include("zerocrop.geo.urls")),
     path("patrols/", include("zerocrop.patrols.urls")),
+    path("jobs/", include("zerocrop.core.urls")),
     path("", include("zerocrop.campaigns.urls")),
 ]

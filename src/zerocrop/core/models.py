@@ -67,3 +67,4 @@ class AuditChainHead(models.Model):
 
 
 from zerocrop.core.evidence_models import EvidenceFile, EvidenceKind  # noqa: E402, F401
+from zerocrop.core.jobs_models import Job, JobStatus  # noqa: E402,F401  (its own module)

@@ -11,10 +11,12 @@ from django.db.models import Count, QuerySet
 from django.http import Http404
 
 from zerocrop.campaigns.selectors import campaign_list
+from zerocrop.core.jobs_models import Job
 from zerocrop.core.scoping import get_visible_or_404, visible_to
 from zerocrop.org.models import AdminUnit
 from zerocrop.patrols.choices import CellState
 from zerocrop.patrols.models import PatrolPhoto, PatrolRecord, SurveyRound, TaskCell
+from zerocrop.patrols.services import RECOMPUTE_COVERAGE
 from zerocrop.patrols.states import Progress, progress_from_counts
 
 
@@ -212,3 +214,12 @@ def my_open_cells(*, user: Any) -> list[tuple[SurveyRound, list[TaskCell]]]:
         rounds[cell.round_id] = cell.round
         by_round.setdefault(cell.round_id, []).append(cell)
     return [(rounds[key], items) for key, items in by_round.items()]
+
+
+def patrol_coverage_job(*, record: PatrolRecord) -> Job | None:
+    """The latest coverage job started by this record (None for a record without a track)."""
+    return (
+        Job.objects.filter(kind=RECOMPUTE_COVERAGE, params__record=str(record.pk))
+        .order_by("-created_at")
+        .first()
+    )

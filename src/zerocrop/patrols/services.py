@@ -1,14 +1,15 @@
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import asdict
+import math
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import shapely
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.utils import timezone
 from shapely.geometry import MultiLineString, mapping, shape
 
@@ -20,6 +21,7 @@ from zerocrop.core.evidence import evidence_check, evidence_store
 from zerocrop.core.evidence_models import EvidenceKind
 from zerocrop.core.exif import PhotoClaim, read_claim
 from zerocrop.core.files import Upload
+from zerocrop.core.jobs import job_enqueue
 from zerocrop.geo.choices import ZoneKind
 from zerocrop.geo.crs import haversine_m, length_m
 from zerocrop.geo.models import Plot, UnitBoundary, Zone
@@ -41,6 +43,7 @@ GRID_ZONE_KINDS = (ZoneKind.KEY, ZoneKind.TRADITIONAL)
 PHOTO_TZ = ZoneInfo("Asia/Shanghai")  # phones write EXIF times in local time, without a zone
 DEFAULT_RADIUS_BY_KIND = {"courtyard": 15.0, "greenhouse": 10.0}
 NOTE_MAX_CHARS = PatrolRecord._meta.get_field("note").max_length
+RECOMPUTE_COVERAGE = "patrols.recompute_coverage"
 
 
 def _transition(cell: TaskCell, action: str) -> None:
@@ -388,8 +391,18 @@ def patrol_record_create(
         },
     )
     if survey_round is not None and record.track:
-        bbox = (record.min_lon, record.min_lat, record.max_lon, record.max_lat)
-        round_recompute_coverage(survey_round=survey_round, bbox=bbox)
+        # Coverage is computed by a job after this transaction commits, so no other write
+        # waits for it behind the audit-chain lock.
+        job_enqueue(
+            kind=RECOMPUTE_COVERAGE,
+            params={
+                "round": str(survey_round.pk),
+                "record": str(record.pk),
+                "bbox": [record.min_lon, record.min_lat, record.max_lon, record.max_lat],
+            },
+            actor=actor,
+            unit=unit,
+        )
     return record
 
 
@@ -443,30 +456,68 @@ def _round_tracks(
     return lines
 
 
-@transaction.atomic
+# Metres in one degree: of latitude at its shortest (the equator), of longitude at the equator.
+_M_PER_DEG_LAT_MIN = 110_574.0
+_M_PER_DEG_LON_EQUATOR = 111_320.0
+
+
+def bbox_pad_deg(radius_m: float, bbox: tuple[float, float, float, float]) -> tuple[float, float]:
+    """Degrees of longitude and latitude that cover ``radius_m`` everywhere in ``bbox``."""
+    radius_m *= 1.05  # margin for the spheroid and for rounding of the stored bounds
+    lat_pad = radius_m / _M_PER_DEG_LAT_MIN
+    far_lat = min(89.0, max(abs(bbox[1]), abs(bbox[3])) + lat_pad)
+    lon_pad = radius_m / (_M_PER_DEG_LON_EQUATOR * math.cos(math.radians(far_lat)))
+    return lon_pad, lat_pad
+
+
+def _largest_radius_m(survey_round: SurveyRound) -> float:
+    per_cell = survey_round.cells.aggregate(largest=Max("radius_m"))["largest"] or 0.0
+    per_kind = [float(v) for v in (survey_round.radius_by_kind or {}).values()]
+    return max([survey_round.radius_m, per_cell, *per_kind])
+
+
+@dataclass(frozen=True)
+class _CellUpdate:
+    pk: Any
+    seen: tuple[str, datetime | None]  # (state, reviewed_at) the computation was based on
+    fraction: float
+    uncovered: dict[str, Any] | None
+
+
 def round_recompute_coverage(
-    *, survey_round: SurveyRound, bbox: tuple[float, float, float, float] | None = None
+    *,
+    survey_round: SurveyRound,
+    bbox: tuple[float, float, float, float] | None = None,
+    progress: Callable[[float, str], None] | None = None,
 ) -> int:
-    """Update covered fractions; cells reaching the threshold become surveyed (count returned)."""
+    """Update covered fractions; cells reaching the threshold become surveyed (count returned).
+
+    Idempotent: the fractions depend only on the round's stored tracks. The computation reads
+    without a transaction; the results are written in one short transaction at the end, and a
+    cell whose state changed meanwhile is left for the next run.
+    """
+    report = progress or (lambda pct, message: None)
     cells = survey_round.cells.exclude(state__in=[CellState.VALIDATED, CellState.UNREACHABLE])
     if bbox is not None:
-        pad = 0.005  # ≥ any sight radius, in degrees
+        lon_pad, lat_pad = bbox_pad_deg(_largest_radius_m(survey_round), bbox)
         cells = cells.filter(
-            max_lon__gte=bbox[0] - pad,
-            min_lon__lte=bbox[2] + pad,
-            max_lat__gte=bbox[1] - pad,
-            min_lat__lte=bbox[3] + pad,
+            max_lon__gte=bbox[0] - lon_pad,
+            min_lon__lte=bbox[2] + lon_pad,
+            max_lat__gte=bbox[1] - lat_pad,
+            min_lat__lte=bbox[3] + lat_pad,
         )
     cells = list(cells)
     if not cells:
+        report(100, "附近没有需要更新的踏查任务")
         return 0
+    report(5, f"读取轨迹，待计算任务 {len(cells)} 个")
     all_tracks = _round_tracks(survey_round)
-    newly = 0
     groups: dict[datetime | None, list[TaskCell]] = {}
     for cell in cells:
         # A cell sent back by a reviewer must be walked again: only later patrols count.
         since = cell.reviewed_at if cell.state == CellState.INVALIDATED else None
         groups.setdefault(since, []).append(cell)
+    updates: list[_CellUpdate] = []
     for since, group in groups.items():
         tracks = all_tracks if since is None else _round_tracks(survey_round, since)
         results = compute_coverage(
@@ -479,32 +530,55 @@ def round_recompute_coverage(
         by_id = {r.id: r for r in results}
         for cell in group:
             result = by_id[str(cell.pk)]
-            cell.covered_fraction = round(result.fraction, 4)
             # Only a partly walked cell has a meaningful "uncovered part"; an untouched cell is
             # shown whole by its state.
-            cell.uncovered = (
+            uncovered = (
                 mapping(result.uncovered)
                 if result.fraction > 0
                 and result.uncovered is not None
                 and not result.uncovered.is_empty
                 else None
             )
-            fields = ["covered_fraction", "uncovered", "updated_at"]
-            if result.fraction >= survey_round.threshold and cell.state in (
-                CellState.READY,
-                CellState.ASSIGNED,
-                CellState.INVALIDATED,
-            ):
-                before = snapshot(cell)
-                cell.state = CellState.SURVEYED
-                cell.surveyed_at = timezone.now()
-                cell.uncovered = None
-                fields += ["state", "surveyed_at"]
-                newly += 1
-                cell.save(update_fields=fields)
-                audit_record(
-                    actor=None, action="survey", instance=cell, before=before, after=snapshot(cell)
+            updates.append(
+                _CellUpdate(
+                    cell.pk, (cell.state, cell.reviewed_at), round(result.fraction, 4), uncovered
                 )
-            else:
-                cell.save(update_fields=fields)
+            )
+        report(5 + 85 * len(updates) / len(cells), f"已计算 {len(updates)}/{len(cells)} 个任务")
+    newly = _write_coverage(survey_round=survey_round, updates=updates)
+    report(100, f"覆盖率已更新，新完成踏查任务 {newly} 个")
+    return newly
+
+
+@transaction.atomic
+def _write_coverage(*, survey_round: SurveyRound, updates: Sequence[_CellUpdate]) -> int:
+    current = {
+        c.pk: c for c in TaskCell.objects.select_for_update().filter(pk__in=[u.pk for u in updates])
+    }
+    newly = 0
+    now = timezone.now()
+    for update in updates:
+        cell = current.get(update.pk)
+        if cell is None or (cell.state, cell.reviewed_at) != update.seen:
+            continue
+        cell.covered_fraction = update.fraction
+        cell.uncovered = update.uncovered
+        fields = ["covered_fraction", "uncovered", "updated_at"]
+        if update.fraction >= survey_round.threshold and cell.state in (
+            CellState.READY,
+            CellState.ASSIGNED,
+            CellState.INVALIDATED,
+        ):
+            before = snapshot(cell)
+            cell.state = CellState.SURVEYED
+            cell.surveyed_at = now
+            cell.uncovered = None
+            fields += ["state", "surveyed_at"]
+            newly += 1
+            cell.save(update_fields=fields)
+            audit_record(
+                actor=None, action="survey", instance=cell, before=before, after=snapshot(cell)
+            )
+        else:
+            cell.save(update_fields=fields)
     return newly

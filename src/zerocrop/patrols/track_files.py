@@ -1,6 +1,7 @@
-"""Tracks and targets for the `coverage` command, read by `zerocrop.geo.readers.read_geofile`.
+"""Tracks and targets for the `coverage` command, read by `zerocrop.geo.readers`.
 
-Pure module: no Django. `read_geofile` does the reading (format from content and extension:
+Pure module: no Django. `read_geofile_unbounded` does the reading (format from content and
+extension:
 GPX, KML/KMZ, GeoJSON, Shapefile zip, GeoPackage, CSV/XLSX; XML through defusedxml; size and
 vertex limits; CRS detection, GCJ-02/BD-09 via ``source_crs``; validation in WGS84). This
 module only picks the lines (tracks) or polygons (targets) out of what it returns.
@@ -13,7 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from zerocrop.geo.features import GeoFeature, GeoFileError, GeoPreview
-from zerocrop.geo.readers import read_geofile
+from zerocrop.geo.readers import read_geofile_unbounded
 from zerocrop.patrols.coverage import Target
 from zerocrop.patrols.track_import import fixes_from_features
 from zerocrop.patrols.tracks import Fix
@@ -27,7 +28,11 @@ class TrackFileError(ValueError):
 
 def _read(path: Path, source_crs: str | None, warnings: list[str] | None) -> GeoPreview:
     try:
-        preview = read_geofile(path, source_crs=source_crs)
+        # The command reads the operator's own files in this process: the child-process bound
+        # keeps server threads free from hostile uploads, and starting its interpreter would
+        # cost the command more than the whole computation. Size, vertex, XML and archive
+        # limits still apply.
+        preview = read_geofile_unbounded(path, source_crs=source_crs)
     except GeoFileError as exc:
         raise TrackFileError(f"文件 {path}：{exc}") from exc
     except OSError as exc:

@@ -20,12 +20,13 @@ def fixes_from_features(features: Sequence[GeoFeature]) -> list[list[Fix]]:
             continue
         offset = 0
         for part in shapely.get_parts(feature.geometry):
-            coords = list(part.coords)
+            coords = shapely.get_coordinates(part).tolist()  # x, y only
             times = feature.times[offset : offset + len(coords)] if feature.times else None
             offset += len(coords)
             if times is not None and len(times) != len(coords):
                 times = None
-            tracks.append(
-                [Fix(x, y, times[i] if times else None) for i, (x, y, *_z) in enumerate(coords)]
-            )
+            if times:
+                tracks.append([Fix(x, y, t) for (x, y), t in zip(coords, times, strict=True)])
+            else:
+                tracks.append([Fix(x, y) for x, y in coords])
     return tracks

@@ -124,6 +124,13 @@ def _seconds(value: datetime | None) -> float:
 
 
 def _as_arrays(points: Iterable[Fix | Sequence]) -> _Fixes:
+    if isinstance(points, list) and all(type(p) is Fix for p in points):
+        # The usual case (fixes read from a file), without the per-point branching below.
+        return _Fixes(
+            np.fromiter((p.lon for p in points), float, len(points)),
+            np.fromiter((p.lat for p in points), float, len(points)),
+            np.fromiter((_seconds(p.time) for p in points), float, len(points)),
+        )
     lon, lat, t = [], [], []
     for point in points:
         if isinstance(point, Fix):

@@ -18,6 +18,8 @@ from zerocrop.core.audit import audit_export
 from zerocrop.core.clock import today
 from zerocrop.core.errors import ApplicationError
 from zerocrop.core.evidence_views import evidence_response
+from zerocrop.core.jobs import job_kind_label
+from zerocrop.core.jobs_models import JobStatus
 from zerocrop.core.redirects import safe_next
 from zerocrop.geo.features import GeoFileError
 from zerocrop.geo.readers import read_geofile
@@ -237,15 +239,20 @@ def patrol_create(request: HttpRequest, round_id: str) -> HttpResponse:
         except ApplicationError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
-            newly = survey_round.cells.filter(state=CellState.SURVEYED).count() - before
             for warning in warnings:
                 messages.warning(request, warning)
             dropped = record.cleaning.get("points_in", 0) - record.cleaning.get("points_out", 0)
             km = record.track_length_m / 1000
+            job = selectors.patrol_coverage_job(record=record)
+            if job is None or job.status == JobStatus.DONE:
+                newly = survey_round.cells.filter(state=CellState.SURVEYED).count() - before
+                coverage = f"新完成踏查任务 {max(newly, 0)} 个"
+            else:
+                coverage = "覆盖率正在后台计算，可在踏查记录页查看进度"
             messages.success(
                 request,
                 f"已登记踏查记录：轨迹 {record.track_points} 点、{km:.1f} 公里"
-                f"（剔除异常点 {dropped} 个），新完成踏查任务 {max(newly, 0)} 个",
+                f"（剔除异常点 {dropped} 个），{coverage}",
             )
             return redirect("round-detail", round_id=survey_round.pk)
     return render(request, "patrols/patrol_form.html", {"round": survey_round, "form": form})
@@ -342,6 +349,7 @@ def dead_corner_report(request: HttpRequest, round_id: str) -> HttpResponse:
 
 def patrol_detail(request: HttpRequest, record_id: str) -> HttpResponse:
     record = selectors.patrol_get(user=request.user, record_id=record_id)
+    job = selectors.patrol_coverage_job(record=record)
     return render(
         request,
         "patrols/patrol_detail.html",
@@ -349,6 +357,8 @@ def patrol_detail(request: HttpRequest, record_id: str) -> HttpResponse:
             "record": record,
             "photos": record.photos.all(),
             "walkers": selectors.patrol_walkers(record=record),
+            "job": job,
+            "job_label": job_kind_label(job.kind) if job else "",
             "config": {
                 "track": record.track,
                 "basemap": settings.ZEROCROP_BASEMAP_URL,
