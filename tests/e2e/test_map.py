@@ -54,6 +54,9 @@ def test_map_shows_the_demo_town_and_a_drawn_plot_is_saved(logged_in, live_serve
     page.mouse.click(cx, cy)
     page.locator("[data-testid=plot-edit]").click()
     page.locator("[data-testid=edit-bar]").wait_for()
+    # A pan while editing reloads the plots; the outline being edited must survive it.
+    page.evaluate("window.zcMap.panBy([8, 8], {animate: false})")
+    page.wait_for_timeout(600)
     # The popup may have panned the map: find the north-east vertex handle on screen.
     icons = page.locator(".leaflet-editing-icon").all()
     handle = max(icons, key=lambda m: m.bounding_box()["x"] - m.bounding_box()["y"])

@@ -79,12 +79,16 @@
     return r.json();
   }
   let seq = 0;
+  let editing = null; // { layer, id } while a plot's outline is being edited
   async function refresh() {
     const mine = ++seq;
     const q = `bbox=${bboxParam()}&zoom=${map.getZoom()}`;
     const [pl, zn] = await Promise.all([getJSON(`/api/v1/geo/plots?${q}`), getJSON(`/api/v1/geo/zones?${q}`)]);
     if (mine !== seq) return;
     zones.clearLayers().addData(zn);
+    // Replacing the plot layers would drop the outline being edited, and the user's
+    // dragged vertices with it; stopEditing() refreshes once editing ends.
+    if (editing) return;
     plots.clearLayers().addData(pl);
     const count = pl.features.reduce((n, f) => n + (f.properties.count || 1), 0);
     statusEl.textContent = `视野内地块 ${count} 个${pl.features.some((f) => f.geometry.type === "Point") ? "（放大后显示地块边界）" : ""}`;
@@ -115,7 +119,6 @@
 
   // Editing a plot's outline: drag its vertices, then save or cancel.
   const editBar = document.getElementById("edit-bar");
-  let editing = null;
   map.on("popupopen", (e) => {
     const link = e.popup.getElement().querySelector("[data-edit]");
     if (!link) return;
