@@ -24,6 +24,7 @@ from zerocrop.campaigns.notice import parse_notice
 from zerocrop.campaigns.notice_files import NoticeFileError, read_notice_file
 from zerocrop.core.clock import today
 from zerocrop.core.errors import ApplicationError
+from zerocrop.core.forms import add_application_error
 from zerocrop.core.evidence_views import evidence_response
 from zerocrop.geo.selectors import unassigned_historical_count
 from zerocrop.org.capabilities import CAMPAIGN_CREATE, UNIT_MANAGE, can
@@ -238,7 +239,7 @@ def pledge_create(request: HttpRequest, campaign_id: str) -> HttpResponse:
                 actor=request.user,
             )
         except ApplicationError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            add_application_error(form, exc)
         else:
             messages.success(request, f"已登记：{pledge}")
             return redirect("pledge-list", campaign_id=campaign.pk)

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from zerocrop.core.errors import ApplicationError
+
 READY, ASSIGNED, SURVEYED, VALIDATED, INVALIDATED, UNREACHABLE = (
     "ready",
     "assigned",
@@ -52,8 +54,10 @@ STATE_LABELS = {
 }
 
 
-class TransitionError(ValueError):
+class TransitionError(ApplicationError):
     """The action is not allowed from this state; the message is Chinese."""
+
+    default_code = "transition"
 
 
 def check_transition(action: str, state: str) -> None:
