@@ -17,8 +17,8 @@ from zerocrop.campaigns.selectors import campaign_current, campaign_get
 from zerocrop.core.audit import audit_export
 from zerocrop.core.clock import today
 from zerocrop.core.errors import ApplicationError
-from zerocrop.core.forms import add_application_error
 from zerocrop.core.evidence_views import evidence_response
+from zerocrop.core.forms import add_application_error
 from zerocrop.core.jobs import job_kind_label
 from zerocrop.core.jobs_models import JobStatus
 from zerocrop.core.redirects import safe_next
