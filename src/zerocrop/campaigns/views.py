@@ -18,14 +18,13 @@ from zerocrop.campaigns.forms import (
     NoticeConfirmForm,
     NoticeForm,
     PledgeForm,
-    VoidForm,
 )
 from zerocrop.campaigns.notice import parse_notice
 from zerocrop.campaigns.notice_files import NoticeFileError, read_notice_file
 from zerocrop.core.clock import today
 from zerocrop.core.errors import ApplicationError
 from zerocrop.core.evidence_views import evidence_response
-from zerocrop.core.forms import add_application_error
+from zerocrop.core.forms import VoidForm, add_application_error
 from zerocrop.geo.selectors import unassigned_historical_count
 from zerocrop.org.capabilities import CAMPAIGN_CREATE, UNIT_MANAGE, can
 from zerocrop.org.choices import UnitLevel
