@@ -26,7 +26,7 @@ from zerocrop.geo.choices import ZoneKind
 from zerocrop.geo.crs import haversine_m, length_m
 from zerocrop.geo.models import Plot, UnitBoundary, Zone
 from zerocrop.org.models import AdminUnit, Person
-from zerocrop.patrols import states
+from zerocrop.patrols import rules, states
 from zerocrop.patrols.cells import (
     MAX_CELLS_PER_ROUND,
     clip_to_units,
@@ -41,8 +41,6 @@ from zerocrop.patrols.tracks import CleanedTracks, Fix, clean_tracks
 
 GRID_ZONE_KINDS = (ZoneKind.KEY, ZoneKind.TRADITIONAL)
 PHOTO_TZ = ZoneInfo("Asia/Shanghai")  # phones write EXIF times in local time, without a zone
-DEFAULT_RADIUS_BY_KIND = {"courtyard": 15.0, "greenhouse": 10.0}
-NOTE_MAX_CHARS = PatrolRecord._meta.get_field("note").max_length
 RECOMPUTE_COVERAGE = "patrols.recompute_coverage"
 
 
@@ -62,9 +60,9 @@ def round_create(
     zones: Sequence[Zone] | None = None,
     starts_on: date | None = None,
     ends_on: date | None = None,
-    cell_size_m: int = 200,
-    threshold: float = 0.9,
-    radius_m: float = 30.0,
+    cell_size_m: int = rules.DEFAULT_CELL_SIZE_M,
+    threshold: float = rules.DEFAULT_THRESHOLD,
+    radius_m: float = rules.DEFAULT_RADIUS_M,
     radius_by_kind: dict[str, float] | None = None,
     actor: Any = None,
 ) -> SurveyRound:
@@ -78,12 +76,13 @@ def round_create(
         raise ApplicationError("关键时期不属于该行动", field="window")
     if not units:
         raise ApplicationError("请至少选择一个村（社区）", field="units")
-    if not 0 < threshold <= 1:
-        raise ApplicationError("完成覆盖率须在 0 到 100% 之间", field="threshold_pct")
-    if not 20 <= cell_size_m <= 2000:
-        raise ApplicationError("网格边长须在 20 到 2000 米之间", field="cell_size_m")
-    if not 1 <= radius_m <= 500:
-        raise ApplicationError("视距须在 1 到 500 米之间", field="radius_m")
+    for field, rule, value in (
+        ("threshold", rules.THRESHOLD, threshold),
+        ("cell_size_m", rules.CELL_SIZE_M, cell_size_m),
+        ("radius_m", rules.RADIUS_M, radius_m),
+    ):
+        if value not in rule:
+            raise ApplicationError(rule.message, field=field)
     outside = [u.name for u in units if not u.is_within(campaign.unit)]
     if outside:
         raise ApplicationError(f"{'、'.join(outside)}不属于{campaign.unit.name}", field="units")
@@ -102,7 +101,7 @@ def round_create(
         cell_size_m=cell_size_m,
         threshold=threshold,
         radius_m=radius_m,
-        radius_by_kind={**DEFAULT_RADIUS_BY_KIND, **(radius_by_kind or {})},
+        radius_by_kind={**rules.DEFAULT_RADIUS_BY_KIND, **(radius_by_kind or {})},
     )
     survey_round.full_clean()
     cells = _plot_cells(survey_round, units) + _grid_cells(survey_round, units, zones)
@@ -329,8 +328,8 @@ def patrol_record_create(
 ) -> PatrolRecord:
     if not people:
         raise ApplicationError("请填写踏查人员", field="people")
-    if len(note.strip()) > NOTE_MAX_CHARS:
-        raise ApplicationError(f"情况说明不能超过 {NOTE_MAX_CHARS} 字", field="note")
+    if len(note.strip()) > rules.NOTE_MAX_CHARS:
+        raise ApplicationError(rules.NOTE_TOO_LONG, field="note")
     if ended_at < started_at:
         raise ApplicationError("结束时间早于开始时间", field="ended_at")
     if ended_at > timezone.now() + timedelta(minutes=10):
