@@ -44,11 +44,12 @@ PHOTO_TZ = ZoneInfo("Asia/Shanghai")  # phones write EXIF times in local time, w
 RECOMPUTE_COVERAGE = "patrols.recompute_coverage"
 
 
-def _transition(cell: TaskCell, action: str) -> None:
+def _next_state(cell: TaskCell, action: str, *, choice: str | None = None) -> str:
+    """The table's answer for this cell, or a TransitionError that names the cell."""
     try:
-        states.check_transition(action, cell.state)
+        return states.next_state(action, cell.state, choice=choice)
     except states.TransitionError as exc:
-        raise ApplicationError(f"任务 {cell.code}：{exc}") from exc
+        raise states.TransitionError(f"任务 {cell.code}：{exc}") from exc
 
 
 def round_create(
@@ -220,14 +221,13 @@ def cells_assign(
     if not people:
         raise ApplicationError("请选择分包人员", field="people")
     for cell in cells:
-        _transition(cell, "assign")
+        state = _next_state(cell, "assign")
         town = cell.round.campaign.unit
         foreign = [p.name for p in people if not p.unit.is_within(town)]
         if foreign:
             raise ApplicationError(f"{'、'.join(foreign)}不属于{town.name}")
         before = snapshot(cell)
-        if cell.state != CellState.INVALIDATED:
-            cell.state = CellState.ASSIGNED
+        cell.state = state
         cell.team = team.strip()
         cell.save(update_fields=["state", "team", "updated_at"])
         cell.assignees.set(people)
@@ -236,11 +236,27 @@ def cells_assign(
     return len(cells)
 
 
-def _set_state(cell: TaskCell, action: str, *, actor: Any, **fields: Any) -> TaskCell:
-    _transition(cell, action)
+@transaction.atomic
+def cells_unassign(*, cells: Sequence[TaskCell], actor: Any = None) -> int:
+    """Take assigned cells back from their people: ready again, nobody named, no team."""
+    for cell in cells:
+        state = _next_state(cell, "unassign")
+        before = {**snapshot(cell), "assignees": [p.name for p in cell.assignees.all()]}
+        cell.state = state
+        cell.team = ""
+        cell.save(update_fields=["state", "team", "updated_at"])
+        cell.assignees.clear()
+        after = {**snapshot(cell), "assignees": []}
+        audit_record(actor=actor, action="unassign", instance=cell, before=before, after=after)
+    return len(cells)
+
+
+def _set_state(
+    cell: TaskCell, action: str, *, actor: Any, choice: str | None = None, **fields: Any
+) -> TaskCell:
+    state = _next_state(cell, action, choice=choice)
     before = snapshot(cell)
-    target = states.TRANSITIONS[action]["to"]
-    cell.state = next(iter(target)) if len(target) == 1 else fields.pop("state")
+    cell.state = state
     for key, value in fields.items():
         setattr(cell, key, value)
     cell.save()
@@ -255,15 +271,12 @@ def cell_validate(*, cell: TaskCell, reviewer: Any) -> TaskCell:
     surveyors |= set(records.values_list("people", flat=True))
     surveyors |= set(records.values_list("created_by__person", flat=True))
     uploaders = set(records.values_list("created_by", flat=True)) - {None}
-    try:
-        states.check_cross_validation(
-            reviewer_user_id=reviewer.pk,
-            reviewer_person_id=reviewer.person_id,
-            surveyor_ids=surveyors - {None},
-            uploader_ids=uploaders,
-        )
-    except states.TransitionError as exc:
-        raise ApplicationError(str(exc)) from exc
+    states.check_cross_validation(
+        reviewer_user_id=reviewer.pk,
+        reviewer_person_id=reviewer.person_id,
+        surveyor_ids=surveyors - {None},
+        uploader_ids=uploaders,
+    )
     return _set_state(
         cell,
         "validate",
@@ -299,7 +312,7 @@ def cell_mark_unreachable(*, cell: TaskCell, reason: str, actor: Any = None) -> 
 @transaction.atomic
 def cell_reopen(*, cell: TaskCell, actor: Any = None) -> TaskCell:
     state = CellState.ASSIGNED if cell.assignees.exists() else CellState.READY
-    return _set_state(cell, "reopen", actor=actor, state=state, reason="")
+    return _set_state(cell, "reopen", actor=actor, choice=state, reason="")
 
 
 def _lines_geojson(cleaned: CleanedTracks) -> dict[str, Any] | None:
@@ -563,13 +576,9 @@ def _write_coverage(*, survey_round: SurveyRound, updates: Sequence[_CellUpdate]
         cell.covered_fraction = update.fraction
         cell.uncovered = update.uncovered
         fields = ["covered_fraction", "uncovered", "updated_at"]
-        if update.fraction >= survey_round.threshold and cell.state in (
-            CellState.READY,
-            CellState.ASSIGNED,
-            CellState.INVALIDATED,
-        ):
+        if update.fraction >= survey_round.threshold and states.allows("survey", cell.state):
             before = snapshot(cell)
-            cell.state = CellState.SURVEYED
+            cell.state = states.next_state("survey", cell.state)
             cell.surveyed_at = now
             cell.uncovered = None
             fields += ["state", "surveyed_at"]
