@@ -213,6 +213,8 @@ def _pledge_units(request: HttpRequest, campaign: object) -> object:
 @require_http_methods(["GET", "POST"])
 def pledge_create(request: HttpRequest, campaign_id: str) -> HttpResponse:
     campaign = selectors.campaign_get(user=request.user, campaign_id=campaign_id)
+    if not can(request.user, UNIT_MANAGE):  # the form is not shown to who cannot send it
+        raise PermissionDenied("无权登记责任状")
     units = _pledge_units(request, campaign)
     form = PledgeForm(
         request.POST or None,
