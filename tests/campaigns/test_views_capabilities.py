@@ -78,3 +78,19 @@ def test_the_hidden_actions_still_refuse_when_posted(
         {"kind": "unit", "unit": village.pk, "signer": "某人", "signed_on": "2024-03-01"},
     )
     assert register.status_code == 403 and Pledge.objects.count() == count
+
+
+@pytest.mark.parametrize(
+    ("username", "status"),
+    [("admin", 200), ("cadre", 200), ("leader", 403), ("grid", 403), ("police", 403)],
+)
+def test_the_pledge_form_page_answers_403_to_who_cannot_register(
+    login_as, demo_campaign, username, status
+) -> None:
+    response = login_as(username).get(reverse("pledge-create", args=[demo_campaign.pk]))
+    assert response.status_code == status
+    html = response.content.decode()
+    if status == 403:
+        assert "无权进行此操作" in html and 'name="signer"' not in html
+    else:
+        assert 'name="signer"' in html

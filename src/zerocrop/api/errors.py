@@ -1,5 +1,8 @@
 """One error body for the whole API: `{"detail": <Chinese>, "field": <name or null>, "code": ...}`.
 
+A domain refusal is a `zerocrop.core.errors.ApplicationError`: 400, or 403 for `NotPermitted`
+and 409 for `SyncConflict`, with the error's own code.
+
 Validation errors also carry `errors`, one such object per problem, the first repeated at the top.
 """
 
@@ -206,8 +209,10 @@ class ZeroCropAPI(NinjaAPI):
         return self.create_response(request, body, status=status)
 
     def _application_error(self, request: HttpRequest, exc: ApplicationError) -> HttpResponse:
-        code = getattr(exc, "code", None) or "rejected"
-        return self._respond(request, error_body(exc.message, code=code, field=exc.field), 400)
+        # Every subclass carries its own code and status: a refused file or move 400,
+        # NotPermitted 403, SyncConflict 409.
+        body = error_body(exc.message, code=exc.code, field=exc.field)
+        return self._respond(request, body, exc.http_status)
 
     def _django_validation_error(
         self, request: HttpRequest, exc: DjangoValidationError

@@ -184,14 +184,3 @@ class LiaisonForm(forms.Form):
         required=False,
         error_messages={"invalid": "电话号码只能包含数字、空格、+ 和 -"},
     )
-
-
-class VoidForm(forms.Form):
-    reason = forms.CharField(
-        label="作废原因",
-        max_length=200,
-        error_messages={
-            "required": "作废必须填写原因",
-            "max_length": "原因不能超过 %(limit_value)d 个字",
-        },
-    )

@@ -5,7 +5,7 @@ from django.db.models import F, Q
 
 from zerocrop.campaigns.choices import GroupRole, OfficeRole, PledgeKind, Species, Stage
 from zerocrop.core.evidence_models import EvidenceFile
-from zerocrop.core.models import BaseModel
+from zerocrop.core.models import BaseModel, Voidable
 from zerocrop.org.models import AdminUnit, Person
 
 
@@ -127,7 +127,7 @@ class Liaison(BaseModel):
         return f"{self.unit.name} {self.person.name}"
 
 
-class Pledge(BaseModel):
+class Pledge(BaseModel, Voidable):
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="pledges")
     kind = models.CharField("类型", max_length=16, choices=PledgeKind.choices)
     unit = models.ForeignKey(AdminUnit, verbose_name="单位", on_delete=models.PROTECT)
@@ -142,8 +142,6 @@ class Pledge(BaseModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    voided_at = models.DateTimeField("作废时间", null=True, blank=True)
-    void_reason = models.CharField("作废原因", max_length=200, blank=True, default="")
 
     class Meta:
         ordering = ["campaign", "unit__path", "-signed_on"]

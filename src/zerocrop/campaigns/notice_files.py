@@ -17,6 +17,7 @@ import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from zerocrop.core.errors import ApplicationError
 from zerocrop.core.sandbox import SandboxError, register_preload, run_bounded
 from zerocrop.geo.features import GeoFileError
 from zerocrop.geo.safety import MiB, SafeZip, ZipLimits, mb
@@ -42,8 +43,10 @@ PARSE_MEMORY_MB = 768
 _DOCX_ERRORS: tuple[type[Exception], ...] = (zipfile.BadZipFile, KeyError, ValueError, OSError)
 
 
-class NoticeFileError(Exception):
+class NoticeFileError(ApplicationError):
     """A notice file that cannot be read; the message is Chinese and shown to the user."""
+
+    default_code = "notice_file"
 
 
 def read_notice_file(

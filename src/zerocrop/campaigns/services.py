@@ -21,6 +21,7 @@ from zerocrop.core.errors import ApplicationError
 from zerocrop.core.evidence import evidence_store
 from zerocrop.core.evidence_models import EvidenceKind
 from zerocrop.core.files import Upload
+from zerocrop.core.voiding import void
 from zerocrop.org.choices import OfficeKind, UnitLevel
 from zerocrop.org.models import AdminUnit, Person
 from zerocrop.org.services import person_get_or_create, unit_get_or_create
@@ -313,16 +314,6 @@ def pledge_register(
     return pledge
 
 
-@transaction.atomic
 def pledge_void(*, pledge: Pledge, reason: str, actor: Any = None) -> Pledge:
-    reason = reason.strip()
-    if not reason:
-        raise ApplicationError("作废必须填写原因", field="reason")
-    if pledge.voided_at is not None:
-        raise ApplicationError("该责任状已作废")
-    before = snapshot(pledge)
-    pledge.voided_at = timezone.now()
-    pledge.void_reason = reason
-    pledge.save(update_fields=["voided_at", "void_reason", "updated_at"])
-    audit_record(actor=actor, action="void", instance=pledge, before=before, after=snapshot(pledge))
+    void(instance=pledge, reason=reason, actor=actor)
     return pledge

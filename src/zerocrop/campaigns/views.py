@@ -18,13 +18,13 @@ from zerocrop.campaigns.forms import (
     NoticeConfirmForm,
     NoticeForm,
     PledgeForm,
-    VoidForm,
 )
 from zerocrop.campaigns.notice import parse_notice
 from zerocrop.campaigns.notice_files import NoticeFileError, read_notice_file
 from zerocrop.core.clock import today
 from zerocrop.core.errors import ApplicationError
 from zerocrop.core.evidence_views import evidence_response
+from zerocrop.core.forms import VoidForm, add_application_error
 from zerocrop.geo.selectors import unassigned_historical_count
 from zerocrop.org.capabilities import CAMPAIGN_CREATE, UNIT_MANAGE, can
 from zerocrop.org.choices import UnitLevel
@@ -213,6 +213,8 @@ def _pledge_units(request: HttpRequest, campaign: object) -> object:
 @require_http_methods(["GET", "POST"])
 def pledge_create(request: HttpRequest, campaign_id: str) -> HttpResponse:
     campaign = selectors.campaign_get(user=request.user, campaign_id=campaign_id)
+    if not can(request.user, UNIT_MANAGE):  # the form is not shown to who cannot send it
+        raise PermissionDenied("无权登记责任状")
     units = _pledge_units(request, campaign)
     form = PledgeForm(
         request.POST or None,
@@ -238,7 +240,7 @@ def pledge_create(request: HttpRequest, campaign_id: str) -> HttpResponse:
                 actor=request.user,
             )
         except ApplicationError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            add_application_error(form, exc)
         else:
             messages.success(request, f"已登记：{pledge}")
             return redirect("pledge-list", campaign_id=campaign.pk)

@@ -15,6 +15,37 @@ class BaseModel(models.Model):
         abstract = True
 
 
+VOID_REASON_MAX_LENGTH = 200
+
+
+class Voidable(models.Model):
+    """A record that is voided (作废) with a reason, never deleted; see `core.voiding.void`.
+
+    `voided_by` PROTECTs its user like every other actor column: accounts are deactivated,
+    not deleted, and who voided a record is part of the evidence.
+    """
+
+    voided_at = models.DateTimeField("作废时间", null=True, blank=True)
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="作废人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    void_reason = models.CharField(
+        "作废原因", max_length=VOID_REASON_MAX_LENGTH, blank=True, default=""
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_void(self) -> bool:
+        return self.voided_at is not None
+
+
 class AuditEvent(models.Model):
     """One append-only, hash-chained record of a write.
 

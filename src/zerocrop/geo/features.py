@@ -16,21 +16,17 @@ from typing import Any
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from zerocrop.core.errors import ApplicationError
 
-class GeoFileError(Exception):
+
+class GeoFileError(ApplicationError):
     """A geo file (or one of its parts) was refused.
 
     `str(error)` is a complete Chinese sentence a township user can act on; `code` is a short
     English tag for programs and tests (e.g. "too_large", "xml_dtd", "zip_path").
     """
 
-    def __init__(self, message: str, *, code: str = "invalid") -> None:
-        super().__init__(message)
-        self.message = message
-        self.code = code
-
-    def __str__(self) -> str:
-        return self.message
+    default_code = "geo_file"
 
 
 @dataclass

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from zerocrop.core.models import BaseModel
+from zerocrop.core.models import BaseModel, Voidable
 from zerocrop.core.vocabulary import Species
 from zerocrop.geo.choices import PlotKind, RiskClass, ZoneKind
 from zerocrop.org.models import AdminUnit, Person
@@ -30,7 +30,7 @@ class Located(BaseModel):
         return self.area_m2 / 666.6667
 
 
-class Plot(Located):
+class Plot(Located, Voidable):
     unit = models.ForeignKey(AdminUnit, verbose_name="所属村（社区）", on_delete=models.PROTECT)
     code = models.CharField("编号", max_length=40, blank=True, default="")
     name = models.CharField("名称", max_length=100)
@@ -47,8 +47,6 @@ class Plot(Located):
     note = models.CharField("备注", max_length=300, blank=True, default="")
     source = models.CharField("来源", max_length=200, blank=True, default="")
     is_demo = models.BooleanField("示例数据", default=False)
-    voided_at = models.DateTimeField("作废时间", null=True, blank=True)
-    void_reason = models.CharField("作废原因", max_length=200, blank=True, default="")
 
     class Meta:
         ordering = ["unit__path", "code", "name"]

@@ -49,8 +49,12 @@ def plot_list(
     return plots
 
 
-def plot_get(*, user: Any, plot_id: Any) -> Plot:
-    return get_visible_or_404(Plot.objects.select_related("unit", "responsible"), user, pk=plot_id)
+def plot_get(*, user: Any, plot_id: Any, with_voider: bool = False) -> Plot:
+    """A plot the user may see, voided ones included (its page says it is void)."""
+    plots = Plot.objects.select_related("unit", "responsible")
+    if with_voider:
+        plots = plots.select_related("voided_by__person")
+    return get_visible_or_404(plots, user, pk=plot_id)
 
 
 def unassigned_historical_count(*, user: Any, unit: Any = None) -> int:

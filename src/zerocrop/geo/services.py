@@ -6,12 +6,12 @@ from typing import Any
 
 import shapely
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
 from zerocrop.core.audit import audit_record, snapshot
 from zerocrop.core.errors import ApplicationError
+from zerocrop.core.voiding import void
 from zerocrop.geo.choices import PlotKind, RiskClass, ZoneKind
 from zerocrop.geo.features import GeoFeature, GeoPreview
 from zerocrop.geo.geometry import located_fields
@@ -161,15 +161,9 @@ def plots_assign_responsible(
     return len(plots)
 
 
-@transaction.atomic
 def plot_void(*, plot: Plot, reason: str, actor: Any = None) -> Plot:
-    if not reason.strip():
-        raise ApplicationError("作废必须填写原因", field="reason")
-    before = snapshot(plot)
-    plot.voided_at = timezone.now()
-    plot.void_reason = reason.strip()
-    plot.save(update_fields=["voided_at", "void_reason", "updated_at"])
-    audit_record(actor=actor, action="void", instance=plot, before=before, after=snapshot(plot))
+    """Void a plot: it leaves the ledger, the map and new rounds; its history stays."""
+    void(instance=plot, reason=reason, actor=actor)
     return plot
 
 

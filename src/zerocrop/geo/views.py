@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from zerocrop.core.errors import ApplicationError
+from zerocrop.core.forms import VoidForm
 from zerocrop.core.redirects import safe_next
 from zerocrop.geo import selectors, services
 from zerocrop.geo.choices import RISK_COLOURS, PlotKind, RiskClass
@@ -119,7 +120,7 @@ def plots_assign(request: HttpRequest) -> HttpResponse:
 
 
 def plot_detail(request: HttpRequest, plot_id: str) -> HttpResponse:
-    plot = selectors.plot_get(user=request.user, plot_id=plot_id)
+    plot = selectors.plot_get(user=request.user, plot_id=plot_id, with_voider=True)
     # patrols builds on geo; imported here so that geo's modules never import patrols.
     from zerocrop.patrols.selectors import last_survey_of_plot
 
@@ -147,3 +148,21 @@ def plot_detail(request: HttpRequest, plot_id: str) -> HttpResponse:
             },
         },
     )
+
+
+@require_POST
+def plot_void(request: HttpRequest, plot_id: str) -> HttpResponse:
+    plot = selectors.plot_get(user=request.user, plot_id=plot_id)
+    if not can(request.user, UNIT_MANAGE, plot.unit):
+        raise PermissionDenied("无权作废该地块")
+    form = VoidForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "；".join(form.errors["reason"]))
+        return redirect("plot-detail", plot_id=plot.pk)
+    try:
+        services.plot_void(plot=plot, reason=form.cleaned_data["reason"], actor=request.user)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"已作废地块：{plot}（不再出现在台账和地图中）")
+    return redirect("plot-detail", plot_id=plot.pk)

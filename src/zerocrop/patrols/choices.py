@@ -1,13 +1,17 @@
 from django.db import models
 
+from zerocrop.patrols import states
+
 
 class CellState(models.TextChoices):
-    READY = "ready", "待分配"
-    ASSIGNED = "assigned", "已分配"
-    SURVEYED = "surveyed", "已踏查"
-    VALIDATED = "validated", "已复核"
-    INVALIDATED = "invalidated", "复核退回"
-    UNREACHABLE = "unreachable", "无法到达"
+    """The states of the pure table in `patrols.states`, with its labels."""
+
+    READY = states.READY, states.STATE_LABELS[states.READY]
+    ASSIGNED = states.ASSIGNED, states.STATE_LABELS[states.ASSIGNED]
+    SURVEYED = states.SURVEYED, states.STATE_LABELS[states.SURVEYED]
+    VALIDATED = states.VALIDATED, states.STATE_LABELS[states.VALIDATED]
+    INVALIDATED = states.INVALIDATED, states.STATE_LABELS[states.INVALIDATED]
+    UNREACHABLE = states.UNREACHABLE, states.STATE_LABELS[states.UNREACHABLE]
 
 
 class CellKind(models.TextChoices):

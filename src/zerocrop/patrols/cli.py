@@ -13,12 +13,12 @@ import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from zerocrop.patrols.rules import DEFAULT_RADIUS_M, DEFAULT_THRESHOLD
+
 if TYPE_CHECKING:  # the heavy imports wait until the command actually runs
     from zerocrop.patrols.coverage import TargetCoverage
     from zerocrop.patrols.tracks import CleaningReport
 
-DEFAULT_RADIUS_M = 30.0  # same as zerocrop.patrols.coverage.DEFAULT_RADIUS_M
-DEFAULT_THRESHOLD = 0.9
 CRS_CHOICES = ("wgs84", "gcj02", "bd09")
 
 
@@ -48,13 +48,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="文件坐标系：wgs84（GPS 原始坐标）、gcj02（高德/腾讯）、bd09（百度）；默认按文件判断",
     )
     parser.add_argument(
-        "--radius", type=float, default=DEFAULT_RADIUS_M, help="视距半径，米（默认 30）"
+        "--radius",
+        type=float,
+        default=DEFAULT_RADIUS_M,
+        help=f"视距半径，米（默认 {DEFAULT_RADIUS_M:g}）",
     )
     parser.add_argument(
         "--threshold",
         type=float,
         default=DEFAULT_THRESHOLD,
-        help="达标覆盖率，0–1（默认 0.9）",
+        help=f"达标覆盖率，0–1（默认 {DEFAULT_THRESHOLD:g}）",
     )
     parser.add_argument(
         "--max-speed", type=float, default=None, help="剔除跳点的最大速度，千米/小时（默认 30）"

@@ -53,8 +53,8 @@ from scipy.spatial import cKDTree
 from shapely.geometry.base import BaseGeometry
 
 from zerocrop.geo.crs import WGS84, get_transformer, utm_epsg_for
+from zerocrop.patrols.rules import DEFAULT_RADIUS_M
 
-DEFAULT_RADIUS_M = 30.0
 DEFAULT_LEAF_M = 0.5
 MIN_LEAF_DIVISIONS = 64
 MAX_LEAF_DIVISIONS = 4096

@@ -6,8 +6,10 @@ from django import forms
 from django.conf import settings
 
 from zerocrop.core.upload_fields import MultipleUploadField, UploadField
+from zerocrop.patrols import rules
 from zerocrop.patrols.cells import MAX_CELLS_HELP
 from zerocrop.patrols.choices import PatrolResult
+from zerocrop.patrols.models import PatrolRecord, SurveyRound, TaskCell
 
 TRACK_CRS_CHOICES = [
     ("", "自动识别（GPX/KML 为 WGS84）"),
@@ -21,45 +23,64 @@ class DateTimeInput(forms.DateTimeInput):
     input_type = "datetime-local"
 
 
-class RoundForm(forms.Form):
-    window = forms.ModelChoiceField(label="关键时期", queryset=None)
-    name = forms.CharField(label="名称", max_length=100, required=False)
-    units = forms.ModelMultipleChoiceField(
-        label="范围（村/社区）", queryset=None, widget=forms.CheckboxSelectMultiple
-    )
-    starts_on = forms.DateField(
-        label="开始日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    ends_on = forms.DateField(
-        label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    cell_size_m = forms.IntegerField(
-        label="网格边长（米）",
-        initial=200,
-        min_value=20,
-        max_value=2000,
-        help_text=MAX_CELLS_HELP,
-    )
+def _percent(value: float) -> int:
+    return round(value * 100)
+
+
+class RoundForm(forms.ModelForm):
+    """Built from `SurveyRound`: labels, defaults and ranges come from the model's fields.
+
+    The threshold is entered as a whole percentage; the model checks the same range.
+    """
+
     threshold_pct = forms.IntegerField(
-        label="完成覆盖率（%）", initial=90, min_value=1, max_value=100
+        label=f"{SurveyRound._meta.get_field('threshold').verbose_name}（%）",
+        initial=_percent(rules.DEFAULT_THRESHOLD),
+        min_value=_percent(rules.THRESHOLD.low),
+        max_value=_percent(rules.THRESHOLD.high),
+        error_messages={
+            "min_value": rules.THRESHOLD.message,
+            "max_value": rules.THRESHOLD.message,
+        },
     )
-    radius_m = forms.FloatField(label="视距（米，开阔地）", initial=30, min_value=1, max_value=500)
+
+    class Meta:
+        model = SurveyRound
+        fields = ["window", "name", "units", "starts_on", "ends_on", "cell_size_m", "radius_m"]
+        labels = {"radius_m": "视距（米，开阔地）"}
+        help_texts = {"cell_size_m": MAX_CELLS_HELP}
+        widgets = {
+            "units": forms.CheckboxSelectMultiple,
+            "starts_on": forms.DateInput(attrs={"type": "date"}),
+            "ends_on": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    field_order = [*Meta.fields[:5], "cell_size_m", "threshold_pct", "radius_m"]
 
     def __init__(self, *args: Any, windows: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["window"].queryset = windows
         self.fields["units"].queryset = units
         self.fields["units"].initial = list(units)
+        # Left empty, the service names the round and takes the window's dates.
+        for name in ("name", "starts_on", "ends_on"):
+            self.fields[name].required = False
+
+
+_TEAM = TaskCell._meta.get_field("team")
 
 
 class AssignForm(forms.Form):
     cells = forms.CharField(widget=forms.HiddenInput)
     people = forms.ModelMultipleChoiceField(label="分包人员", queryset=None)
-    team = forms.CharField(label="踏查组", max_length=50, required=False)
+    team = forms.CharField(label=_TEAM.verbose_name, max_length=_TEAM.max_length, required=False)
 
     def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["people"].queryset = people
+
+
+_NOTE = PatrolRecord._meta.get_field("note")
 
 
 class PatrolForm(forms.Form):
@@ -73,10 +94,10 @@ class PatrolForm(forms.Form):
     )
     result = forms.ChoiceField(label="结果", choices=PatrolResult.choices)
     note = forms.CharField(
-        label="情况说明",
+        label=_NOTE.verbose_name,
         required=False,
-        max_length=2000,
-        error_messages={"max_length": "情况说明不能超过 2000 字"},
+        max_length=_NOTE.max_length,
+        error_messages={"max_length": rules.NOTE_TOO_LONG},
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     track = UploadField(label="轨迹文件（GPX / KML / KMZ / GeoJSON）", required=False)
@@ -109,9 +130,12 @@ class PatrolForm(forms.Form):
         return track
 
 
+_REASON_MAX = TaskCell._meta.get_field("reason").max_length
+
+
 class ReasonForm(forms.Form):
     reason = forms.CharField(
         label="原因",
-        max_length=200,
-        error_messages={"required": "请填写原因", "max_length": "原因不能超过 200 字"},
+        max_length=_REASON_MAX,
+        error_messages={"required": "请填写原因", "max_length": f"原因不能超过 {_REASON_MAX} 字"},
     )

@@ -1,14 +1,34 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 
 from zerocrop.campaigns.models import Campaign, CriticalWindow
 from zerocrop.core.evidence_models import EvidenceFile
 from zerocrop.core.models import BaseModel
 from zerocrop.geo.models import Located, Plot, Zone
 from zerocrop.org.models import AdminUnit, Person
+from zerocrop.patrols import rules
 from zerocrop.patrols.choices import CellKind, CellState, PatrolResult, RoundStatus
+
+
+def _within(rule: rules.Range) -> list[Any]:
+    return [
+        MinValueValidator(rule.low, message=rule.message),
+        MaxValueValidator(rule.high, message=rule.message),
+    ]
+
+
+def _in_range(field: str, rule: rules.Range, name: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=Q(**{f"{field}__gte": rule.low, f"{field}__lte": rule.high}),
+        name=name,
+        violation_error_message=rule.message,
+    )
 
 
 class SurveyRound(BaseModel):
@@ -23,9 +43,15 @@ class SurveyRound(BaseModel):
     ends_on = models.DateField("截止日期")
     units = models.ManyToManyField(AdminUnit, verbose_name="范围（村/社区）", related_name="+")
     zones = models.ManyToManyField(Zone, verbose_name="分格的区域", blank=True, related_name="+")
-    cell_size_m = models.PositiveIntegerField("网格边长（米）", default=200)
-    threshold = models.FloatField("完成覆盖率", default=0.9)
-    radius_m = models.FloatField("视距（米）", default=30)
+    cell_size_m = models.PositiveIntegerField(
+        "网格边长（米）", default=rules.DEFAULT_CELL_SIZE_M, validators=_within(rules.CELL_SIZE_M)
+    )
+    threshold = models.FloatField(
+        "完成覆盖率", default=rules.DEFAULT_THRESHOLD, validators=_within(rules.THRESHOLD)
+    )
+    radius_m = models.FloatField(
+        "视距（米）", default=rules.DEFAULT_RADIUS_M, validators=_within(rules.RADIUS_M)
+    )
     radius_by_kind = models.JSONField("各类地块视距（米）", default=dict, blank=True)
     status = models.CharField(
         "状态", max_length=16, choices=RoundStatus.choices, default=RoundStatus.ACTIVE
@@ -35,6 +61,11 @@ class SurveyRound(BaseModel):
         ordering = ["-starts_on", "name"]
         verbose_name = "踏查轮次"
         verbose_name_plural = "踏查轮次"
+        constraints = [
+            _in_range("cell_size_m", rules.CELL_SIZE_M, "round_cell_size_in_range"),
+            _in_range("threshold", rules.THRESHOLD, "round_threshold_in_range"),
+            _in_range("radius_m", rules.RADIUS_M, "round_radius_in_range"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -94,7 +125,7 @@ class PatrolRecord(BaseModel):
     started_at = models.DateTimeField("开始时间")
     ended_at = models.DateTimeField("结束时间")
     result = models.CharField("结果", max_length=16, choices=PatrolResult.choices)
-    note = models.TextField("情况说明", max_length=2000, blank=True, default="")
+    note = models.TextField("情况说明", max_length=rules.NOTE_MAX_CHARS, blank=True, default="")
     track = models.JSONField("轨迹（GeoJSON MultiLineString）", null=True, blank=True)
     track_points = models.PositiveIntegerField("轨迹点数", default=0)
     track_length_m = models.FloatField("轨迹长度（米）", default=0)

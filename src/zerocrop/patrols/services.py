@@ -26,7 +26,7 @@ from zerocrop.geo.choices import ZoneKind
 from zerocrop.geo.crs import haversine_m, length_m
 from zerocrop.geo.models import Plot, UnitBoundary, Zone
 from zerocrop.org.models import AdminUnit, Person
-from zerocrop.patrols import states
+from zerocrop.patrols import rules, states
 from zerocrop.patrols.cells import (
     MAX_CELLS_PER_ROUND,
     clip_to_units,
@@ -41,16 +41,15 @@ from zerocrop.patrols.tracks import CleanedTracks, Fix, clean_tracks
 
 GRID_ZONE_KINDS = (ZoneKind.KEY, ZoneKind.TRADITIONAL)
 PHOTO_TZ = ZoneInfo("Asia/Shanghai")  # phones write EXIF times in local time, without a zone
-DEFAULT_RADIUS_BY_KIND = {"courtyard": 15.0, "greenhouse": 10.0}
-NOTE_MAX_CHARS = PatrolRecord._meta.get_field("note").max_length
 RECOMPUTE_COVERAGE = "patrols.recompute_coverage"
 
 
-def _transition(cell: TaskCell, action: str) -> None:
+def _next_state(cell: TaskCell, action: str, *, choice: str | None = None) -> str:
+    """The table's answer for this cell, or a TransitionError that names the cell."""
     try:
-        states.check_transition(action, cell.state)
+        return states.next_state(action, cell.state, choice=choice)
     except states.TransitionError as exc:
-        raise ApplicationError(f"任务 {cell.code}：{exc}") from exc
+        raise states.TransitionError(f"任务 {cell.code}：{exc}") from exc
 
 
 def round_create(
@@ -62,9 +61,9 @@ def round_create(
     zones: Sequence[Zone] | None = None,
     starts_on: date | None = None,
     ends_on: date | None = None,
-    cell_size_m: int = 200,
-    threshold: float = 0.9,
-    radius_m: float = 30.0,
+    cell_size_m: int = rules.DEFAULT_CELL_SIZE_M,
+    threshold: float = rules.DEFAULT_THRESHOLD,
+    radius_m: float = rules.DEFAULT_RADIUS_M,
     radius_by_kind: dict[str, float] | None = None,
     actor: Any = None,
 ) -> SurveyRound:
@@ -78,12 +77,13 @@ def round_create(
         raise ApplicationError("关键时期不属于该行动", field="window")
     if not units:
         raise ApplicationError("请至少选择一个村（社区）", field="units")
-    if not 0 < threshold <= 1:
-        raise ApplicationError("完成覆盖率须在 0 到 100% 之间", field="threshold_pct")
-    if not 20 <= cell_size_m <= 2000:
-        raise ApplicationError("网格边长须在 20 到 2000 米之间", field="cell_size_m")
-    if not 1 <= radius_m <= 500:
-        raise ApplicationError("视距须在 1 到 500 米之间", field="radius_m")
+    for field, rule, value in (
+        ("threshold", rules.THRESHOLD, threshold),
+        ("cell_size_m", rules.CELL_SIZE_M, cell_size_m),
+        ("radius_m", rules.RADIUS_M, radius_m),
+    ):
+        if value not in rule:
+            raise ApplicationError(rule.message, field=field)
     outside = [u.name for u in units if not u.is_within(campaign.unit)]
     if outside:
         raise ApplicationError(f"{'、'.join(outside)}不属于{campaign.unit.name}", field="units")
@@ -102,7 +102,7 @@ def round_create(
         cell_size_m=cell_size_m,
         threshold=threshold,
         radius_m=radius_m,
-        radius_by_kind={**DEFAULT_RADIUS_BY_KIND, **(radius_by_kind or {})},
+        radius_by_kind={**rules.DEFAULT_RADIUS_BY_KIND, **(radius_by_kind or {})},
     )
     survey_round.full_clean()
     cells = _plot_cells(survey_round, units) + _grid_cells(survey_round, units, zones)
@@ -221,14 +221,13 @@ def cells_assign(
     if not people:
         raise ApplicationError("请选择分包人员", field="people")
     for cell in cells:
-        _transition(cell, "assign")
+        state = _next_state(cell, "assign")
         town = cell.round.campaign.unit
         foreign = [p.name for p in people if not p.unit.is_within(town)]
         if foreign:
             raise ApplicationError(f"{'、'.join(foreign)}不属于{town.name}")
         before = snapshot(cell)
-        if cell.state != CellState.INVALIDATED:
-            cell.state = CellState.ASSIGNED
+        cell.state = state
         cell.team = team.strip()
         cell.save(update_fields=["state", "team", "updated_at"])
         cell.assignees.set(people)
@@ -237,11 +236,27 @@ def cells_assign(
     return len(cells)
 
 
-def _set_state(cell: TaskCell, action: str, *, actor: Any, **fields: Any) -> TaskCell:
-    _transition(cell, action)
+@transaction.atomic
+def cells_unassign(*, cells: Sequence[TaskCell], actor: Any = None) -> int:
+    """Take assigned cells back from their people: ready again, nobody named, no team."""
+    for cell in cells:
+        state = _next_state(cell, "unassign")
+        before = {**snapshot(cell), "assignees": [p.name for p in cell.assignees.all()]}
+        cell.state = state
+        cell.team = ""
+        cell.save(update_fields=["state", "team", "updated_at"])
+        cell.assignees.clear()
+        after = {**snapshot(cell), "assignees": []}
+        audit_record(actor=actor, action="unassign", instance=cell, before=before, after=after)
+    return len(cells)
+
+
+def _set_state(
+    cell: TaskCell, action: str, *, actor: Any, choice: str | None = None, **fields: Any
+) -> TaskCell:
+    state = _next_state(cell, action, choice=choice)
     before = snapshot(cell)
-    target = states.TRANSITIONS[action]["to"]
-    cell.state = next(iter(target)) if len(target) == 1 else fields.pop("state")
+    cell.state = state
     for key, value in fields.items():
         setattr(cell, key, value)
     cell.save()
@@ -256,15 +271,12 @@ def cell_validate(*, cell: TaskCell, reviewer: Any) -> TaskCell:
     surveyors |= set(records.values_list("people", flat=True))
     surveyors |= set(records.values_list("created_by__person", flat=True))
     uploaders = set(records.values_list("created_by", flat=True)) - {None}
-    try:
-        states.check_cross_validation(
-            reviewer_user_id=reviewer.pk,
-            reviewer_person_id=reviewer.person_id,
-            surveyor_ids=surveyors - {None},
-            uploader_ids=uploaders,
-        )
-    except states.TransitionError as exc:
-        raise ApplicationError(str(exc)) from exc
+    states.check_cross_validation(
+        reviewer_user_id=reviewer.pk,
+        reviewer_person_id=reviewer.person_id,
+        surveyor_ids=surveyors - {None},
+        uploader_ids=uploaders,
+    )
     return _set_state(
         cell,
         "validate",
@@ -300,7 +312,7 @@ def cell_mark_unreachable(*, cell: TaskCell, reason: str, actor: Any = None) -> 
 @transaction.atomic
 def cell_reopen(*, cell: TaskCell, actor: Any = None) -> TaskCell:
     state = CellState.ASSIGNED if cell.assignees.exists() else CellState.READY
-    return _set_state(cell, "reopen", actor=actor, state=state, reason="")
+    return _set_state(cell, "reopen", actor=actor, choice=state, reason="")
 
 
 def _lines_geojson(cleaned: CleanedTracks) -> dict[str, Any] | None:
@@ -329,8 +341,8 @@ def patrol_record_create(
 ) -> PatrolRecord:
     if not people:
         raise ApplicationError("请填写踏查人员", field="people")
-    if len(note.strip()) > NOTE_MAX_CHARS:
-        raise ApplicationError(f"情况说明不能超过 {NOTE_MAX_CHARS} 字", field="note")
+    if len(note.strip()) > rules.NOTE_MAX_CHARS:
+        raise ApplicationError(rules.NOTE_TOO_LONG, field="note")
     if ended_at < started_at:
         raise ApplicationError("结束时间早于开始时间", field="ended_at")
     if ended_at > timezone.now() + timedelta(minutes=10):
@@ -564,13 +576,9 @@ def _write_coverage(*, survey_round: SurveyRound, updates: Sequence[_CellUpdate]
         cell.covered_fraction = update.fraction
         cell.uncovered = update.uncovered
         fields = ["covered_fraction", "uncovered", "updated_at"]
-        if update.fraction >= survey_round.threshold and cell.state in (
-            CellState.READY,
-            CellState.ASSIGNED,
-            CellState.INVALIDATED,
-        ):
+        if update.fraction >= survey_round.threshold and states.allows("survey", cell.state):
             before = snapshot(cell)
-            cell.state = CellState.SURVEYED
+            cell.state = states.next_state("survey", cell.state)
             cell.surveyed_at = now
             cell.uncovered = None
             fields += ["state", "surveyed_at"]

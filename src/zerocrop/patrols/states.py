@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from zerocrop.core.errors import ApplicationError
+
 READY, ASSIGNED, SURVEYED, VALIDATED, INVALIDATED, UNREACHABLE = (
     "ready",
     "assigned",
@@ -20,8 +22,14 @@ READY, ASSIGNED, SURVEYED, VALIDATED, INVALIDATED, UNREACHABLE = (
     "unreachable",
 )
 
+# "keep": source states the action leaves as they are. A sent-back cell given to new people
+# stays invalidated, so only tracks walked after the review count towards it (coverage).
 TRANSITIONS: dict[str, dict[str, frozenset[str]]] = {
-    "assign": {"from": frozenset({READY, ASSIGNED, INVALIDATED}), "to": frozenset({ASSIGNED})},
+    "assign": {
+        "from": frozenset({READY, ASSIGNED, INVALIDATED}),
+        "to": frozenset({ASSIGNED}),
+        "keep": frozenset({INVALIDATED}),
+    },
     "unassign": {"from": frozenset({ASSIGNED}), "to": frozenset({READY})},
     "survey": {"from": frozenset({READY, ASSIGNED, INVALIDATED}), "to": frozenset({SURVEYED})},
     "validate": {"from": frozenset({SURVEYED}), "to": frozenset({VALIDATED})},
@@ -52,8 +60,10 @@ STATE_LABELS = {
 }
 
 
-class TransitionError(ValueError):
+class TransitionError(ApplicationError):
     """The action is not allowed from this state; the message is Chinese."""
+
+    default_code = "transition"
 
 
 def check_transition(action: str, state: str) -> None:
@@ -62,6 +72,27 @@ def check_transition(action: str, state: str) -> None:
         raise TransitionError(f"未知操作：{action}")
     if state not in rule["from"]:
         raise TransitionError(f"{STATE_LABELS.get(state, state)}的任务不能{ACTION_LABELS[action]}")
+
+
+def allows(action: str, state: str) -> bool:
+    return state in TRANSITIONS[action]["from"]
+
+
+def next_state(action: str, state: str, *, choice: str | None = None) -> str:
+    """The state `action` moves a cell in `state` to; `choice` picks among several targets."""
+    check_transition(action, state)
+    rule = TRANSITIONS[action]
+    if state in rule.get("keep", frozenset()):
+        return state
+    targets = rule["to"]
+    if len(targets) == 1:
+        return next(iter(targets))
+    if choice not in targets:
+        raise TransitionError(
+            f"{ACTION_LABELS[action]}后的状态须为"
+            + "或".join(STATE_LABELS[t] for t in sorted(targets))
+        )
+    return choice
 
 
 def check_cross_validation(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from zerocrop.core.errors import ApplicationError
 from zerocrop.geo.features import GeoFeature, GeoFileError, GeoPreview
 from zerocrop.geo.readers import read_geofile_unbounded
 from zerocrop.patrols.coverage import Target
@@ -22,8 +23,10 @@ from zerocrop.patrols.tracks import Fix
 _POLYGONAL = {"Polygon", "MultiPolygon"}
 
 
-class TrackFileError(ValueError):
+class TrackFileError(ApplicationError):
     """A file that cannot be used; ``str(error)`` is the user-facing Chinese message."""
+
+    default_code = "track_file"
 
 
 def _read(path: Path, source_crs: str | None, warnings: list[str] | None) -> GeoPreview:

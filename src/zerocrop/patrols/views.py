@@ -18,6 +18,7 @@ from zerocrop.core.audit import audit_export
 from zerocrop.core.clock import today
 from zerocrop.core.errors import ApplicationError
 from zerocrop.core.evidence_views import evidence_response
+from zerocrop.core.forms import add_application_error
 from zerocrop.core.jobs import job_kind_label
 from zerocrop.core.jobs_models import JobStatus
 from zerocrop.core.redirects import safe_next
@@ -85,7 +86,7 @@ def round_create(request: HttpRequest) -> HttpResponse:
                 actor=request.user,
             )
         except ApplicationError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            add_application_error(form, exc, field_map={"threshold": "threshold_pct"})
         else:
             messages.success(
                 request,
@@ -234,10 +235,10 @@ def patrol_create(request: HttpRequest, round_id: str) -> HttpResponse:
                 photos=[(p.name, p) for p in data["photos"]],
                 actor=request.user,
             )
-        except GeoFileError as exc:
-            form.add_error("track", str(exc))
+        except GeoFileError as exc:  # the track file itself was refused
+            add_application_error(form, exc, field_map={None: "track"})
         except ApplicationError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            add_application_error(form, exc)
         else:
             for warning in warnings:
                 messages.warning(request, warning)
