@@ -11,9 +11,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from support.hostile_files import docx_bomb
 from zerocrop.campaigns import notice_files
-from zerocrop.campaigns.notice_files import NoticeFileError, read_notice_file
+from zerocrop.campaigns.notice_files import NoticeFileError, read_notice_bytes, read_notice_file
 
 MAX_SECONDS = 2.0
+NOTICES = Path(__file__).parent / "notices"
 
 
 @pytest.mark.parametrize("lie", [False, True], ids=["honest-header", "lying-header"])
@@ -71,3 +72,37 @@ def test_upload_errors_name_the_file_not_the_server_path(login_as) -> None:
     errors = " ".join(response.context["form"].errors["file"])
     assert "县里的方案.docx" in errors
     assert "/tmp" not in errors and "notice.docx" not in errors
+
+
+def _docx(path: Path) -> Path:
+    from docx import Document
+
+    document = Document()
+    document.add_paragraph("关于开展春雷行动的实施方案")
+    table = document.add_table(rows=1, cols=2)
+    table.rows[0].cells[0].text = "组长"
+    table.rows[0].cells[1].text = "李树文"
+    document.save(str(path))
+    return path
+
+
+@pytest.mark.parametrize("fixture", [*sorted(p.name for p in NOTICES.glob("*.txt")), "built.docx"])
+def test_bytes_read_like_the_file(tmp_path: Path, fixture: str) -> None:
+    path = _docx(tmp_path / fixture) if fixture.endswith(".docx") else NOTICES / fixture
+    text = read_notice_bytes(path.read_bytes(), name=fixture)
+    assert text == read_notice_file(path, original_name=fixture)
+    assert text.strip()
+
+
+def test_bytes_are_refused_like_a_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(NoticeFileError, match="不支持旧版 Word（.doc）文件：方案.doc"):
+        read_notice_bytes(b"\xd0\xcf\x11\xe0", name="方案.doc")
+    with pytest.raises(NoticeFileError, match="不支持的文件类型 .pdf：方案.pdf"):
+        read_notice_bytes(b"%PDF", name="方案.pdf")
+    with pytest.raises(NoticeFileError, match="无法读取 Word 文件：方案.docx"):
+        read_notice_bytes(b"PK\x03\x04 broken", name="方案.docx")
+    with pytest.raises(NoticeFileError, match="文件解析超时"):
+        read_notice_bytes("组长：李树文".encode(), name="方案.txt", timeout_s=0.001)
+    monkeypatch.setattr(notice_files, "MAX_NOTICE_BYTES", 10)
+    with pytest.raises(NoticeFileError, match="文件太大：方案.txt"):
+        read_notice_bytes(b"x" * 11, name="方案.txt")

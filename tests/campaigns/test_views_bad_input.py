@@ -53,16 +53,28 @@ def test_nul_in_a_form_field_is_refused(login_as) -> None:
     assert not Campaign.objects.filter(name__startswith="利剑").exclude(name="利剑-22").exists()
 
 
-def test_a_hostile_notice_text_on_confirm_is_refused(login_as) -> None:
+def test_a_hostile_notice_text_is_refused_and_never_taken_from_the_confirmation(login_as) -> None:
+    """The notice text is checked where it is accepted (pasted at preview); the confirmation
+    takes the staged text by its token, so a `notice_text` posted there is ignored."""
     client = login_as("admin")
     before = Campaign.objects.count()
     for text, message in (("方案\x00正文", "空字符"), ("长" * 200_001, "方案全文不能超过")):
+        pasted = client.post("/campaigns/import/", {"step": "preview", "text": text})
+        assert pasted.status_code == 200
+        assert message in pasted.content.decode()
         response = client.post(
             "/campaigns/import/", campaign_data(step="confirm", notice_text=text)
         )
         assert response.status_code == 200
-        assert message in response.content.decode()
+        assert "方案预览已过期" in response.content.decode()
     assert Campaign.objects.count() == before
+    preview = client.post("/campaigns/import/", {"step": "preview", "text": "利剑-23 实施方案"})
+    token = preview.context["form"].initial["token"]
+    client.post(
+        "/campaigns/import/",
+        campaign_data(step="confirm", token=token, notice_text="方案\x00正文"),
+    )
+    assert Campaign.objects.get(name="利剑-23").notice_text == "利剑-23 实施方案"
 
 
 def _pledge(demo_campaign: Campaign) -> Pledge:

@@ -46,9 +46,9 @@ HALF_METRE = 0.5
 
 @pytest.fixture(autouse=True)
 def upload_dir(settings: Any, tmp_path: Path) -> Path:
-    """Each test gets its own DATA_DIR, so the temp upload folder can be inspected."""
+    """Each test gets its own DATA_DIR, so the staged geo upload folder can be inspected."""
     settings.DATA_DIR = tmp_path
-    return tmp_path / "uploads"
+    return tmp_path / "uploads" / uploads.NAMESPACE
 
 
 def outline(unit_name: str) -> BaseGeometry:

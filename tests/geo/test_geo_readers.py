@@ -21,7 +21,13 @@ from shapely.geometry.base import BaseGeometry
 
 from zerocrop.geo import crs
 from zerocrop.geo.features import GeoFeature, GeoFileError
-from zerocrop.geo.readers import detect_format, read_geofile, sniff
+from zerocrop.geo.readers import (
+    detect_format,
+    read_geobytes,
+    read_geobytes_unbounded,
+    read_geofile,
+    sniff,
+)
 from zerocrop.geo.readers.tabular import parse_coordinate
 from zerocrop.geo.writers import to_geojson, to_kml
 
@@ -725,3 +731,90 @@ def test_degrees_refused_when_a_projected_crs_is_declared(tmp_path: Path) -> Non
         read_geofile(path, source_crs="EPSG:4524")  # degrees are not GK metres
     with pytest.raises(GeoFileError, match="无法识别的坐标系"):
         read_geofile(path, source_crs="EPSG:0")
+
+
+# --------------------------------------------------------------------------- bytes in hand
+
+
+def _summary(preview) -> dict[str, object]:
+    """Everything a preview says, with geometries as WKB so that equal means identical."""
+    return {
+        "features": [
+            (f.name, f.index, shapely.to_wkb(f.geometry), f.properties, f.times)
+            for f in preview.features
+        ],
+        "crs": preview.crs,
+        "bbox": list(preview.bbox),
+        "types": preview.geometry_types,
+        "warnings": preview.warnings,
+        "rejected": preview.rejected,
+        "format": preview.source_format,
+    }
+
+
+def _xlsx_bytes() -> bytes:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["名称", "经度", "纬度"])
+    for i, (lon, lat) in enumerate(POINTS):
+        sheet.append([f"点{i}", lon, lat])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _gpkg_bytes(tmp_path: Path) -> bytes:
+    path = tmp_path / "bytes-source.gpkg"
+    frame = gpd.GeoDataFrame({"名称": ["甲", "乙"]}, geometry=PLOTS[:2], crs=4326)
+    frame.to_file(path, layer="plots")
+    return path.read_bytes()
+
+
+def _kmz_bytes() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("doc.kml", OVITAL_KML)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "build", "source_crs"),
+    [
+        ("plots.geojson", lambda _: to_geojson([GeoFeature(PLOTS[0], {}, "甲", 0)]), None),
+        ("奥维.kml", lambda _: OVITAL_KML.encode(), None),
+        ("export.kmz", lambda _: _kmz_bytes(), None),
+        ("两步路.kml", lambda _: TWOSTEP_KML.encode(), None),
+        ("patrol.gpx", lambda _: GPX.encode(), None),
+        (
+            "地块.zip",
+            lambda tmp: shapefile_zip(
+                tmp, [project(g, "EPSG:4526") for g in PLOTS[:2]], "EPSG:4526"
+            ),
+            None,
+        ),
+        ("survey.gpkg", _gpkg_bytes, None),
+        ("amap.csv", lambda _: b"name,lng,lat\np,108.61,37.91\n", "gcj02"),
+        ("点位.xlsx", lambda _: _xlsx_bytes(), None),
+    ],
+)
+def test_bytes_read_exactly_like_the_file(tmp_path: Path, name: str, build, source_crs) -> None:
+    data = build(tmp_path)
+    from_file = read_geofile(write_bytes(tmp_path, name, data), source_crs=source_crs)
+    from_bytes = read_geobytes(data, name=name, source_crs=source_crs)
+    assert _summary(from_bytes) == _summary(from_file)
+    in_process = read_geobytes_unbounded(data, name=name, source_crs=source_crs)
+    assert _summary(in_process) == _summary(from_file)
+
+
+def test_bytes_are_checked_like_a_file() -> None:
+    with pytest.raises(GeoFileError, match="文件是空的") as empty:
+        read_geobytes(b"", name="a.kml")
+    assert empty.value.code == "empty"
+    with pytest.raises(GeoFileError, match="文件太大") as big:
+        read_geobytes(b" " * 2000, name="a.geojson", max_bytes=1000)
+    assert big.value.code == "too_large"
+    with pytest.raises(GeoFileError, match="两者不符"):
+        read_geobytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 64, name="图片.kml")
+    with pytest.raises(GeoFileError) as slow:
+        read_geobytes(GPX.encode(), name="patrol.gpx", timeout_s=0.001)
+    assert slow.value.code == "parse_timeout"

@@ -108,4 +108,4 @@ def test_eight_hostile_geopackages_at_once_leave_the_site_answering() -> None:
         assert admin.get("/campaigns/").status == 200
         assert grid.get(patrol_path).status == 200
         upload_dir = server.data_dir / "uploads"
-        assert not upload_dir.exists() or list(upload_dir.iterdir()) == []
+        assert not upload_dir.exists() or [p for p in upload_dir.rglob("*") if p.is_file()] == []

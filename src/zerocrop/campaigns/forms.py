@@ -42,7 +42,7 @@ class NoticeForm(forms.Form):
         upload = data.get("file")
         if upload is not None and upload.size > settings.ZEROCROP_NOTICE_MAX_BYTES:
             raise forms.ValidationError("方案文件超过 2 MB，请检查是否选错了文件")
-        if not data.get("text", "").strip() and upload is None:
+        if not data.get("text", "").strip() and upload is None and "text" not in self.errors:
             raise forms.ValidationError("请粘贴方案全文或上传方案文件")
         return data
 
@@ -141,15 +141,10 @@ def _posted_count(value: Any, default: int) -> int:
         return default
 
 
-class NoticeConfirmForm(forms.Form):
-    """The notice text carried from the preview to the confirmation, checked like when pasted."""
+class NoticeFactsForm(CampaignFactsForm):
+    """The campaign draft of an imported notice, with the token of the staged notice."""
 
-    notice_text = forms.CharField(
-        required=False,
-        strip=False,
-        max_length=NOTICE_TEXT_MAX_CHARS,
-        error_messages={"max_length": "方案全文不能超过 %(limit_value)d 个字"},
-    )
+    token = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
 
 class PledgeForm(forms.Form):

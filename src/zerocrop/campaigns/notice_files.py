@@ -1,4 +1,4 @@
-"""Read a notice file into plain text for `zerocrop.campaigns.notice.parse_notice`.
+"""Read a notice (a file by path, or the bytes of an upload) into plain text for `parse_notice`.
 
 Supported: `.txt` in UTF-8 (with or without BOM), UTF-16 with BOM, or GB18030/GBK;
 `.docx` via python-docx (paragraphs and tables, in document order). Everything
@@ -79,13 +79,53 @@ def read_notice_file(
         raise NoticeFileError(f"无法读取文件：{shown}。{exc}") from None
 
 
+def read_notice_bytes(
+    data: bytes,
+    *,
+    name: str,
+    timeout_s: float = PARSE_TIMEOUT_S,
+    memory_mb: int = PARSE_MEMORY_MB,
+) -> str:
+    """Return the text of a notice held in memory (an upload) or raise `NoticeFileError`.
+
+    `name` is the user's file name: the type comes from it and messages name it. Read in the
+    same bounded child process as `read_notice_file`.
+    """
+    _check_kind(name)
+    _check_size(len(data), name)
+    try:
+        return run_bounded(
+            read_notice_bytes_unbounded,
+            data,
+            shown=name,
+            timeout_s=timeout_s,
+            memory_mb=memory_mb,
+        )
+    except SandboxError as exc:
+        raise NoticeFileError(f"无法读取文件：{name}。{exc}") from None
+
+
 def read_notice_file_unbounded(path: Path, *, shown: str) -> str:
     """`read_notice_file` in this process, with no time or memory bound (runs in the child)."""
+    _check_kind(shown)
+    return read_notice_bytes_unbounded(_read_bytes(path, shown), shown=shown)
+
+
+def read_notice_bytes_unbounded(data: bytes, *, shown: str) -> str:
+    """`read_notice_bytes` in this process, with no time or memory bound (runs in the child)."""
+    _check_size(len(data), shown)
+    if _check_kind(shown) == "text":
+        return decode_text(data, shown)
+    return docx_text(data, shown=shown)
+
+
+def _check_kind(shown: str) -> str:
+    """ "text" or "word" from the file name, or the reason the type is refused."""
     suffix = Path(shown).suffix.lower()
     if suffix in TEXT_SUFFIXES:
-        return decode_text(_read_bytes(path, shown), shown)
+        return "text"
     if suffix in WORD_SUFFIXES:
-        return read_docx(path, shown=shown)
+        return "word"
     if suffix == ".doc":
         raise NoticeFileError(
             f"不支持旧版 Word（.doc）文件：{shown}。请另存为 .docx 或 .txt 后再导入。"
@@ -94,14 +134,18 @@ def read_notice_file_unbounded(path: Path, *, shown: str) -> str:
     raise NoticeFileError(f"不支持的文件类型 {shown_suffix}：{shown}。请使用 .txt 或 .docx 文件。")
 
 
+def _check_size(size: int, shown: str) -> None:
+    if size > MAX_NOTICE_BYTES:
+        raise NoticeFileError(f"文件太大：{shown}，上限为 {mb(MAX_NOTICE_BYTES)}。")
+
+
 def _read_bytes(path: Path, shown: str) -> bytes:
     try:
         with path.open("rb") as handle:
             data = handle.read(MAX_NOTICE_BYTES + 1)
     except OSError as exc:
         raise NoticeFileError(f"无法读取文件：{shown}（{exc.strerror or exc}）") from exc
-    if len(data) > MAX_NOTICE_BYTES:
-        raise NoticeFileError(f"文件太大：{shown}，上限为 {mb(MAX_NOTICE_BYTES)}。")
+    _check_size(len(data), shown)
     return data
 
 
@@ -133,14 +177,18 @@ def _decode(raw: bytes, encoding: str, path: Path | str) -> str:
 
 
 def read_docx(path: Path, *, shown: str | None = None) -> str:
-    """Paragraphs and table rows of a .docx, one line each, in document order."""
+    """Paragraphs and table rows of the .docx at `path`, one line each, in document order."""
+    shown = shown or str(path)
+    return docx_text(_read_bytes(path, shown), shown=shown)
+
+
+def docx_text(data: bytes, *, shown: str) -> str:
+    """Paragraphs and table rows of a .docx held in memory, one line each, in document order."""
     from docx import Document
     from docx.opc.exceptions import PackageNotFoundError
     from docx.table import Table
     from lxml.etree import LxmlError
 
-    shown = shown or str(path)
-    data = _read_bytes(path, shown)
     try:
         # python-docx inflates members on its own: prove first that none is bigger than
         # declared and that the declared sizes are within the caps.

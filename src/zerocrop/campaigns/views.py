@@ -1,8 +1,6 @@
 from __future__ import annotations
 
 import json
-import tempfile
-from pathlib import Path
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -15,12 +13,17 @@ from zerocrop.campaigns.forms import (
     DEFAULT_PHASES,
     CampaignFactsForm,
     LiaisonForm,
-    NoticeConfirmForm,
+    NoticeFactsForm,
     NoticeForm,
     PledgeForm,
 )
-from zerocrop.campaigns.notice import parse_notice
-from zerocrop.campaigns.notice_files import NoticeFileError, read_notice_file
+from zerocrop.campaigns.notice_files import NoticeFileError, read_notice_bytes
+from zerocrop.campaigns.notice_staging import (
+    StagedNotice,
+    notice_stage,
+    notice_staged,
+    notice_unstage,
+)
 from zerocrop.core.clock import today
 from zerocrop.core.errors import ApplicationError
 from zerocrop.core.evidence_views import evidence_response
@@ -93,56 +96,57 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
     return render(request, "campaigns/campaign_form.html", {"form": form})
 
 
-def _notice_text(form: NoticeForm) -> str:
+NOTICE_GONE = "方案预览已过期、已导入或不属于本次登录，请重新粘贴或上传方案。"
+
+
+def _notice_stage(request: HttpRequest, form: NoticeForm) -> StagedNotice:
     upload = form.cleaned_data.get("file")
     if upload is None:
-        return form.cleaned_data["text"]
-    suffix = Path(upload.name).suffix.lower()
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / f"notice{suffix}"
-        with path.open("wb") as copy:  # the form checked its size; copied in chunks
-            for chunk in upload.chunks():
-                copy.write(chunk)
-        return read_notice_file(path, original_name=upload.name)
+        return notice_stage(session=request.session, text=form.cleaned_data["text"])
+    data = upload.read()  # the form and the upload handler bound its size
+    text = read_notice_bytes(data, name=upload.name)
+    return notice_stage(session=request.session, text=text, data=data, name=upload.name)
 
 
 @require_http_methods(["GET", "POST"])
 def notice_import(request: HttpRequest) -> HttpResponse:
-    """Paste or upload a notice → preview of what was understood → confirm."""
+    """Paste or upload a notice → preview of what was understood → confirm.
+
+    The preview parses the notice once and stages it with its draft; the confirmation carries
+    only the staged notice's token (bound to this session) and the user's corrections.
+    """
     _require_town_admin(request)
-    step = request.POST.get("step", "")
-    if step == "confirm":
-        carried = NoticeConfirmForm(request.POST)
-        text = carried.cleaned_data["notice_text"] if carried.is_valid() else ""
-        facts = parse_notice(text).to_dict()
-        form = CampaignFactsForm(request.POST)
-        for error in carried.errors.get("notice_text", []):
-            form.add_error(None, error)
-        if form.is_valid():
+    if request.POST.get("step", "") == "confirm":
+        form = NoticeFactsForm(request.POST)
+        staged = notice_staged(session=request.session, token=request.POST.get("token", ""))
+        if staged is None:
+            form.add_error(None, NOTICE_GONE)
+        elif form.is_valid():
             try:
                 campaign = services.campaign_create_from_facts(
-                    facts=form.apply_to(facts), notice_text=text, actor=request.user
+                    facts=form.apply_to(staged.facts), notice_text=staged.text, actor=request.user
                 )
             except ApplicationError as exc:
                 form.add_error(None, exc.message)
             else:
+                notice_unstage(session=request.session, token=staged.token)
                 messages.success(request, f"已根据方案创建行动「{campaign.name}」")
                 return redirect("campaign-detail", campaign_id=campaign.pk)
+        text, facts = (staged.text, staged.facts) if staged is not None else ("", {})
         return _preview(request, text, facts, form)
 
     notice_form = NoticeForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and notice_form.is_valid():
         try:
-            text = _notice_text(notice_form)
+            staged = _notice_stage(request, notice_form)
         except NoticeFileError as exc:
             notice_form.add_error("file", str(exc))
         else:
-            facts = parse_notice(text).to_dict()
-            form = CampaignFactsForm(
-                initial=CampaignFactsForm.initial_from(facts),
-                phase_count=len(facts.get("phases") or []),
+            form = NoticeFactsForm(
+                initial={**NoticeFactsForm.initial_from(staged.facts), "token": staged.token},
+                phase_count=len(staged.facts.get("phases") or []),
             )
-            return _preview(request, text, facts, form)
+            return _preview(request, staged.text, staged.facts, form)
     return render(request, "campaigns/notice_form.html", {"form": notice_form})
 
 

@@ -50,6 +50,12 @@ def check_file_size(
         raise GeoFileError(f"找不到文件「{shown}」。", code="not_found") from exc
     if not path.is_file():
         raise GeoFileError(f"「{shown}」不是文件。", code="not_found")
+    check_size(size, max_bytes)
+    return size
+
+
+def check_size(size: int, max_bytes: int = MAX_UPLOAD_BYTES) -> None:
+    """Refuse an empty or oversized file (its bytes already in hand, or its size on disk)."""
     if size == 0:
         raise GeoFileError("文件是空的（0 字节），请重新导出后上传。", code="empty")
     if size > max_bytes:
@@ -57,7 +63,6 @@ def check_file_size(
             f"文件太大（{mb(size)}），上限为 {mb(max_bytes)}。请分批导出后再导入。",
             code="too_large",
         )
-    return size
 
 
 def read_file_limited(

@@ -2,7 +2,7 @@
 
 Thin views: parse, check permission, call one service or selector. Reading and converting
 files lives in `geo.readers`, saving in `geo.services.geo_import_preview`, building export
-files in `geo.exports` / `geo.writers`, the temporary upload store in `geo.uploads`.
+files in `geo.exports` / `geo.writers`, the staged uploads in `geo.uploads` (on `core.uploads`).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from zerocrop.core.audit import audit_export
 from zerocrop.core.clock import today
 from zerocrop.core.errors import ApplicationError
+from zerocrop.core.uploads import StagedUpload
 from zerocrop.geo import exports, selectors, services, uploads
 from zerocrop.geo.features import GeoFileError, GeoPreview
 from zerocrop.geo.filters import filtered_plots
@@ -88,7 +89,7 @@ def _import_rights(request: HttpRequest) -> list[AdminUnit]:
 def _render_preview(
     request: HttpRequest,
     *,
-    stored: uploads.StoredUpload,
+    stored: StagedUpload,
     preview: GeoPreview,
     form: ImportTargetForm,
     units: list[AdminUnit],

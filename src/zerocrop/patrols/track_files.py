@@ -1,4 +1,5 @@
-"""Tracks and targets for the `coverage` command, read by `zerocrop.geo.readers`.
+"""Tracks and targets read by `zerocrop.geo.readers`: the `coverage` command's files (by path,
+in this process) and the tracks of a patrol upload (bytes in hand, in the bounded child).
 
 Pure module: no Django. `read_geofile_unbounded` does the reading (format from content and
 extension:
@@ -11,11 +12,12 @@ Every failure is a ``TrackFileError`` whose message names the file and is meant 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from zerocrop.core.errors import ApplicationError
 from zerocrop.geo.features import GeoFeature, GeoFileError, GeoPreview
-from zerocrop.geo.readers import read_geofile_unbounded
+from zerocrop.geo.readers import read_geobytes, read_geofile_unbounded
 from zerocrop.patrols.coverage import Target
 from zerocrop.patrols.track_import import fixes_from_features
 from zerocrop.patrols.tracks import Fix
@@ -112,3 +114,22 @@ def load_tracks(
         found = "、".join(f"{kind} {count} 个" for kind, count in preview.geometry_types.items())
         raise TrackFileError(f"文件 {path} 中没有任何轨迹线（只有：{found}）。")
     return tracks
+
+
+@dataclass(frozen=True)
+class UploadedTracks:
+    tracks: list[list[Fix]]
+    warnings: list[str]
+
+
+def tracks_from_upload(data: bytes, *, name: str, source_crs: str | None = None) -> UploadedTracks:
+    """The lines of an uploaded track file as fixes, read in the bounded child process.
+
+    `name` is the user's file name (it selects the reader and names the file in messages).
+    Raises `GeoFileError` (the reader's own, or "no track line") with a Chinese message.
+    """
+    preview = read_geobytes(data, name=name, source_crs=source_crs)
+    tracks = fixes_from_features(preview.features)
+    if not tracks:
+        raise GeoFileError(f"「{name}」中没有轨迹线（只有点或面），请导出轨迹而不是标注点")
+    return UploadedTracks(tracks=tracks, warnings=list(preview.warnings))

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -23,14 +21,13 @@ from zerocrop.core.jobs import job_kind_label
 from zerocrop.core.jobs_models import JobStatus
 from zerocrop.core.redirects import safe_next
 from zerocrop.geo.features import GeoFileError
-from zerocrop.geo.readers import read_geofile
 from zerocrop.org.capabilities import FIELDWORK, ROUND_CREATE, UNIT_MANAGE, can
 from zerocrop.org.selectors import person_list, unit_list, villages_and_communities
 from zerocrop.patrols import selectors, services
 from zerocrop.patrols.choices import CellState
 from zerocrop.patrols.forms import AssignForm, PatrolForm, ReasonForm, RoundForm
 from zerocrop.patrols.ledger import dead_corner_workbook
-from zerocrop.patrols.track_import import fixes_from_features
+from zerocrop.patrols.track_files import tracks_from_upload
 
 
 def _villages(request: HttpRequest, survey_round: Any = None) -> Any:
@@ -171,19 +168,6 @@ def round_assign(request: HttpRequest, round_id: str) -> HttpResponse:
     )
 
 
-def _read_tracks(upload: Any, crs: str) -> tuple[list, bytes, list[str]]:
-    data = upload.read()
-    suffix = Path(upload.name).suffix.lower()
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / f"track{suffix}"
-        path.write_bytes(data)
-        preview = read_geofile(path, source_crs=crs or None, original_name=upload.name)
-    tracks = fixes_from_features(preview.features)
-    if not tracks:
-        raise GeoFileError(f"「{upload.name}」中没有轨迹线（只有点或面），请导出轨迹而不是标注点")
-    return tracks, data, preview.warnings
-
-
 def _track_times(tracks: list, started_at: Any, ended_at: Any) -> tuple[Any, Any]:
     """Fill a missing start or end from the first and last fix times of the track."""
     times = [fix.time for track in tracks for fix in track if fix.time is not None]
@@ -216,7 +200,11 @@ def patrol_create(request: HttpRequest, round_id: str) -> HttpResponse:
         try:
             tracks, raw, warnings = ([], None, [])
             if data.get("track"):
-                tracks, raw, warnings = _read_tracks(data["track"], data.get("track_crs", ""))
+                raw = data["track"].read()  # the form and the upload handler bound its size
+                read = tracks_from_upload(
+                    raw, name=data["track"].name, source_crs=data.get("track_crs") or None
+                )
+                tracks, warnings = read.tracks, read.warnings
             started_at, ended_at = data.get("started_at"), data.get("ended_at")
             if not (started_at and ended_at):
                 started_at, ended_at = _track_times(tracks, started_at, ended_at)

@@ -37,6 +37,7 @@ from zerocrop.geo.safety import (
     MAX_UPLOAD_BYTES,
     SafeZip,
     check_file_size,
+    check_size,
     check_vertex_count,
     read_file_limited,
 )
@@ -46,6 +47,8 @@ __all__ = [
     "SUPPORTED_EXTENSIONS",
     "detect_format",
     "preview_from_result",
+    "read_geobytes",
+    "read_geobytes_unbounded",
     "read_geofile",
     "read_geofile_unbounded",
     "sniff",
@@ -373,6 +376,22 @@ def preview_from_result(result: ReadResult, *, source_crs: str | None = None) ->
     )
 
 
+def read_geobytes_unbounded(
+    data: bytes,
+    *,
+    name: str,
+    source_crs: str | None = None,
+    max_bytes: int = MAX_UPLOAD_BYTES,
+) -> GeoPreview:
+    """`read_geobytes` in this process, with no time or memory bound (runs in the child)."""
+    if source_crs is not None:
+        crs_mod.normalize_crs(source_crs)  # refuse a bad option before reading anything
+    check_size(len(data), max_bytes)
+    key = detect_format(data, name)
+    result = _READERS[key](data)
+    return preview_from_result(result, source_crs=source_crs)
+
+
 def read_geofile_unbounded(
     path: Path,
     *,
@@ -384,11 +403,51 @@ def read_geofile_unbounded(
     path = Path(path)
     name = original_name or path.name
     if source_crs is not None:
-        crs_mod.normalize_crs(source_crs)  # refuse a bad option before reading anything
+        crs_mod.normalize_crs(source_crs)
     data = read_file_limited(path, max_bytes, name=name)
-    key = detect_format(data, name)
-    result = _READERS[key](data)
-    return preview_from_result(result, source_crs=source_crs)
+    return read_geobytes_unbounded(data, name=name, source_crs=source_crs, max_bytes=max_bytes)
+
+
+def _bounded(
+    fn: Callable[..., GeoPreview],
+    source: bytes | Path,
+    timeout_s: float,
+    memory_mb: int,
+    **kwargs: object,
+) -> GeoPreview:
+    try:
+        return run_bounded(fn, source, timeout_s=timeout_s, memory_mb=memory_mb, **kwargs)
+    except SandboxError as exc:
+        raise GeoFileError(exc.message, code=exc.code) from None
+
+
+def read_geobytes(
+    data: bytes,
+    *,
+    name: str,
+    source_crs: str | None = None,
+    max_bytes: int = MAX_UPLOAD_BYTES,
+    timeout_s: float = PARSE_TIMEOUT_S,
+    memory_mb: int = PARSE_MEMORY_MB,
+) -> GeoPreview:
+    """Read a geo file held in memory, like `read_geofile` (same checks, same child process).
+
+    `name` is the user's file name: its extension is checked against the content and selects
+    the reader. Formats whose library needs a file (GeoPackage, Shapefile zips) write one in
+    the child's private temporary folder, removed after the parse.
+    """
+    if source_crs is not None:
+        crs_mod.normalize_crs(source_crs)
+    check_size(len(data), max_bytes)  # no child for these
+    return _bounded(
+        read_geobytes_unbounded,
+        data,
+        timeout_s,
+        memory_mb,
+        name=name,
+        source_crs=source_crs,
+        max_bytes=max_bytes,
+    )
 
 
 def read_geofile(
@@ -406,21 +465,19 @@ def read_geofile(
     messages name it rather than `path`, which may be a server-side temporary file);
     `source_crs` ("gcj02", "bd09", "wgs84", "EPSG:4526", ...) overrides CRS detection.
     The parse runs in a child process bounded by `timeout_s` and `memory_mb`
-    (`zerocrop.core.sandbox`), so no file can hang or bloat the calling process.
+    (`zerocrop.core.sandbox`), so no file can hang or bloat the calling process; the child
+    reads the file itself, so a staged upload's bytes never enter the caller.
     """
     path = Path(path)
     if source_crs is not None:
         crs_mod.normalize_crs(source_crs)
     check_file_size(path, max_bytes, name=original_name or path.name)  # no child for these
-    try:
-        return run_bounded(
-            read_geofile_unbounded,
-            path,
-            source_crs=source_crs,
-            original_name=original_name,
-            max_bytes=max_bytes,
-            timeout_s=timeout_s,
-            memory_mb=memory_mb,
-        )
-    except SandboxError as exc:
-        raise GeoFileError(exc.message, code=exc.code) from None
+    return _bounded(
+        read_geofile_unbounded,
+        path,
+        timeout_s,
+        memory_mb,
+        source_crs=source_crs,
+        original_name=original_name,
+        max_bytes=max_bytes,
+    )
