@@ -9,6 +9,8 @@ class CampaignsConfig(AppConfig):
         from django.conf import settings
 
         from zerocrop.campaigns.evidence import register_evidence_owners
+        from zerocrop.campaigns.indicators import register_indicators
+        from zerocrop.campaigns.menu import register_menu_items
         from zerocrop.core.upload_limits import FileLimit, RouteLimit, register_upload_route
 
         register_upload_route(
@@ -26,3 +28,5 @@ class CampaignsConfig(AppConfig):
             ),
         )
         register_evidence_owners()
+        register_indicators()
+        register_menu_items()

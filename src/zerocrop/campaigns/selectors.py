@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from zerocrop.campaigns.choices import PledgeKind
 from zerocrop.campaigns.models import Campaign, CriticalWindow, GroupMember, Liaison, Pledge
 from zerocrop.campaigns.timeline import PhaseStatus, next_window, phase_statuses
 from zerocrop.core.scoping import get_visible_or_404, visible_to
@@ -144,3 +145,25 @@ def pledge_list(*, user: Any, campaign: Campaign, include_void: bool = False) ->
 
 def pledge_get(*, user: Any, pledge_id: Any) -> Pledge:
     return get_visible_or_404(Pledge.objects.select_related("unit", "campaign"), user, pk=pledge_id)
+
+
+def unit_pledge_counts(*, campaign: Campaign, user: Any, unit: Any = None) -> tuple[int, int]:
+    """(villages and communities with a signed 责任状, those that owe one); offices owe none."""
+    owing = visible_to(
+        AdminUnit.objects.filter(
+            path__startswith=(unit or campaign.unit).path,
+            level__in=[UnitLevel.VILLAGE, UnitLevel.COMMUNITY],
+        ),
+        user,
+        unit_field="",
+    )
+    if unit is not None:
+        owing = owing.filter(path__startswith=campaign.unit.path)
+    signed = (
+        pledge_list(user=user, campaign=campaign)
+        .filter(kind=PledgeKind.UNIT, unit__in=owing)
+        .values("unit")
+        .distinct()
+        .count()
+    )
+    return signed, owing.count()

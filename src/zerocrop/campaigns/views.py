@@ -28,7 +28,6 @@ from zerocrop.core.clock import today
 from zerocrop.core.errors import ApplicationError
 from zerocrop.core.evidence_views import evidence_response
 from zerocrop.core.forms import VoidForm, add_application_error
-from zerocrop.geo.selectors import unassigned_historical_count
 from zerocrop.org.capabilities import CAMPAIGN_CREATE, UNIT_MANAGE, can
 from zerocrop.org.choices import UnitLevel
 from zerocrop.org.selectors import unit_get, unit_list
@@ -53,19 +52,7 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
 def campaign_detail(request: HttpRequest, campaign_id: str) -> HttpResponse:
     campaign = selectors.campaign_get(user=request.user, campaign_id=campaign_id)
     overview = selectors.campaign_overview(campaign=campaign, user=request.user, today=today())
-    unassigned = unassigned_historical_count(user=request.user, unit=campaign.unit)
-    # patrols builds on campaigns: imported here so campaigns never imports it at module level.
-    from zerocrop.patrols.selectors import campaign_round_progress
-
-    return render(
-        request,
-        "campaigns/campaign_detail.html",
-        {
-            "o": overview,
-            "unassigned_plots": unassigned,
-            "rounds": campaign_round_progress(user=request.user, campaign=campaign),
-        },
-    )
+    return render(request, "campaigns/campaign_detail.html", {"o": overview})
 
 
 def _require_town_admin(request: HttpRequest) -> None:

@@ -115,6 +115,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "zerocrop.campaigns.context_processors.current_campaign",
+                "zerocrop.core.context_processors.navigation",
             ],
         },
     },

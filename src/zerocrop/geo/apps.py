@@ -8,8 +8,12 @@ class GeoConfig(AppConfig):
     def ready(self) -> None:
         from zerocrop.core.upload_limits import FileLimit, RouteLimit, register_upload_route
         from zerocrop.geo import safety
+        from zerocrop.geo.menu import register_menu_items
+        from zerocrop.geo.panels import register_panels
 
         register_upload_route(
             "geo-import",
             lambda: RouteLimit(files={"file": FileLimit("文件", safety.MAX_UPLOAD_BYTES)}),
         )
+        register_panels()
+        register_menu_items()

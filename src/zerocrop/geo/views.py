@@ -9,7 +9,6 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from zerocrop.core.errors import ApplicationError
@@ -121,24 +120,12 @@ def plots_assign(request: HttpRequest) -> HttpResponse:
 
 def plot_detail(request: HttpRequest, plot_id: str) -> HttpResponse:
     plot = selectors.plot_get(user=request.user, plot_id=plot_id, with_voider=True)
-    # patrols builds on geo; imported here so that geo's modules never import patrols.
-    from zerocrop.patrols.selectors import last_survey_of_plot
-
-    last = last_survey_of_plot(plot=plot)
-    last_text = "尚无踏查记录"
-    if last and last.surveyed_at:
-        when = timezone.localtime(last.surveyed_at)
-        last_text = (
-            f"{when:%Y年%m月%d日}（{last.round.name}，覆盖 {last.covered_fraction:.0%}，"
-            f"{last.get_state_display()}）"
-        )
     return render(
         request,
         "geo/plot_detail.html",
         {
             "plot": plot,
             "history": plot.history.all(),
-            "plot_facts": [("最近踏查", last_text)],
             "config": {
                 "plot": plot.geometry,
                 "risk": plot.risk,

@@ -11,7 +11,10 @@ class PatrolsConfig(AppConfig):
         from zerocrop.core.jobs import register_job_kind
         from zerocrop.core.upload_limits import FileLimit, RouteLimit, register_upload_route
         from zerocrop.patrols.evidence import register_evidence_owners
+        from zerocrop.patrols.indicators import register_indicators
         from zerocrop.patrols.jobs import recompute_coverage
+        from zerocrop.patrols.menu import register_menu_items
+        from zerocrop.patrols.panels import register_panels
         from zerocrop.patrols.services import RECOMPUTE_COVERAGE
 
         register_job_kind(RECOMPUTE_COVERAGE, recompute_coverage, label="计算踏查覆盖率")
@@ -28,3 +31,6 @@ class PatrolsConfig(AppConfig):
             ),
         )
         register_evidence_owners()
+        register_indicators()
+        register_panels()
+        register_menu_items()

@@ -7,7 +7,7 @@ from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, QuerySet
+from django.db.models import Count, F, FloatField, QuerySet, Sum
 from django.http import Http404
 
 from zerocrop.campaigns.selectors import campaign_list
@@ -223,3 +223,37 @@ def patrol_coverage_job(*, record: PatrolRecord) -> Job | None:
         .order_by("-created_at")
         .first()
     )
+
+
+def campaign_cells(*, user: Any, campaign: Any, unit: Any = None) -> QuerySet[TaskCell]:
+    """The task cells of a campaign's rounds that the user may see (below `unit` if given)."""
+    cells = visible_to(
+        TaskCell.objects.filter(round__in=round_list(user=user).filter(campaign=campaign)), user
+    )
+    if unit is not None:
+        cells = cells.filter(unit__path__startswith=unit.path)
+    return cells
+
+
+def campaign_area_coverage(*, user: Any, campaign: Any, unit: Any = None) -> tuple[float, float]:
+    """(covered m², assigned m²) over the campaign's cells, unreachable cells left out."""
+    totals = (
+        campaign_cells(user=user, campaign=campaign, unit=unit)
+        .exclude(state=CellState.UNREACHABLE)
+        .aggregate(
+            assigned=Sum("area_m2"),
+            covered=Sum(F("area_m2") * F("covered_fraction"), output_field=FloatField()),
+        )
+    )
+    return float(totals["covered"] or 0), float(totals["assigned"] or 0)
+
+
+def campaign_cell_progress(*, user: Any, campaign: Any, unit: Any = None) -> Progress:
+    """Cell counts over all the campaign's rounds, as each round's progress counts them."""
+    rows = (
+        campaign_cells(user=user, campaign=campaign, unit=unit)
+        .values("state")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return progress_from_counts({row["state"]: row["n"] for row in rows})
