@@ -14,10 +14,10 @@ from django.utils import timezone
 from PIL import Image
 
 from zerocrop.campaigns.services import pledge_register
+from zerocrop.core.downloads import ascii_fallback
 from zerocrop.core.errors import ApplicationError
 from zerocrop.core.evidence import SM3_AVAILABLE, evidence_store
 from zerocrop.core.evidence_models import EvidenceFile, EvidenceKind
-from zerocrop.core.evidence_views import ascii_fallback
 from zerocrop.core.models import AuditEvent
 from zerocrop.org.models import AdminUnit, Person, User
 from zerocrop.patrols.models import PatrolRecord, SurveyRound

@@ -12,16 +12,11 @@ import openpyxl
 import pytest
 import shapely
 
+from zerocrop.core.ledger import write_excel_ledger
+from zerocrop.core.units import SQUARE_METRES_PER_MU
 from zerocrop.geo.crs import from_utm
 from zerocrop.geo.features import GeoFeature
-from zerocrop.geo.writers import (
-    SQUARE_METRES_PER_MU,
-    ledger_rows,
-    to_excel_ledger,
-    to_geojson,
-    to_kml,
-    write_excel_ledger,
-)
+from zerocrop.geo.writers import ledger_rows, to_excel_ledger, to_geojson, to_kml
 
 NS = {"k": "http://www.opengis.net/kml/2.2"}
 # 100 m x 100 m in UTM 49N near 108.6°E 37.9°N: 10 000 m² = 15 亩

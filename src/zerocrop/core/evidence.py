@@ -3,7 +3,9 @@
 `evidence_store` checks the bytes (by kind), hashes them (SHA-256, and SM3 where OpenSSL has
 it), stores them once under their hash and records who uploaded them. Apps that link evidence
 register how to find the units of the records that link a file (`register_evidence_owner`);
-a user may fetch a file only if one of those units is in their scope.
+a user may fetch a file only if one of those units is in their scope. Files that belong to a
+person rather than a unit (an export built by a job) register a rule instead
+(`register_evidence_access`).
 """
 
 from __future__ import annotations
@@ -28,9 +30,12 @@ EVIDENCE_FOLDER = "evidence"
 CONTENT_TYPES = {".pdf": "application/pdf", ".jpg": "image/jpeg", ".png": "image/png"}
 SM3_AVAILABLE = "sm3" in hashlib.algorithms_available
 NAME_MAX = EvidenceFile._meta.get_field("original_name").max_length
+EXPORT_MAX_BYTES = 1024 * 1024 * 1024  # built by the system, not uploaded; a sanity bound only
 
 OwnerUnits = Callable[[EvidenceFile], QuerySet[Any]]
 _OWNERS: dict[str, OwnerUnits] = {}
+Access = Callable[[Any, EvidenceFile], bool]
+_ACCESS: dict[str, Access] = {}
 
 
 def register_evidence_owner(kind: str, units: OwnerUnits) -> None:
@@ -38,12 +43,17 @@ def register_evidence_owner(kind: str, units: OwnerUnits) -> None:
     _OWNERS[kind] = units
 
 
+def register_evidence_access(kind: str, allowed: Access) -> None:
+    """`allowed(user, evidence)` answers whether a user may fetch a file this kind links."""
+    _ACCESS[kind] = allowed
+
+
 def evidence_visible(*, user: Any, evidence: EvidenceFile) -> bool:
     # Every registered owner is asked, not only the file's own kind: the same bytes are stored
     # once, so a file first uploaded as a scan may also be linked as a photo.
     return any(
         visible_to(units(evidence), user, unit_field="").exists() for units in _OWNERS.values()
-    )
+    ) or any(allowed(user, evidence) for allowed in _ACCESS.values())
 
 
 def _check(*, kind: str, name: str, data: Upload) -> CheckedFile:
@@ -55,6 +65,8 @@ def _check(*, kind: str, name: str, data: Upload) -> CheckedFile:
         return check_plain(
             name=name, data=data, label="轨迹文件", limit=settings.ZEROCROP_TRACK_MAX_BYTES
         )
+    if kind == EvidenceKind.EXPORT:
+        return check_plain(name=name, data=data, label="导出文件", limit=EXPORT_MAX_BYTES)
     raise ValueError(f"unknown evidence kind {kind!r}")
 
 
@@ -87,8 +99,13 @@ def evidence_store(
     kind: str,
     actor: Any,
     original_name: str = "",
+    content_type: str = "",
 ) -> EvidenceFile:
-    """Check and store bytes once; the same bytes again return the stored file (deduplicated)."""
+    """Check and store bytes once; the same bytes again return the stored file (deduplicated).
+
+    The content type is the file's own by its checked type, unless the caller, who built the
+    bytes, names it.
+    """
     if isinstance(file, CheckedFile):
         checked = file
     else:
@@ -116,7 +133,8 @@ def evidence_store(
         sm3=_sm3(checked.file),
         storage_name=storage_name,
         size=size,
-        content_type=CONTENT_TYPES.get(checked.extension, "application/octet-stream"),
+        content_type=content_type
+        or CONTENT_TYPES.get(checked.extension, "application/octet-stream"),
         original_name=_short_name(original_name or storage_name.rsplit("/", 1)[-1]),
         kind=kind,
         exif_claim=_claim(kind, checked.file),

@@ -12,6 +12,7 @@ class EvidenceKind(models.TextChoices):
     PLEDGE_SCAN = "pledge_scan", "责任状扫描件"
     PATROL_PHOTO = "patrol_photo", "踏查照片"
     TRACK_FILE = "track_file", "轨迹文件"
+    EXPORT = "export", "导出文件"
 
 
 class EvidenceFile(BaseModel):

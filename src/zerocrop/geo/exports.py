@@ -7,7 +7,6 @@ features in, plain GeoJSON-able data out.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -15,17 +14,17 @@ from typing import Any
 
 import numpy as np
 import shapely
-from openpyxl import load_workbook
-from openpyxl.styles import Font
 from shapely.geometry import mapping, shape
 from shapely.geometry.base import BaseGeometry
 
 from zerocrop.core.audit import checkpoint_note
+from zerocrop.core.ledger import Column, Ledger, Note, ledger_xlsx
+from zerocrop.core.units import mu
 from zerocrop.geo.choices import RiskClass
 from zerocrop.geo.crs import area_m2
 from zerocrop.geo.features import GeoPreview
 from zerocrop.geo.models import PlantingRecord, Plot, UnitBoundary, Zone
-from zerocrop.geo.writers import SQUARE_METRES_PER_MU, to_geojson, to_kml, write_excel_ledger
+from zerocrop.geo.writers import to_geojson, to_kml
 
 GEOJSON_TYPE = "application/geo+json"
 KML_TYPE = "application/vnd.google-earth.kml+xml"
@@ -38,7 +37,7 @@ LEDGER_COLUMNS: list[tuple[str, str]] = [
     ("unit", "村（社区）"),
     ("kind", "类别"),
     ("risk", "风险等级"),
-    ("area_mu", "面积（亩）"),  # keys area_*/center_* get number formats from the writer
+    ("area_mu", "面积（亩）"),  # keys area_*/center_* get core.ledger.KNOWN_FORMATS
     ("area_m2", "面积（平方米）"),
     ("responsible", "包保责任人"),
     ("history", "历史种植（年份/品种/株数）"),
@@ -75,7 +74,7 @@ class ExportFeature:
 def _area_fields(square_metres: float) -> dict[str, float]:
     return {
         "area_m2": round(square_metres, 1),
-        "area_mu": round(square_metres / SQUARE_METRES_PER_MU, 2),
+        "area_mu": mu(square_metres),
     }
 
 
@@ -135,31 +134,33 @@ def plot_ledger_row(plot: Plot) -> dict[str, object]:
     }
 
 
-def _append_note(workbook_bytes: bytes, note: str, *, bold: bool = True) -> bytes:
-    workbook = load_workbook(io.BytesIO(workbook_bytes))
-    sheet = workbook.active
-    cell = sheet.cell(row=sheet.max_row + 2, column=1, value=note)
-    cell.font = Font(bold=True, color="B02A37") if bold else Font(size=8, color="6C757D")
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def plots_ledger_xlsx(plots: Iterable[Plot], *, title: str) -> bytes:
+def plots_ledger_xlsx(
+    plots: Iterable[Plot],
+    *,
+    title: str,
+    unit_name: str = "",
+    filled_by: str = "",
+    reported_on: date | None = None,
+) -> bytes:
     """Excel 地块台账 (prefetch `history`, `unit` and `responsible` on the queryset)."""
     plots = list(plots)
-    data = write_excel_ledger(
-        [plot_ledger_row(p) for p in plots], LEDGER_COLUMNS, sheet_title="地块台账", title=title
-    )
+    notes = []
     demo_count = sum(1 for p in plots if p.is_demo)
     if demo_count:
-        data = _append_note(data, DEMO_NOTE.format(count=demo_count))
-    return with_audit_checkpoint(data)
-
-
-def with_audit_checkpoint(workbook_bytes: bytes) -> bytes:
-    """Print the audit chain's checkpoint under a ledger: a later rewrite of the chain shows."""
-    return _append_note(workbook_bytes, checkpoint_note(), bold=False)
+        notes.append(Note(DEMO_NOTE.format(count=demo_count), warning=True))
+    # The audit chain's checkpoint under the ledger: a later rewrite of the chain shows.
+    notes.append(Note(checkpoint_note()))
+    ledger = Ledger(
+        title=title,
+        sheet="地块台账",
+        columns=[Column(key, header) for key, header in LEDGER_COLUMNS],
+        rows=[plot_ledger_row(p) for p in plots],
+        unit_name=unit_name,
+        filled_by=filled_by,
+        reported_on=reported_on,
+        notes=notes,
+    )
+    return ledger_xlsx(ledger)
 
 
 # --------------------------------------------------------------------------- zones
@@ -223,7 +224,9 @@ def _file(
     )
 
 
-def plot_export(plots: Iterable[Plot], *, fmt: str, scope: str, day: date) -> ExportFile:
+def plot_export(
+    plots: Iterable[Plot], *, fmt: str, scope: str, day: date, filled_by: str = ""
+) -> ExportFile:
     """Plots as GeoJSON, KML or the Excel 地块台账; `scope` names the town or village."""
     if fmt == "geojson":
         return _file(plots_geojson(plots), GEOJSON_TYPE, scope, "地块", day, ".geojson")
@@ -231,7 +234,9 @@ def plot_export(plots: Iterable[Plot], *, fmt: str, scope: str, day: date) -> Ex
         data = plots_kml(plots, document_name=f"{scope}地块")
         return _file(data, KML_TYPE, scope, "地块", day, ".kml")
     if fmt == "xlsx":
-        data = plots_ledger_xlsx(plots, title=f"{scope}地块台账")
+        data = plots_ledger_xlsx(
+            plots, title=f"{scope}地块台账", unit_name=scope, filled_by=filled_by, reported_on=day
+        )
         return _file(data, XLSX_TYPE, scope, "地块台账", day, ".xlsx")
     raise ValueError(f"unknown plot export format {fmt!r}")
 
@@ -262,11 +267,7 @@ def preview_rows(preview: GeoPreview, limit: int = PREVIEW_TABLE_ROWS) -> list[d
                 "number": feature.index + 1,
                 "name": feature.name or "",
                 "type": GEOMETRY_LABELS.get(feature.geometry.geom_type, feature.geometry.geom_type),
-                "area_mu": (
-                    round(area_m2(feature.geometry) / SQUARE_METRES_PER_MU, 2)
-                    if polygonal
-                    else None
-                ),
+                "area_mu": mu(area_m2(feature.geometry)) if polygonal else None,
                 "polygonal": polygonal,
             }
         )

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.db import models
 
 from zerocrop.core.models import BaseModel, Voidable
+from zerocrop.core.units import SQUARE_METRES_PER_MU
 from zerocrop.core.vocabulary import Species
 from zerocrop.geo.choices import PlotKind, RiskClass, ZoneKind
 from zerocrop.org.models import AdminUnit, Person
@@ -27,7 +28,7 @@ class Located(BaseModel):
 
     @property
     def area_mu(self) -> float:
-        return self.area_m2 / 666.6667
+        return self.area_m2 / SQUARE_METRES_PER_MU
 
 
 class Plot(Located, Voidable):

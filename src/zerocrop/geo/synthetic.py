@@ -29,6 +29,8 @@ from shapely import LineString, Point, Polygon
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import substring
 
+from zerocrop.core.units import SQUARE_METRES_PER_MU
+
 UnitKind = Literal["village", "community", "grid"]
 PlotKind = Literal["historical", "key", "courtyard", "greenhouse", "other"]
 RiskClass = Literal["key", "traditional", "potential"]
@@ -38,7 +40,7 @@ TOWN_NAME = "无定河镇"
 RIVER_NAME = "无定河"
 METRIC_CRS = "EPSG:32649"
 WGS84 = "EPSG:4326"
-MU_M2 = 2000.0 / 3.0  # one 亩 in square metres
+MU_M2 = SQUARE_METRES_PER_MU  # one 亩 in square metres
 
 DEFAULT_UNITS: tuple[tuple[str, UnitKind], ...] = (
     ("毛布拉格村", "village"),

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from zerocrop.core.errors import ApplicationError
 from zerocrop.core.forms import VoidForm
 from zerocrop.core.redirects import safe_next
+from zerocrop.core.units import SQUARE_METRES_PER_MU
 from zerocrop.geo import selectors, services
 from zerocrop.geo.choices import RISK_COLOURS, PlotKind, RiskClass
 from zerocrop.geo.filters import filtered_plots
@@ -42,6 +43,7 @@ def map_page(request: HttpRequest) -> HttpResponse:
         "riskColours": RISK_COLOURS,
         "riskLabels": dict(RiskClass.choices),
         "kindLabels": dict(PlotKind.choices),
+        "squareMetresPerMu": SQUARE_METRES_PER_MU,
         "units": [
             {"id": str(u.pk), "name": u.name}
             for u in villages_and_communities(user=request.user)

@@ -2,13 +2,13 @@
 
 Thin views: parse, check permission, call one service or selector. Reading and converting
 files lives in `geo.readers`, saving in `geo.services.geo_import_preview`, building export
-files in `geo.exports` / `geo.writers`, the staged uploads in `geo.uploads` (on `core.uploads`).
+files in `geo.downloads` / `geo.exports` / `geo.writers`, the staged uploads in `geo.uploads`
+(on `core.uploads`).
 """
 
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
@@ -18,14 +18,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from zerocrop.core.audit import audit_export
-from zerocrop.core.clock import today
+from zerocrop.core.downloads import download_response
 from zerocrop.core.errors import ApplicationError
+from zerocrop.core.export_jobs import export_respond
 from zerocrop.core.uploads import StagedUpload
 from zerocrop.geo import exports, selectors, services, uploads
+from zerocrop.geo.downloads import PLOTS_EXPORT, zones_download
 from zerocrop.geo.features import GeoFileError, GeoPreview
 from zerocrop.geo.filters import filtered_plots
-from zerocrop.geo.forms import PlotFilterForm
 from zerocrop.geo.forms_files import (
     PLOT_LEVELS,
     GeoUploadForm,
@@ -54,26 +54,6 @@ def importable_units(user: Any) -> list[AdminUnit]:
         return []
     towns = [u for u in units if u.level == UnitLevel.TOWN and can(user, UNIT_MANAGE, u)]
     return [*(towns if can(user, ZONE_IMPORT) else []), *villages]
-
-
-def _scope_name(user: Any, form: PlotFilterForm | None = None) -> str:
-    """The unit an export is about: the filtered village, else the user's own unit or town."""
-    if form is not None and form.is_valid() and form.cleaned_data.get("unit"):
-        return dict(form.fields["unit"].choices).get(form.cleaned_data["unit"], "")
-    unit = user.unit
-    while unit is not None and unit.level in (UnitLevel.OFFICE, UnitLevel.GRID):
-        unit = unit.parent
-    return unit.name if unit is not None else ""
-
-
-def _attachment(export: exports.ExportFile) -> HttpResponse:
-    response = HttpResponse(export.data, content_type=export.content_type)
-    response["Content-Disposition"] = (
-        f'attachment; filename="{export.ascii_name}"; '
-        f"filename*=UTF-8''{quote(export.filename, safe='')}"
-    )
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 # --------------------------------------------------------------------------- import
@@ -210,25 +190,20 @@ def geo_import_commit(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def plots_export(request: HttpRequest) -> HttpResponse:
-    """The plot ledger as listed (same filters, same scope) as GeoJSON, KML or Excel."""
+    """The plot ledger as listed (same filters, same scope) as GeoJSON, KML or Excel.
+
+    A large ledger is built by a background job (see `core.export_jobs`).
+    """
     fmt = request.GET.get("format", "")
     if fmt not in exports.PLOT_FORMATS:
         return HttpResponseBadRequest("导出格式须为 geojson、kml 或 xlsx。")
-    form, plots = filtered_plots(user=request.user, data=request.GET)
-    export = exports.plot_export(
-        plots.prefetch_related("history"),
-        fmt=fmt,
-        scope=_scope_name(request.user, form),
-        day=today(),
-    )
-    audit_export(
-        actor=request.user,
-        what=export.filename,
-        file_format=fmt,
+    _, plots = filtered_plots(user=request.user, data=request.GET)
+    return export_respond(
+        request,
+        kind=PLOTS_EXPORT,
+        params={"format": fmt, "query": request.GET.urlencode()},
         count=plots.count(),
-        query=request.GET.urlencode(),
     )
-    return _attachment(export)
 
 
 @require_GET
@@ -237,9 +212,4 @@ def zones_export(request: HttpRequest) -> HttpResponse:
     fmt = request.GET.get("format", "")
     if fmt not in exports.ZONE_FORMATS:
         return HttpResponseBadRequest("导出格式须为 geojson 或 kml。")
-    zones = selectors.zone_list(user=request.user)
-    export = exports.zone_export(zones, fmt=fmt, scope=_scope_name(request.user), day=today())
-    audit_export(
-        actor=request.user, what=export.filename, file_format=fmt, count=zones.count(), query=""
-    )
-    return _attachment(export)
+    return download_response(request, zones_download(user=request.user, fmt=fmt))

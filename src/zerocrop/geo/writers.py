@@ -1,17 +1,15 @@
 """Exports: GeoJSON, KML (opens in 奥维互动地图 and Google Earth), Excel 地块台账.
 
 Pure module (no Django). Every writer takes features in WGS84 (anything with `geometry`,
-`properties` and `name`, e.g. `GeoFeature`) and returns bytes.
+`properties` and `name`, e.g. `GeoFeature`) and returns bytes. The Excel house style is
+`core.ledger`'s.
 """
 
 from __future__ import annotations
 
-import io
 import json
-import re
-import unicodedata
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Protocol
@@ -23,16 +21,16 @@ from xml.etree.ElementTree import (  # building only; nothing untrusted is parse
 
 import numpy as np
 import shapely
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
+from zerocrop.core.ledger import Column, Ledger, ledger_xlsx
+from zerocrop.core.ledger import text as _text
+from zerocrop.core.ledger import xml_safe as _xml_safe
+from zerocrop.core.units import mu
 from zerocrop.geo.crs import area_m2
 
 KML_NS = "http://www.opengis.net/kml/2.2"
-SQUARE_METRES_PER_MU = 10000.0 / 15.0  # 1 亩 = 666.67 m²
 COORD_DECIMALS = 8  # ~1 mm
 
 AREA_COLUMNS: list[tuple[str, str]] = [("area_mu", "面积（亩）"), ("area_m2", "面积（平方米）")]
@@ -65,23 +63,6 @@ def _json_default(value: object) -> object:
 
 def _round(geom: BaseGeometry, decimals: int = COORD_DECIMALS) -> BaseGeometry:
     return shapely.transform(shapely.force_2d(geom), lambda c: np.round(c, decimals))
-
-
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
-def _xml_safe(value: object) -> str:
-    return _XML_INVALID.sub("", _text(value))
 
 
 # --------------------------------------------------------------------------- GeoJSON
@@ -237,92 +218,13 @@ def ledger_rows(features: Sequence[FeatureLike]) -> list[dict[str, object]]:
             row["name"] = feature.name
         square_metres = area_m2(feature.geometry)
         row["area_m2"] = round(square_metres, 1)
-        row["area_mu"] = round(square_metres / SQUARE_METRES_PER_MU, 2)
+        row["area_mu"] = mu(square_metres)
         if not feature.geometry.is_empty:
             point = feature.geometry.representative_point()
             row["center_lon"] = round(point.x, 6)
             row["center_lat"] = round(point.y, 6)
         rows.append(row)
     return rows
-
-
-_NUMBER_FORMATS = {
-    "area_mu": "0.00",
-    "area_m2": "0.0",
-    "center_lon": "0.000000",
-    "center_lat": "0.000000",
-}
-_DATE_FORMAT = 'yyyy"年"m"月"d"日"'
-_DATETIME_FORMAT = 'yyyy"年"m"月"d"日" hh:mm'
-
-
-def _display_width(value: object) -> int:
-    text = _text(value)
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _cell_value(value: object) -> object:
-    if value is None or isinstance(value, bool | int | float | str | datetime | date):
-        if isinstance(value, datetime) and value.tzinfo is not None:
-            return value.replace(tzinfo=None)  # Excel has no time zones
-        return value
-    if isinstance(value, Decimal):
-        return float(value)
-    if isinstance(value, list | tuple | set):
-        return "、".join(_text(v) for v in value)
-    return _text(value)
-
-
-def write_excel_ledger(
-    rows: Sequence[Mapping[str, object]],
-    columns: Sequence[tuple[str, str]],
-    *,
-    sheet_title: str = "地块台账",
-    title: str | None = None,
-) -> bytes:
-    """Excel workbook: optional title row, bold frozen header, sized columns, formats.
-
-    `columns` is the ordered [(key, 中文表头)]; the special key "_seq" numbers the rows 1..n.
-    Strings that start with "=" are stored as text, never as formulas.
-    """
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _xml_safe(sheet_title)[:31] or "Sheet1"
-    header_row = 1
-    if title:
-        sheet.cell(row=1, column=1, value=_xml_safe(title)).font = Font(bold=True, size=14)
-        if len(columns) > 1:
-            sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(columns))
-        sheet.cell(row=1, column=1).alignment = Alignment(horizontal="center")
-        header_row = 2
-    widths = [_display_width(header) for _, header in columns]
-    for position, (_, header) in enumerate(columns, start=1):
-        cell = sheet.cell(row=header_row, column=position, value=header)
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    for number, row in enumerate(rows, start=1):
-        excel_row = header_row + number
-        for position, (key, _) in enumerate(columns, start=1):
-            raw = number if key == "_seq" else row.get(key)
-            value = _cell_value(raw)
-            if isinstance(value, str):
-                value = _xml_safe(value)
-            cell = sheet.cell(row=excel_row, column=position, value=value)
-            if isinstance(value, str) and value.startswith("="):
-                cell.data_type = "s"  # never a formula (CSV/Excel injection)
-            if key in _NUMBER_FORMATS:
-                cell.number_format = _NUMBER_FORMATS[key]
-            elif isinstance(value, datetime):
-                cell.number_format = _DATETIME_FORMAT
-            elif isinstance(value, date):
-                cell.number_format = _DATE_FORMAT
-            widths[position - 1] = max(widths[position - 1], _display_width(value))
-    for position, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(position)].width = min(max(width + 2, 6), 60)
-    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def to_excel_ledger(
@@ -337,4 +239,10 @@ def to_excel_ledger(
     chosen = list(columns)
     if include_area:
         chosen += [c for c in AREA_COLUMNS if c[0] not in {k for k, _ in chosen}]
-    return write_excel_ledger(ledger_rows(features), chosen, sheet_title=sheet_title, title=title)
+    ledger = Ledger(
+        title=title or "",
+        sheet=sheet_title,
+        columns=[Column(key, header) for key, header in chosen],
+        rows=ledger_rows(features),
+    )
+    return ledger_xlsx(ledger)

@@ -8,14 +8,13 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from zerocrop.campaigns.selectors import campaign_current, campaign_get
-from zerocrop.core.audit import audit_export
 from zerocrop.core.clock import today
 from zerocrop.core.errors import ApplicationError
 from zerocrop.core.evidence_views import evidence_response
+from zerocrop.core.export_jobs import export_respond
 from zerocrop.core.forms import add_application_error
 from zerocrop.core.jobs import job_kind_label
 from zerocrop.core.jobs_models import JobStatus
@@ -26,7 +25,7 @@ from zerocrop.org.selectors import person_list, unit_list, villages_and_communit
 from zerocrop.patrols import selectors, services
 from zerocrop.patrols.choices import CellState
 from zerocrop.patrols.forms import AssignForm, PatrolForm, ReasonForm, RoundForm
-from zerocrop.patrols.ledger import dead_corner_workbook
+from zerocrop.patrols.ledger import DEAD_CORNER_EXPORT
 from zerocrop.patrols.track_files import tracks_from_upload
 
 
@@ -305,23 +304,12 @@ def dead_corner_report(request: HttpRequest, round_id: str) -> HttpResponse:
         user=request.user, survey_round=survey_round, today=today(), unit_id=unit_id
     )
     if request.GET.get("format") == "xlsx":
-        data = dead_corner_workbook(survey_round=survey_round, corners=corners, today=today())
-        response = HttpResponse(
-            data,
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        from urllib.parse import quote
-
-        name = f"{survey_round.name}踏查台账{timezone.localdate():%Y%m%d}.xlsx"
-        audit_export(
-            actor=request.user,
-            what=name,
-            file_format="xlsx",
+        return export_respond(
+            request,
+            kind=DEAD_CORNER_EXPORT,
+            params={"round": str(survey_round.pk), "unit": unit_id or ""},
             count=len(corners),
-            query=request.GET.urlencode(),
         )
-        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-        return response
     return render(
         request,
         "patrols/dead_corners.html",

@@ -175,7 +175,7 @@
       pending = e.layer;
       drawn.addLayer(pending);
       const area = L.GeometryUtil ? L.GeometryUtil.geodesicArea(pending.getLatLngs()[0]) : 0;
-      document.getElementById("plot-area").textContent = area ? `面积约 ${Math.round(area)} 平方米（${(area / 666.67).toFixed(2)} 亩）` : "";
+      document.getElementById("plot-area").textContent = area ? `面积约 ${Math.round(area)} 平方米（${(area / cfg.squareMetresPerMu).toFixed(2)} 亩）` : "";
       document.getElementById("plot-form-error").classList.add("d-none");
       modal.show();
     });
