@@ -846,6 +846,21 @@ def _member_from_entry(
 
 
 def _parse_group(lines: list[_Line], warnings: list[str]) -> list[GroupMember]:
+    """The group from 组长：/成员： lists and from sentences, in the order of the text."""
+    listed = _parse_listed_group(lines, warnings)
+    prose = _parse_prose_group(lines, warnings)
+    known = {(m.role, m.name) for m in listed if m.name}
+    prose = [m for m in prose if m.name is None or (m.role, m.name) not in known]
+    members = sorted(listed + prose, key=lambda m: m.line or 0)
+    if not members:
+        warnings.append("未找到领导小组名单（“组长：”“副组长：”“成员：”）。")
+    elif not any(m.role == ROLE_LEADER for m in members):
+        warnings.append("领导小组名单中没有组长。")
+    _warn_duplicates(members, warnings)
+    return members
+
+
+def _parse_listed_group(lines: list[_Line], warnings: list[str]) -> list[GroupMember]:
     members: list[GroupMember] = []
     role: GroupRole | None = None
     closed = False
@@ -866,11 +881,6 @@ def _parse_group(lines: list[_Line], warnings: list[str]) -> list[GroupMember]:
             members.extend(_members_from_text(line.text, role, line, warnings))
         else:
             closed = True
-    if not members:
-        warnings.append("未找到领导小组名单（“组长：”“副组长：”“成员：”）。")
-    elif not any(m.role == ROLE_LEADER for m in members):
-        warnings.append("领导小组名单中没有组长。")
-    _warn_duplicates(members, warnings)
     return members
 
 
@@ -888,10 +898,229 @@ def _warn_duplicates(members: list[GroupMember], warnings: list[str]) -> None:
             )
 
 
+# --------------------------------------------------------------------------- the group in prose
+
+# "成立…领导小组，由镇党委书记赵建国任组长，镇长孙丽、政法委员周强任副组长，派出所、司法所
+# 负责人和各村党支部书记为成员": clauses that end in a role (A任组长) or start with one (组长由A担任).
+_PROSE_ROLE = r"(?P<role>常务副组长|副组长|组长|成员)"
+_PROSE_WHO_END = r"(?:等同志|同志|等人|等)?"
+_PROSE_ROLE_LAST_RE = re.compile(
+    rf"^(?P<who>.+?){_PROSE_WHO_END}(?:兼任|担任|出任|任|为|作为)(?:领导小组|小组)?{_PROSE_ROLE}$"
+)
+_PROSE_ROLE_FIRST_RE = re.compile(
+    rf"^(?:领导小组|小组)?{_PROSE_ROLE}(?:由|为|是|包括|有)(?P<who>.+?){_PROSE_WHO_END}"
+    r"(?:兼任|担任|出任|组成|同志组成)?$"
+)
+_PROSE_ROLE_COLON_RE = re.compile(rf"^(?:领导小组|小组)?{_PROSE_ROLE}(?:如下)?[:：](?P<who>.*)$")
+_PROSE_LEAD_IN_RE = re.compile(
+    r"^.*?(?:成立|组建|调整)(?:了)?(?:以|由)|^(?:特|现|并|同时|其中|具体由|由|以)+"
+)
+_PROSE_TRAILER_RE = re.compile(r"的[^，。]{0,40}(?:领导小组|工作小组|指挥部)$")
+_PROSE_CLAUSE_RE = re.compile(r"[，,；;。]")
+_PROSE_ITEM_SPLIT_RE = re.compile(r"[、/]+|(?<=[所长记任员人部办村区队站])(?:以及|和|及|与)")
+_PROSE_CONTEXT = ("领导小组", "工作小组", "指挥部")
+_PARAGRAPH_END = ("。", "；", ";", "：", ":")
+_MAX_PARAGRAPH_LINES = 8
+
+
+@dataclass(frozen=True)
+class _Paragraph:
+    text: str
+    starts: tuple[tuple[int, int], ...]  # (offset in text, source line number) per joined line
+
+    def line_at(self, offset: int) -> int:
+        number = self.starts[0][1]
+        for start, line in self.starts:
+            if start > offset:
+                break
+            number = line
+        return number
+
+
+def _paragraphs(lines: list[_Line]) -> list[_Paragraph]:
+    """Lines joined while a sentence wraps (a line not ending in 。；：, the next not numbered)."""
+    paragraphs: list[_Paragraph] = []
+    text = ""
+    starts: list[tuple[int, int]] = []
+    for line in lines:
+        joinable = (
+            starts
+            and line.text
+            and not text.endswith(_PARAGRAPH_END)
+            and len(starts) < _MAX_PARAGRAPH_LINES
+            and _NUMBERING_RE.match(line.text) is None
+            and _LABEL_RE.match(line.text) is None
+        )
+        if starts and not joinable:
+            paragraphs.append(_Paragraph(text, tuple(starts)))
+            text, starts = "", []
+        if line.text:
+            starts.append((len(text), line.number))
+            text += _squash(line.text)
+    if starts:
+        paragraphs.append(_Paragraph(text, tuple(starts)))
+    return paragraphs
+
+
+def _prose_assignment(clause: str) -> tuple[str, str, bool] | None:
+    """(role label, who, opens a list) for a clause that gives a group role."""
+    clause = _PROSE_TRAILER_RE.sub("", clause)
+    for candidate in (clause, _PROSE_LEAD_IN_RE.sub("", clause, count=1)):
+        colon = _PROSE_ROLE_COLON_RE.match(candidate)
+        if colon:
+            return colon["role"], colon["who"], True
+        for pattern in (_PROSE_ROLE_FIRST_RE, _PROSE_ROLE_LAST_RE):
+            match = pattern.match(candidate)
+            if match and match["who"] and "办公室" not in match["who"]:
+                who = _PROSE_LEAD_IN_RE.sub("", match["who"], count=1) or match["who"]
+                return match["role"], who, False
+    return None
+
+
+def _split_title_name(item: str) -> tuple[str, str] | None:
+    """'镇党委书记赵建国' → ('镇党委书记', '赵建国'); None when the item does not end in a name."""
+    for size in (3, 2, 4):
+        title, name = item[:-size], item[-size:]
+        if len(title) >= 2 and is_person_name(name) and _ends_like_post([title]):
+            return title, name
+    return None
+
+
+def _is_bare_unit(item: str) -> bool:
+    """'派出所', '各村': a unit whose post is named by the next item ('派出所、司法所负责人')."""
+    return bool(_UNIT_SUFFIX_RE.search(item)) and not _ends_like_post([item])
+
+
+@dataclass(frozen=True)
+class _ProseItem:
+    name: str | None
+    titles: tuple[str, ...]
+
+
+def _prose_items(who: str) -> list[_ProseItem]:
+    """People and posts in one clause; titles written before a name belong to that name."""
+    raw = [_strip_comrade(part) for part in _PROSE_ITEM_SPLIT_RE.split(who)]
+    items: list[_ProseItem] = []
+    pending: list[str] = []
+    for part in (p for p in raw if p):
+        bracketed = _BRACKETED_NAME_RE.fullmatch(part)
+        if bracketed and is_person_name(bracketed["name"]):
+            name, own = bracketed["name"], [bracketed["titles"]]
+        elif is_person_name(part) or is_placeholder(part):
+            name, own = part, []
+        elif split := _split_title_name(part):
+            name, own = split[1], [split[0]]
+        else:
+            pending.append(part)
+            continue
+        own_unit = any(split_unit(t)[0] for t in own)
+        if pending and own_unit and any(split_unit(p)[0] or _is_bare_unit(p) for p in pending):
+            items.extend(_posts(pending))  # '司法所负责人、派出所所长王明': two people
+            pending = []
+        items.append(_ProseItem(name, tuple(pending + own)))
+        pending = []
+    items.extend(_posts(pending))
+    return items
+
+
+def _strip_comrade(part: str) -> str:
+    part = re.sub(r"(?:等同志|同志|等人|等)$", "", part)
+    if part.startswith("各"):  # '各村（社区）党支部书记' → '各村党支部书记'
+        part = re.sub(r"[（(][^）)]*[)）]", "", part)
+    return part
+
+
+def _posts(parts: list[str]) -> list[_ProseItem]:
+    """Posts without names; a bare unit takes the post of the item after it."""
+    posts: list[_ProseItem] = []
+    waiting: list[str] = []
+    for part in parts:
+        if _is_bare_unit(part):
+            waiting.append(part)
+            continue
+        title = _post_of(part)
+        posts.extend(_ProseItem(None, (f"{bare}{title}",)) for bare in waiting)
+        posts.append(_ProseItem(None, (part,)))
+        waiting = []
+    posts.extend(_ProseItem(None, (bare,)) for bare in waiting)
+    return posts
+
+
+def _post_of(part: str) -> str:
+    """'司法所负责人' → '负责人': the post once the unit in front of it is left out."""
+    for end in range(2, len(part)):
+        if _UNIT_SUFFIX_RE.search(part[:end]) and _TITLE_START_RE.match(part[end:]):
+            return part[end:]
+    return part
+
+
+def _prose_member(
+    item: _ProseItem, role: GroupRole, line: _Line, warnings: list[str]
+) -> GroupMember:
+    titles, unit = _titles_and_unit(list(item.titles))
+    name = item.name
+    if name is not None and is_placeholder(name):
+        warnings.append(f"{_quote_line(line)}中的姓名是占位符“{name}”，姓名未导入，请补录。")
+        name = None
+    elif name is None:
+        post = "".join(item.titles)
+        missing = f"{_UNLISTED_MARK}，也没有姓名" if _is_generic(unit or post) else "没有写姓名"
+        warnings.append(
+            f"{_quote_line(line)}中的{role}“{post}”{missing}，已作为待补录的职务导入，请补录。"
+        )
+    return GroupMember(role=role, name=name, titles=titles, unit=unit, line=line.number)
+
+
+def _parse_prose_group(lines: list[_Line], warnings: list[str]) -> list[GroupMember]:
+    """The first paragraph(s) that give group roles in sentences, in text order."""
+    by_number = {line.number: line for line in lines}
+    members: list[GroupMember] = []
+    previous = ""
+    for paragraph in _paragraphs(lines):
+        found = _prose_paragraph(paragraph, previous, by_number, warnings)
+        previous = paragraph.text
+        if found:
+            members.extend(found)
+        elif members:
+            break
+    return members
+
+
+def _prose_paragraph(
+    paragraph: _Paragraph, previous: str, by_number: dict[int, _Line], warnings: list[str]
+) -> list[GroupMember]:
+    text = paragraph.text
+    if not any(key in text or key in previous for key in _PROSE_CONTEXT):
+        return []
+    if _LABEL_RE.match(text):
+        return []  # a 组长：… list line, read by the list parser
+    members: list[GroupMember] = []
+    listing: GroupRole | None = None  # after '成员：' the clauses up to '。' are people
+    offset = 0
+    for clause in _PROSE_CLAUSE_RE.split(text):
+        line = by_number[paragraph.line_at(offset)]
+        mark = text[offset + len(clause) : offset + len(clause) + 1]
+        offset += len(clause) + 1
+        found = _prose_assignment(clause)
+        if found is not None:
+            label, who, opens = found
+            role = _role_of(label, line, warnings)
+            listing = role if opens else None
+        elif listing is not None and clause and "办公室" not in clause:
+            role, who = listing, clause
+        else:
+            listing = None
+            continue
+        members.extend(_prose_member(item, role, line, warnings) for item in _prose_items(who))
+        if mark in {"。", ""}:
+            listing = None
+    return members
+
+
 def _collect_units(members: list[GroupMember], office: Office, town: str | None) -> list[Unit]:
     units: dict[str, Unit] = {}
     for member in members:
-        if member.unit and member.unit not in units:
+        if member.unit and member.unit not in units and not _is_generic(member.unit):
             units[member.unit] = Unit(member.unit, unit_kind(member.unit))
     location = office.location
     if location and not _is_generic(location):
