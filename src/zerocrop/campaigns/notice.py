@@ -921,6 +921,7 @@ _PROSE_ITEM_SPLIT_RE = re.compile(r"[、/]+|(?<=[所长记任员人部办村区�
 _PROSE_CONTEXT = ("领导小组", "工作小组", "指挥部")
 _PARAGRAPH_END = ("。", "；", ";", "：", ":")
 _MAX_PARAGRAPH_LINES = 8
+_MIN_WRAPPED_LINE = 16  # shorter lines (headers, signatures) end their paragraph
 
 
 @dataclass(frozen=True)
@@ -946,6 +947,7 @@ def _paragraphs(lines: list[_Line]) -> list[_Paragraph]:
         joinable = (
             starts
             and line.text
+            and len(text) - starts[-1][0] >= _MIN_WRAPPED_LINE
             and not text.endswith(_PARAGRAPH_END)
             and len(starts) < _MAX_PARAGRAPH_LINES
             and _NUMBERING_RE.match(line.text) is None
@@ -1098,16 +1100,17 @@ def _prose_paragraph(
     listing: GroupRole | None = None  # after '成员：' the clauses up to '。' are people
     offset = 0
     for clause in _PROSE_CLAUSE_RE.split(text):
-        line = by_number[paragraph.line_at(offset)]
+        start = offset
         mark = text[offset + len(clause) : offset + len(clause) + 1]
         offset += len(clause) + 1
         found = _prose_assignment(clause)
+        who = found[1] if found is not None else clause
+        line = by_number[paragraph.line_at(start + max(clause.find(who), 0))]
         if found is not None:
-            label, who, opens = found
-            role = _role_of(label, line, warnings)
-            listing = role if opens else None
+            role = _role_of(found[0], line, warnings)
+            listing = role if found[2] else None
         elif listing is not None and clause and "办公室" not in clause:
-            role, who = listing, clause
+            role = listing
         else:
             listing = None
             continue
@@ -1172,11 +1175,14 @@ def _parse_office(
                 deputy_who = (who, line)
             elif not vice and head_who is None:
                 head_who = (who, line)
-    head = _resolve_person(head_who, members, OFFICE_HEAD, warnings)
-    deputy = _resolve_person(deputy_who, members, OFFICE_DEPUTY, warnings)
+    head, head_post = _resolve_person(head_who, members, OFFICE_HEAD, warnings)
+    deputy, deputy_post = _resolve_person(deputy_who, members, OFFICE_DEPUTY, warnings)
     if head_who is None and location is not None:
         warnings.append("未找到领导小组办公室主任。")
     members = _mark_office_roles(members, head, deputy, warnings)
+    for index, role in ((head_post, OFFICE_HEAD), (deputy_post, OFFICE_DEPUTY)):
+        if index is not None and members[index].office_role is None:
+            members[index] = replace(members[index], office_role=role)
     return Office(location=location, head=head, deputy=deputy), members
 
 
@@ -1212,36 +1218,63 @@ def _resolve_person(
     members: list[GroupMember],
     post: str,
     warnings: list[str],
-) -> str | None:
+) -> tuple[str | None, int | None]:
+    """The office holder's name; or, when the group has the post without a name, its index."""
     if found is None:
-        return None
+        return None, None
     who, line = found
     who = who.removeprefix("由").removesuffix("同志")
     names = [m.name for m in members if m.name]
-    people = [p for p in _TITLE_SPLIT_RE.split(who) if p]
+    people = _office_people(who)
     if len(people) > 1:
         warnings.append(f"{_quote_line(line)}列出多人任{post}，只导入第一位。")
         who = people[0]
     if is_placeholder(who):
         warnings.append(f"{_quote_line(line)}中{post}的姓名是占位符“{who}”，未导入。")
-        return None
+        return None, None
     if who in names:
-        return who
+        return who, None
     for name in sorted(names, key=len, reverse=True):
         if who.endswith(name):
-            return name
+            return name, None
     if is_person_name(who):
         warnings.append(f"{post}“{who}”不在领导小组名单中，请核对。")
-        return who
+        return who, None
     holders = [m for m in members if m.name and _holds_post(m, who)]
     if len(holders) == 1:
         warnings.append(
             f"{_quote_line(line)}中{post}由“{who}”兼任，按领导小组名单推定为"
             f"“{holders[0].name}”，请核对。"
         )
-        return holders[0].name
+        return holders[0].name, None
+    # A post to fill counts only when written the same way ("派出所所长" is not "镇派出所所长").
+    posts = [i for i, m in enumerate(members) if m.name is None and _post_text(m) == who]
+    if len(posts) == 1:
+        warnings.append(
+            f"{_quote_line(line)}中{post}由领导小组中的“{who}”兼任，姓名待补录。"
+        )
+        return None, posts[0]
     warnings.append(f"{_quote_line(line)}中{post}只写了职务“{who}”，没有姓名，未导入。")
-    return None
+    return None, None
+
+
+def _office_people(who: str) -> list[str]:
+    """'赵六、孙七' → two people; '副组长、政法委员周强' → one (titles go with the name after them)."""
+    people: list[str] = []
+    titles = ""
+    for part in (p for p in _TITLE_SPLIT_RE.split(who) if p):
+        if is_person_name(part) or is_placeholder(part) or _split_title_name(part):
+            people.append(titles + part)
+            titles = ""
+        else:
+            titles += part
+    if titles:
+        people.append(titles)
+    return people
+
+
+def _post_text(member: GroupMember) -> str:
+    return (member.unit or "") + "".join(member.titles)
 
 
 def _holds_post(member: GroupMember, post: str) -> bool:
