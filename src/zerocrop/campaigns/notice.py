@@ -1485,12 +1485,18 @@ def _parse_stages(text: str) -> list[str]:
 
 
 def _warn_unlisted_villages(units: list[Unit], flat: str, warnings: list[str]) -> None:
-    """'各村' with no village anywhere in the group: say so once."""
+    """'各村' with no village anywhere in the group: say so once.
+
+    The parser cannot know the town's villages, so it says what the notice lacks, not
+    that none will be imported: the campaign lists the villages already registered.
+    """
     if any(u.kind == "village" for u in units) or not re.search(r"各(?:村|嘎查)", flat):
         return
     if any(_UNLISTED_MARK in w for w in warnings):
         return
-    warnings.append(f"通知中提到“各村”，但{_UNLISTED_MARK}，村级单位未导入。")
+    warnings.append(
+        f"通知中提到“各村”，但{_UNLISTED_MARK}；行动沿用系统中本乡镇已登记的村（社区），请核对。"
+    )
 
 
 # --------------------------------------------------------------------------- entry point
