@@ -921,6 +921,7 @@ _PROSE_ITEM_SPLIT_RE = re.compile(r"[、/]+|(?<=[所长记任员人部办村区�
 _PROSE_CONTEXT = ("领导小组", "工作小组", "指挥部")
 _PARAGRAPH_END = ("。", "；", ";", "：", ":")
 _MAX_PARAGRAPH_LINES = 8
+_MAX_PROSE_NAME = 4
 _MIN_WRAPPED_LINE = 16  # shorter lines (headers, signatures) end their paragraph
 
 
@@ -1008,7 +1009,7 @@ def _prose_items(who: str) -> list[_ProseItem]:
         bracketed = _BRACKETED_NAME_RE.fullmatch(part)
         if bracketed and is_person_name(bracketed["name"]):
             name, own = bracketed["name"], [bracketed["titles"]]
-        elif is_person_name(part) or is_placeholder(part):
+        elif _is_prose_name(part) or is_placeholder(part):
             name, own = part, []
         elif split := _split_title_name(part):
             name, own = split[1], [split[0]]
@@ -1023,6 +1024,12 @@ def _prose_items(who: str) -> list[_ProseItem]:
         pending = []
     items.extend(_posts(pending))
     return items
+
+
+def _is_prose_name(part: str) -> bool:
+    """A name in running text is short: '成立领导小组' is a phrase, not a name."""
+    short = len(part) <= _MAX_PROSE_NAME or "·" in part
+    return short and is_person_name(part) and not _is_bare_unit(part)  # '东岭村' is a unit
 
 
 def _strip_comrade(part: str) -> str:
@@ -1098,6 +1105,8 @@ def _prose_paragraph(
         return []  # a 组长：… list line, read by the list parser
     members: list[GroupMember] = []
     listing: GroupRole | None = None  # after '成员：' the clauses up to '。' are people
+    # '镇长何秀兰，政法委员周强为副组长': people before a comma share the role after it.
+    waiting: list[tuple[_Line, list[_ProseItem]]] = []
     offset = 0
     for clause in _PROSE_CLAUSE_RE.split(text):
         start = offset
@@ -1109,12 +1118,22 @@ def _prose_paragraph(
         if found is not None:
             role = _role_of(found[0], line, warnings)
             listing = role if found[2] else None
+            before = [] if found[2] else waiting
         elif listing is not None and clause and "办公室" not in clause:
-            role = listing
+            role, before = listing, []
         else:
             listing = None
+            items = _prose_items(clause) if "办公室" not in clause else []
+            people = bool(items) and all(i.name is not None for i in items)
+            waiting = [*waiting, (line, items)] if people and mark not in {"。", ""} else []
             continue
-        members.extend(_prose_member(item, role, line, warnings) for item in _prose_items(who))
+        for where, items in [*before, (line, _prose_items(who))]:
+            for item in items:
+                found_at = text.find(item.name or "".join(item.titles)[:2], start)
+                if found_at >= start and paragraph.line_at(found_at) != where.number:
+                    where = by_number[paragraph.line_at(found_at)]
+                members.append(_prose_member(item, role, where, warnings))
+        waiting = []
         if mark in {"。", ""}:
             listing = None
     return members
@@ -1237,6 +1256,9 @@ def _resolve_person(
     for name in sorted(names, key=len, reverse=True):
         if who.endswith(name):
             return name, None
+    split = _split_title_name(who)
+    if split is not None and not is_person_name(who):
+        who = split[1]  # '镇综治办主任陈静' → '陈静'
     if is_person_name(who):
         warnings.append(f"{post}“{who}”不在领导小组名单中，请核对。")
         return who, None
@@ -1250,9 +1272,7 @@ def _resolve_person(
     # A post to fill counts only when written the same way ("派出所所长" is not "镇派出所所长").
     posts = [i for i, m in enumerate(members) if m.name is None and _post_text(m) == who]
     if len(posts) == 1:
-        warnings.append(
-            f"{_quote_line(line)}中{post}由领导小组中的“{who}”兼任，姓名待补录。"
-        )
+        warnings.append(f"{_quote_line(line)}中{post}由领导小组中的“{who}”兼任，姓名待补录。")
         return None, posts[0]
     warnings.append(f"{_quote_line(line)}中{post}只写了职务“{who}”，没有姓名，未导入。")
     return None, None
@@ -1278,8 +1298,8 @@ def _post_text(member: GroupMember) -> str:
 
 
 def _holds_post(member: GroupMember, post: str) -> bool:
-    full = (member.unit or "") + "".join(member.titles)
-    return post in member.titles or full.endswith(post) or post.endswith(full)
+    full = _post_text(member)
+    return bool(full) and (post in member.titles or full.endswith(post) or post.endswith(full))
 
 
 def _mark_office_roles(
