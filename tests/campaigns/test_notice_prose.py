@@ -1,4 +1,4 @@
-"""Leadership groups written in prose, and five notices of different styles checked field by field."""
+"""Leadership groups written in prose; five notices of different styles, checked field by field."""
 
 from __future__ import annotations
 
@@ -11,7 +11,10 @@ from zerocrop.campaigns.notice import parse_notice
 from zerocrop.campaigns.notice_files import read_notice_file
 
 NOTICES = Path(__file__).parent / "notices"
-HEAD = "青山镇人民政府关于印发《青山镇“净土-24”禁种铲毒行动实施方案》的通知\n青山镇人民政府\n2024年4月8日\n"
+HEAD = (
+    "青山镇人民政府关于印发《青山镇“净土-24”禁种铲毒行动实施方案》的通知\n"
+    "青山镇人民政府\n2024年4月8日\n"
+)
 
 EXPECTED_BAIYUN = {
     "campaign": {

@@ -901,7 +901,8 @@ def _warn_duplicates(members: list[GroupMember], warnings: list[str]) -> None:
 # --------------------------------------------------------------------------- the group in prose
 
 # "成立…领导小组，由镇党委书记赵建国任组长，镇长孙丽、政法委员周强任副组长，派出所、司法所
-# 负责人和各村党支部书记为成员": clauses that end in a role (A任组长) or start with one (组长由A担任).
+# 负责人和各村党支部书记为成员": clauses that end in a role (A任组长) or start with one
+# (组长由A担任).
 _PROSE_ROLE = r"(?P<role>常务副组长|副组长|组长|成员)"
 _PROSE_WHO_END = r"(?:等同志|同志|等人|等)?"
 _PROSE_ROLE_LAST_RE = re.compile(
@@ -1279,7 +1280,7 @@ def _resolve_person(
 
 
 def _office_people(who: str) -> list[str]:
-    """'赵六、孙七' → two people; '副组长、政法委员周强' → one (titles go with the name after them)."""
+    """'赵六、孙七' → two people; '副组长、政法委员周强' → one (titles go with the next name)."""
     people: list[str] = []
     titles = ""
     for part in (p for p in _TITLE_SPLIT_RE.split(who) if p):
