@@ -8,7 +8,7 @@ from PIL import Image
 from zerocrop.campaigns.models import Campaign, GroupMember, Phase, Pledge
 from zerocrop.campaigns.services import campaign_create_from_facts, pledge_register, pledge_void
 from zerocrop.core.errors import ApplicationError
-from zerocrop.org.models import AdminUnit, Person
+from zerocrop.org.models import AdminUnit, Person, User
 
 pytestmark = pytest.mark.django_db
 
@@ -151,3 +151,29 @@ def test_void_needs_a_reason_and_keeps_the_record(demo_campaign: Campaign) -> No
     pledge_void(pledge=pledge, reason="签订人写错")
     pledge.refresh_from_db()
     assert pledge.voided_at is not None and pledge.void_reason == "签订人写错"
+
+
+def test_notice_listing_only_an_office_keeps_it_after_the_villages(demo_campaign: Campaign) -> None:
+    from zerocrop.campaigns.notice import parse_notice
+    from zerocrop.campaigns.selectors import campaign_overview
+
+    draft = parse_notice(
+        "无定河镇人民政府关于印发《无定河镇“清源-23”禁种铲毒行动实施方案》的通知\n"
+        "无定河镇人民政府\n2023年4月1日\n"
+        "成立领导小组，由镇党委书记李树文任组长，各村党支部书记为成员。"
+        "领导小组下设办公室，办公室设在镇综治中心。\n"
+        "（一）宣传发动阶段（4月1日至4月30日）\n"
+        "各村要组织踏查。\n"
+    )
+    assert not any("村级单位未导入" in w for w in draft.warnings)
+    assert [u.name for u in draft.units] == ["镇综治中心"]
+    campaign = campaign_create_from_facts(facts=draft.to_dict())
+    admin = User.objects.get(username="admin")
+    overview = campaign_overview(campaign=campaign, user=admin, today=date(2023, 5, 1))
+    levels = [r.unit.level for r in overview.unit_rows]
+    assert overview.counts["villages"] == 14 and overview.counts["communities"] == 2
+    first_office = levels.index("office")
+    assert "village" not in levels[first_office:] and "community" not in levels[first_office:]
+    office = AdminUnit.objects.get(parent=campaign.unit, name="镇综治中心")
+    villages = AdminUnit.objects.filter(parent=campaign.unit, level__in=["village", "community"])
+    assert office.sort_order > max(v.sort_order for v in villages)

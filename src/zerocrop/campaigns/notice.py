@@ -846,6 +846,21 @@ def _member_from_entry(
 
 
 def _parse_group(lines: list[_Line], warnings: list[str]) -> list[GroupMember]:
+    """The group from 组长：/成员： lists and from sentences, in the order of the text."""
+    listed = _parse_listed_group(lines, warnings)
+    prose = _parse_prose_group(lines, warnings)
+    known = {(m.role, m.name) for m in listed if m.name}
+    prose = [m for m in prose if m.name is None or (m.role, m.name) not in known]
+    members = sorted(listed + prose, key=lambda m: m.line or 0)
+    if not members:
+        warnings.append("未找到领导小组名单（“组长：”“副组长：”“成员：”）。")
+    elif not any(m.role == ROLE_LEADER for m in members):
+        warnings.append("领导小组名单中没有组长。")
+    _warn_duplicates(members, warnings)
+    return members
+
+
+def _parse_listed_group(lines: list[_Line], warnings: list[str]) -> list[GroupMember]:
     members: list[GroupMember] = []
     role: GroupRole | None = None
     closed = False
@@ -866,11 +881,6 @@ def _parse_group(lines: list[_Line], warnings: list[str]) -> list[GroupMember]:
             members.extend(_members_from_text(line.text, role, line, warnings))
         else:
             closed = True
-    if not members:
-        warnings.append("未找到领导小组名单（“组长：”“副组长：”“成员：”）。")
-    elif not any(m.role == ROLE_LEADER for m in members):
-        warnings.append("领导小组名单中没有组长。")
-    _warn_duplicates(members, warnings)
     return members
 
 
@@ -888,10 +898,252 @@ def _warn_duplicates(members: list[GroupMember], warnings: list[str]) -> None:
             )
 
 
+# --------------------------------------------------------------------------- the group in prose
+
+# "成立…领导小组，由镇党委书记赵建国任组长，镇长孙丽、政法委员周强任副组长，派出所、司法所
+# 负责人和各村党支部书记为成员": clauses that end in a role (A任组长) or start with one
+# (组长由A担任).
+_PROSE_ROLE = r"(?P<role>常务副组长|副组长|组长|成员)"
+_PROSE_WHO_END = r"(?:等同志|同志|等人|等)?"
+_PROSE_ROLE_LAST_RE = re.compile(
+    rf"^(?P<who>.+?){_PROSE_WHO_END}(?:兼任|担任|出任|任|为|作为)(?:领导小组|小组)?{_PROSE_ROLE}$"
+)
+_PROSE_ROLE_FIRST_RE = re.compile(
+    rf"^(?:领导小组|小组)?{_PROSE_ROLE}(?:由|为|是|包括|有)(?P<who>.+?){_PROSE_WHO_END}"
+    r"(?:兼任|担任|出任|组成|同志组成)?$"
+)
+_PROSE_ROLE_COLON_RE = re.compile(rf"^(?:领导小组|小组)?{_PROSE_ROLE}(?:如下)?[:：](?P<who>.*)$")
+_PROSE_LEAD_IN_RE = re.compile(
+    r"^.*?(?:成立|组建|调整)(?:了)?(?:以|由)|^(?:特|现|并|同时|其中|具体由|由|以)+"
+)
+_PROSE_TRAILER_RE = re.compile(r"的[^，。]{0,40}(?:领导小组|工作小组|指挥部)$")
+_PROSE_CLAUSE_RE = re.compile(r"[，,；;。]")
+_PROSE_ITEM_SPLIT_RE = re.compile(r"[、/]+|(?<=[所长记任员人部办村区队站])(?:以及|和|及|与)")
+_PROSE_CONTEXT = ("领导小组", "工作小组", "指挥部")
+_PARAGRAPH_END = ("。", "；", ";", "：", ":")
+_MAX_PARAGRAPH_LINES = 8
+_MAX_PROSE_NAME = 4
+_MIN_WRAPPED_LINE = 16  # shorter lines (headers, signatures) end their paragraph
+
+
+@dataclass(frozen=True)
+class _Paragraph:
+    text: str
+    starts: tuple[tuple[int, int], ...]  # (offset in text, source line number) per joined line
+
+    def line_at(self, offset: int) -> int:
+        number = self.starts[0][1]
+        for start, line in self.starts:
+            if start > offset:
+                break
+            number = line
+        return number
+
+
+def _paragraphs(lines: list[_Line]) -> list[_Paragraph]:
+    """Lines joined while a sentence wraps (a line not ending in 。；：, the next not numbered)."""
+    paragraphs: list[_Paragraph] = []
+    text = ""
+    starts: list[tuple[int, int]] = []
+    for line in lines:
+        joinable = (
+            starts
+            and line.text
+            and len(text) - starts[-1][0] >= _MIN_WRAPPED_LINE
+            and not text.endswith(_PARAGRAPH_END)
+            and len(starts) < _MAX_PARAGRAPH_LINES
+            and _NUMBERING_RE.match(line.text) is None
+            and _LABEL_RE.match(line.text) is None
+        )
+        if starts and not joinable:
+            paragraphs.append(_Paragraph(text, tuple(starts)))
+            text, starts = "", []
+        if line.text:
+            starts.append((len(text), line.number))
+            text += _squash(line.text)
+    if starts:
+        paragraphs.append(_Paragraph(text, tuple(starts)))
+    return paragraphs
+
+
+def _prose_assignment(clause: str) -> tuple[str, str, bool] | None:
+    """(role label, who, opens a list) for a clause that gives a group role."""
+    clause = _PROSE_TRAILER_RE.sub("", clause)
+    for candidate in (clause, _PROSE_LEAD_IN_RE.sub("", clause, count=1)):
+        colon = _PROSE_ROLE_COLON_RE.match(candidate)
+        if colon:
+            return colon["role"], colon["who"], True
+        for pattern in (_PROSE_ROLE_FIRST_RE, _PROSE_ROLE_LAST_RE):
+            match = pattern.match(candidate)
+            if match and match["who"] and "办公室" not in match["who"]:
+                who = _PROSE_LEAD_IN_RE.sub("", match["who"], count=1) or match["who"]
+                return match["role"], who, False
+    return None
+
+
+def _split_title_name(item: str) -> tuple[str, str] | None:
+    """'镇党委书记赵建国' → ('镇党委书记', '赵建国'); None when the item does not end in a name."""
+    for size in (3, 2, 4):
+        title, name = item[:-size], item[-size:]
+        if len(title) >= 2 and is_person_name(name) and _ends_like_post([title]):
+            return title, name
+    return None
+
+
+def _is_bare_unit(item: str) -> bool:
+    """'派出所', '各村': a unit whose post is named by the next item ('派出所、司法所负责人')."""
+    return bool(_UNIT_SUFFIX_RE.search(item)) and not _ends_like_post([item])
+
+
+@dataclass(frozen=True)
+class _ProseItem:
+    name: str | None
+    titles: tuple[str, ...]
+
+
+def _prose_items(who: str) -> list[_ProseItem]:
+    """People and posts in one clause; titles written before a name belong to that name."""
+    raw = [_strip_comrade(part) for part in _PROSE_ITEM_SPLIT_RE.split(who)]
+    items: list[_ProseItem] = []
+    pending: list[str] = []
+    for part in (p for p in raw if p):
+        bracketed = _BRACKETED_NAME_RE.fullmatch(part)
+        if bracketed and is_person_name(bracketed["name"]):
+            name, own = bracketed["name"], [bracketed["titles"]]
+        elif _is_prose_name(part) or is_placeholder(part):
+            name, own = part, []
+        elif split := _split_title_name(part):
+            name, own = split[1], [split[0]]
+        else:
+            pending.append(part)
+            continue
+        own_unit = any(split_unit(t)[0] for t in own)
+        if pending and own_unit and any(split_unit(p)[0] or _is_bare_unit(p) for p in pending):
+            items.extend(_posts(pending))  # '司法所负责人、派出所所长王明': two people
+            pending = []
+        items.append(_ProseItem(name, tuple(pending + own)))
+        pending = []
+    items.extend(_posts(pending))
+    return items
+
+
+def _is_prose_name(part: str) -> bool:
+    """A name in running text is short: '成立领导小组' is a phrase, not a name."""
+    short = len(part) <= _MAX_PROSE_NAME or "·" in part
+    return short and is_person_name(part) and not _is_bare_unit(part)  # '东岭村' is a unit
+
+
+def _strip_comrade(part: str) -> str:
+    part = re.sub(r"(?:等同志|同志|等人|等)$", "", part)
+    if part.startswith("各"):  # '各村（社区）党支部书记' → '各村党支部书记'
+        part = re.sub(r"[（(][^）)]*[)）]", "", part)
+    return part
+
+
+def _posts(parts: list[str]) -> list[_ProseItem]:
+    """Posts without names; a bare unit takes the post of the item after it."""
+    posts: list[_ProseItem] = []
+    waiting: list[str] = []
+    for part in parts:
+        if _is_bare_unit(part):
+            waiting.append(part)
+            continue
+        title = _post_of(part)
+        posts.extend(_ProseItem(None, (f"{bare}{title}",)) for bare in waiting)
+        posts.append(_ProseItem(None, (part,)))
+        waiting = []
+    posts.extend(_ProseItem(None, (bare,)) for bare in waiting)
+    return posts
+
+
+def _post_of(part: str) -> str:
+    """'司法所负责人' → '负责人': the post once the unit in front of it is left out."""
+    for end in range(2, len(part)):
+        if _UNIT_SUFFIX_RE.search(part[:end]) and _TITLE_START_RE.match(part[end:]):
+            return part[end:]
+    return part
+
+
+def _prose_member(
+    item: _ProseItem, role: GroupRole, line: _Line, warnings: list[str]
+) -> GroupMember:
+    titles, unit = _titles_and_unit(list(item.titles))
+    name = item.name
+    if name is not None and is_placeholder(name):
+        warnings.append(f"{_quote_line(line)}中的姓名是占位符“{name}”，姓名未导入，请补录。")
+        name = None
+    elif name is None:
+        post = "".join(item.titles)
+        missing = f"{_UNLISTED_MARK}，也没有姓名" if _is_generic(unit or post) else "没有写姓名"
+        warnings.append(
+            f"{_quote_line(line)}中的{role}“{post}”{missing}，已作为待补录的职务导入，请补录。"
+        )
+    return GroupMember(role=role, name=name, titles=titles, unit=unit, line=line.number)
+
+
+def _parse_prose_group(lines: list[_Line], warnings: list[str]) -> list[GroupMember]:
+    """The first paragraph(s) that give group roles in sentences, in text order."""
+    by_number = {line.number: line for line in lines}
+    members: list[GroupMember] = []
+    previous = ""
+    for paragraph in _paragraphs(lines):
+        found = _prose_paragraph(paragraph, previous, by_number, warnings)
+        previous = paragraph.text
+        if found:
+            members.extend(found)
+        elif members:
+            break
+    return members
+
+
+def _prose_paragraph(
+    paragraph: _Paragraph, previous: str, by_number: dict[int, _Line], warnings: list[str]
+) -> list[GroupMember]:
+    text = paragraph.text
+    if not any(key in text or key in previous for key in _PROSE_CONTEXT):
+        return []
+    if _LABEL_RE.match(text):
+        return []  # a 组长：… list line, read by the list parser
+    members: list[GroupMember] = []
+    listing: GroupRole | None = None  # after '成员：' the clauses up to '。' are people
+    # '镇长何秀兰，政法委员周强为副组长': people before a comma share the role after it.
+    waiting: list[tuple[_Line, list[_ProseItem]]] = []
+    offset = 0
+    for clause in _PROSE_CLAUSE_RE.split(text):
+        start = offset
+        mark = text[offset + len(clause) : offset + len(clause) + 1]
+        offset += len(clause) + 1
+        found = _prose_assignment(clause)
+        who = found[1] if found is not None else clause
+        line = by_number[paragraph.line_at(start + max(clause.find(who), 0))]
+        if found is not None:
+            role = _role_of(found[0], line, warnings)
+            listing = role if found[2] else None
+            before = [] if found[2] else waiting
+        elif listing is not None and clause and "办公室" not in clause:
+            role, before = listing, []
+        else:
+            listing = None
+            items = _prose_items(clause) if "办公室" not in clause else []
+            people = bool(items) and all(i.name is not None for i in items)
+            waiting = [*waiting, (line, items)] if people and mark not in {"。", ""} else []
+            continue
+        for where, items in [*before, (line, _prose_items(who))]:
+            for item in items:
+                found_at = text.find(item.name or "".join(item.titles)[:2], start)
+                if found_at >= start and paragraph.line_at(found_at) != where.number:
+                    where = by_number[paragraph.line_at(found_at)]
+                members.append(_prose_member(item, role, where, warnings))
+        waiting = []
+        if mark in {"。", ""}:
+            listing = None
+    return members
+
+
 def _collect_units(members: list[GroupMember], office: Office, town: str | None) -> list[Unit]:
     units: dict[str, Unit] = {}
     for member in members:
-        if member.unit and member.unit not in units:
+        if member.unit and member.unit not in units and not _is_generic(member.unit):
             units[member.unit] = Unit(member.unit, unit_kind(member.unit))
     location = office.location
     if location and not _is_generic(location):
@@ -943,11 +1195,14 @@ def _parse_office(
                 deputy_who = (who, line)
             elif not vice and head_who is None:
                 head_who = (who, line)
-    head = _resolve_person(head_who, members, OFFICE_HEAD, warnings)
-    deputy = _resolve_person(deputy_who, members, OFFICE_DEPUTY, warnings)
+    head, head_post = _resolve_person(head_who, members, OFFICE_HEAD, warnings)
+    deputy, deputy_post = _resolve_person(deputy_who, members, OFFICE_DEPUTY, warnings)
     if head_who is None and location is not None:
         warnings.append("未找到领导小组办公室主任。")
     members = _mark_office_roles(members, head, deputy, warnings)
+    for index, role in ((head_post, OFFICE_HEAD), (deputy_post, OFFICE_DEPUTY)):
+        if index is not None and members[index].office_role is None:
+            members[index] = replace(members[index], office_role=role)
     return Office(location=location, head=head, deputy=deputy), members
 
 
@@ -983,41 +1238,69 @@ def _resolve_person(
     members: list[GroupMember],
     post: str,
     warnings: list[str],
-) -> str | None:
+) -> tuple[str | None, int | None]:
+    """The office holder's name; or, when the group has the post without a name, its index."""
     if found is None:
-        return None
+        return None, None
     who, line = found
     who = who.removeprefix("由").removesuffix("同志")
     names = [m.name for m in members if m.name]
-    people = [p for p in _TITLE_SPLIT_RE.split(who) if p]
+    people = _office_people(who)
     if len(people) > 1:
         warnings.append(f"{_quote_line(line)}列出多人任{post}，只导入第一位。")
         who = people[0]
     if is_placeholder(who):
         warnings.append(f"{_quote_line(line)}中{post}的姓名是占位符“{who}”，未导入。")
-        return None
+        return None, None
     if who in names:
-        return who
+        return who, None
     for name in sorted(names, key=len, reverse=True):
         if who.endswith(name):
-            return name
+            return name, None
+    split = _split_title_name(who)
+    if split is not None and not is_person_name(who):
+        who = split[1]  # '镇综治办主任陈静' → '陈静'
     if is_person_name(who):
         warnings.append(f"{post}“{who}”不在领导小组名单中，请核对。")
-        return who
+        return who, None
     holders = [m for m in members if m.name and _holds_post(m, who)]
     if len(holders) == 1:
         warnings.append(
             f"{_quote_line(line)}中{post}由“{who}”兼任，按领导小组名单推定为"
             f"“{holders[0].name}”，请核对。"
         )
-        return holders[0].name
+        return holders[0].name, None
+    # A post to fill counts only when written the same way ("派出所所长" is not "镇派出所所长").
+    posts = [i for i, m in enumerate(members) if m.name is None and _post_text(m) == who]
+    if len(posts) == 1:
+        warnings.append(f"{_quote_line(line)}中{post}由领导小组中的“{who}”兼任，姓名待补录。")
+        return None, posts[0]
     warnings.append(f"{_quote_line(line)}中{post}只写了职务“{who}”，没有姓名，未导入。")
-    return None
+    return None, None
+
+
+def _office_people(who: str) -> list[str]:
+    """'赵六、孙七' → two people; '副组长、政法委员周强' → one (titles go with the next name)."""
+    people: list[str] = []
+    titles = ""
+    for part in (p for p in _TITLE_SPLIT_RE.split(who) if p):
+        if is_person_name(part) or is_placeholder(part) or _split_title_name(part):
+            people.append(titles + part)
+            titles = ""
+        else:
+            titles += part
+    if titles:
+        people.append(titles)
+    return people
+
+
+def _post_text(member: GroupMember) -> str:
+    return (member.unit or "") + "".join(member.titles)
 
 
 def _holds_post(member: GroupMember, post: str) -> bool:
-    full = (member.unit or "") + "".join(member.titles)
-    return post in member.titles or full.endswith(post) or post.endswith(full)
+    full = _post_text(member)
+    return bool(full) and (post in member.titles or full.endswith(post) or post.endswith(full))
 
 
 def _mark_office_roles(
@@ -1223,12 +1506,18 @@ def _parse_stages(text: str) -> list[str]:
 
 
 def _warn_unlisted_villages(units: list[Unit], flat: str, warnings: list[str]) -> None:
-    """'各村' with no village anywhere in the group: say so once."""
+    """'各村' with no village anywhere in the group: say so once.
+
+    The parser cannot know the town's villages, so it says what the notice lacks, not
+    that none will be imported: the campaign lists the villages already registered.
+    """
     if any(u.kind == "village" for u in units) or not re.search(r"各(?:村|嘎查)", flat):
         return
     if any(_UNLISTED_MARK in w for w in warnings):
         return
-    warnings.append(f"通知中提到“各村”，但{_UNLISTED_MARK}，村级单位未导入。")
+    warnings.append(
+        f"通知中提到“各村”，但{_UNLISTED_MARK}；行动沿用系统中本乡镇已登记的村（社区），请核对。"
+    )
 
 
 # --------------------------------------------------------------------------- entry point

@@ -5,7 +5,7 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Q, QuerySet, Value, When
 from django.http import Http404
 
 from zerocrop.campaigns.choices import PledgeKind
@@ -93,7 +93,9 @@ def campaign_overview(*, campaign: Campaign, user: Any, today: date) -> Campaign
         ),
         user,
         unit_field="",
-    ).order_by("sort_order", "name")
+    ).order_by(
+        Case(When(level=UnitLevel.OFFICE, then=Value(1)), default=Value(0)), "sort_order", "name"
+    )
     liaisons = {
         liaison.unit_id: liaison
         for liaison in campaign.liaisons.select_related("person").filter(unit__in=units)

@@ -180,6 +180,7 @@ def campaign_create_from_facts(
     )
 
     units: dict[str, AdminUnit] = {}
+    units_spec = list(facts.get("units") or [])
 
     def unit_named(name: str, kind: str | None = None) -> AdminUnit:
         name = _clean_name(name)
@@ -190,10 +191,7 @@ def campaign_create_from_facts(
             )
         return units[name]
 
-    for order, spec in enumerate(facts.get("units") or []):
-        unit = unit_named(spec["name"], spec.get("kind"))
-        if unit.sort_order != order:
-            AdminUnit.objects.filter(pk=unit.pk).update(sort_order=order)
+    _units_order(town=town, units=[unit_named(s["name"], s.get("kind")) for s in units_spec])
 
     for order, spec in enumerate(facts.get("group") or [], start=1):
         role = GROUP_ROLE_BY_LABEL.get(spec.get("role", ""))
@@ -229,6 +227,32 @@ def campaign_create_from_facts(
             campaign=campaign, unit=unit, person=person, phone=spec.get("phone") or "", actor=actor
         )
     return campaign
+
+
+def _units_order(*, town: AdminUnit, units: list[AdminUnit]) -> None:
+    """Villages and communities in the notice's order, then every office after them.
+
+    An office the notice names is never numbered among the villages, even when the town
+    already has villages the notice does not list (a notice that says only "各村").
+    """
+    village_levels = [UnitLevel.VILLAGE, UnitLevel.COMMUNITY]
+    villages = [u for u in units if u.level in village_levels]
+    children = AdminUnit.objects.filter(parent=town)
+    unlisted = children.filter(level__in=village_levels).exclude(pk__in=[u.pk for u in villages])
+    after_villages = max([len(villages), *(u.sort_order + 1 for u in unlisted)])
+    listed_offices = [u for u in units if u.level not in village_levels]
+    other_offices = (
+        children.exclude(level__in=village_levels)
+        .exclude(pk__in=[u.pk for u in listed_offices])
+        .filter(sort_order__lt=after_villages)
+        .order_by("sort_order", "name")
+    )
+    offices = listed_offices + list(other_offices)
+    numbered = [*enumerate(villages), *enumerate(offices, start=after_villages)]
+    for order, unit in numbered:
+        if unit.sort_order != order:
+            AdminUnit.objects.filter(pk=unit.pk).update(sort_order=order)
+            unit.sort_order = order
 
 
 def campaign_create_from_notice(
