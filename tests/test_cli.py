@@ -19,9 +19,7 @@ def run(*args: str, **env: str) -> subprocess.CompletedProcess:
     }
     clean["PYTHONPATH"] = str(ROOT / "src")  # this checkout's code, whatever the venv points at
     clean.update(env)
-    return subprocess.run(
-        [ZEROCROP, *args], env=clean, capture_output=True, text=True, timeout=120
-    )
+    return subprocess.run([ZEROCROP, *args], env=clean, capture_output=True, text=True, timeout=120)
 
 
 KEYS = {"ZEROCROP_SECRET_KEY": "s" * 60, "ZEROCROP_AUDIT_KEY": "a" * 60}
