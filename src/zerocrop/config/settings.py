@@ -82,7 +82,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "huey.contrib.djhuey",
-    "axes",
+    "ninja",  # its Swagger UI assets become our static files: the API docs use no CDN
+    "zerocrop.core.axes_app.AxesConfig",  # django-axes, named in Chinese in the admin
     "csp",
     "zerocrop.core",
     "zerocrop.org",
