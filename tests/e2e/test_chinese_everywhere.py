@@ -93,3 +93,33 @@ def test_the_login_page_has_the_favicon_and_a_chinese_lang(page, live_server) ->
     page.goto(f"{live_server.url}/login/")
     assert page.locator("html").get_attribute("lang") == "zh-hans"
     assert page.locator("link[rel=icon]").get_attribute("href") == "/static/zerocrop/favicon.svg"
+
+
+def test_a_file_input_is_labelled_in_chinese_in_an_english_browser(
+    browser, live_server, demo_campaign
+) -> None:
+    from zerocrop.demo.campaign import DEMO_PASSWORD
+
+    context = browser.new_context(locale="en-US", viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    try:
+        page.goto(f"{live_server.url}/login/")
+        page.fill("#id_username", "admin")
+        page.fill("#id_password", DEMO_PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(f"{live_server.url}/campaigns/**")
+        page.goto(f"{live_server.url}/geo/import/")
+        group = page.locator(".zc-file").first
+        assert group.locator("button").inner_text() == "选择文件"
+        chosen = group.locator("[data-testid=file-chosen]")
+        assert chosen.inner_text() == "未选择文件"
+        assert page.locator("input[type=file]").first.bounding_box()["width"] <= 1  # hidden
+        with page.expect_file_chooser() as chooser:
+            group.locator("button").click()
+        chooser.value.set_files(
+            files=[{"name": "村界<b>.geojson", "mimeType": "application/json", "buffer": b"{}"}]
+        )
+        assert chosen.inner_text() == "村界<b>.geojson"  # the name as text, never as markup
+    finally:
+        context.close()
