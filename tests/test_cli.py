@@ -49,3 +49,9 @@ def test_a_missing_key_is_one_chinese_line_not_a_traceback(tmp_path) -> None:
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert "未设置 ZEROCROP_SECRET_KEY" in result.stderr
+
+
+def test_the_settings_option_is_still_honoured() -> None:
+    result = run("check", "--settings", "zerocrop.config.settings_test")
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout

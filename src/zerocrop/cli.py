@@ -37,18 +37,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 def run_django(argv: Sequence[str]) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zerocrop.config.settings")
-    from django.conf import settings
     from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
+    command, *rest = argv
     try:
-        settings.INSTALLED_APPS  # noqa: B018 - loads the settings, the place they can be wrong
+        execute_from_command_line(["zerocrop", command.replace("-", "_"), *rest])
     except ImproperlyConfigured as error:
         # A setting the operator must fix (a key, the data folder): one line, not a traceback.
         print(f"zerocrop：{error}", file=sys.stderr)
         return 2
-    command, *rest = argv
-    execute_from_command_line(["zerocrop", command.replace("-", "_"), *rest])
     return 0
 
 
