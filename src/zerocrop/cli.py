@@ -37,10 +37,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 def run_django(argv: Sequence[str]) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zerocrop.config.settings")
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
     command, *rest = argv
-    execute_from_command_line(["zerocrop", command.replace("-", "_"), *rest])
+    try:
+        execute_from_command_line(["zerocrop", command.replace("-", "_"), *rest])
+    except ImproperlyConfigured as error:
+        # A setting the operator must fix (a key, the data folder): one line, not a traceback.
+        print(f"zerocrop：{error}", file=sys.stderr)
+        return 2
     return 0
 
 

@@ -39,6 +39,17 @@ DATA_DIR = Path(env.str("ZEROCROP_DATA_DIR", default=str(PROJECT_DIR / "data")))
 DEMO = env.bool("ZEROCROP_DEMO", default=False)
 DEBUG = env.bool("ZEROCROP_DEBUG", default=False)
 
+# Everything below opens files in the data folder (the SQLite databases of the site and of the
+# job queue, the cache, uploads): a fresh folder is created here, once, rather than letting the
+# first of them fail with "unable to open database file".
+try:
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+except OSError as _error:
+    _why = "没有写权限" if isinstance(_error, PermissionError) else "路径不可用"
+    raise ImproperlyConfigured(
+        f"无法创建数据文件夹 {DATA_DIR}（{_why}）；请检查 ZEROCROP_DATA_DIR。"
+    ) from None
+
 
 def _key(variable: str, file_name: str, missing: str) -> str:
     """The configured key, else the random key the demo wrote into the data folder."""
@@ -49,7 +60,6 @@ def _key(variable: str, file_name: str, missing: str) -> str:
     if not key_file.exists() and not DEMO:
         raise ImproperlyConfigured(missing)
     if not key_file.exists():
-        DATA_DIR.mkdir(parents=True, exist_ok=True)
         key_file.write_text(secrets.token_urlsafe(50), encoding="utf-8")
         key_file.chmod(0o600)
     return key_file.read_text(encoding="utf-8").strip()
@@ -72,7 +82,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "huey.contrib.djhuey",
-    "axes",
+    "ninja",  # its Swagger UI assets become our static files: the API docs use no CDN
+    "zerocrop.core.axes_app.AxesConfig",  # django-axes, named in Chinese in the admin
     "csp",
     "zerocrop.core",
     "zerocrop.org",

@@ -1,0 +1,52 @@
+"""Phone numbers on the 人员 and unit pages: full to whoever manages the unit, masked otherwise."""
+
+from __future__ import annotations
+
+import pytest
+
+from zerocrop.org.models import Person
+from zerocrop.org.templatetags.people import phone_masked
+
+
+@pytest.mark.parametrize(
+    ("phone", "masked"),
+    [
+        ("13847701234", "138****1234"),
+        ("+86 138 4770 1234", "+86 138 **** 1234"),
+        ("0477-6543210", "047*-***3210"),
+        ("0477-654321", "****-**4321"),
+        ("12345", "***45"),
+        ("110", "***"),
+        ("", ""),
+    ],
+)
+def test_phone_masked(phone, masked) -> None:
+    assert phone_masked(phone) == masked
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("username", "shown"),
+    [
+        ("admin", "13847701234"),  # town admin: manages every unit of the town
+        ("cadre", "13847701234"),  # the cadre of 毛布拉格村, the person's own village
+        ("grid", "138****1234"),  # a grid worker of the village sees, does not manage
+        ("leader", "138****1234"),
+        ("police", "138****1234"),
+    ],
+)
+def test_the_person_list_shows_a_phone_as_the_role_may_see_it(login_as, username, shown) -> None:
+    Person.objects.filter(name="高志刚").update(phone="13847701234")
+    page = login_as(username).get("/org/people/", {"q": "高志刚"}).content.decode()
+    assert f'data-testid="person-phone">{shown}</td>' in page
+    if "*" in shown:
+        assert "13847701234" not in page
+
+
+@pytest.mark.django_db
+def test_the_unit_page_masks_phones_for_a_grid_worker_only(login_as, unit_named) -> None:
+    Person.objects.filter(name="高志刚").update(phone="13847701234")
+    url = f"/org/units/{unit_named('毛布拉格村').pk}/"
+    assert "13847701234" in login_as("cadre").get(url).content.decode()
+    grid_page = login_as("grid").get(url).content.decode()
+    assert "138****1234" in grid_page and "13847701234" not in grid_page

@@ -1,0 +1,41 @@
+"""The text a person reads on a page: element text and the attributes shown or spoken."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+SPOKEN_ATTRIBUTES = {"title", "placeholder", "aria-label", "alt"}
+ENGLISH_WORD = re.compile(r"\b[A-Za-z]{3,}\b")
+
+
+class _Reader(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self._hidden = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in {"script", "style", "template"}:
+            self._hidden += 1
+        self.parts += [v for k, v in attrs if k in SPOKEN_ATTRIBUTES and v]
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in {"script", "style", "template"}:
+            self._hidden -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self._hidden and data.strip():
+            self.parts.append(data.strip())
+
+
+def visible_text(html: str) -> list[str]:
+    reader = _Reader()
+    reader.feed(html)
+    return reader.parts
+
+
+def english_words(html: str, *, allowed: set[str] = frozenset()) -> set[str]:
+    """Latin-letter words of three letters or more, but for names the product uses as they are."""
+    words = {w for part in visible_text(html) for w in ENGLISH_WORD.findall(part)}
+    return words - {"ZeroCrop", *allowed}
