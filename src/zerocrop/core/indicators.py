@@ -70,11 +70,11 @@ class IndicatorValue:
     def counts(self) -> str:
         """ "12.3 / 15.0 亩": the two figures the ratio comes from."""
 
-        def figure(value: float) -> str:
-            return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
-
+        # Counts read as whole numbers; measures (亩) keep one decimal on both sides.
+        whole = all(float(v).is_integer() for v in (self.numerator, self.denominator))
+        digits = 0 if whole else 1
         suffix = f" {self.indicator.quantity}" if self.indicator.quantity else ""
-        return f"{figure(self.numerator)} / {figure(self.denominator)}{suffix}"
+        return f"{self.numerator:.{digits}f} / {self.denominator:.{digits}f}{suffix}"
 
 
 _REGISTRY: dict[str, Indicator] = {}

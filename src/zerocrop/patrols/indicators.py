@@ -3,9 +3,8 @@
 from typing import Any
 
 from zerocrop.core.indicators import Ratio, register_indicator
+from zerocrop.core.units import SQUARE_METRES_PER_MU
 from zerocrop.patrols.selectors import campaign_area_coverage, campaign_cell_progress
-
-SQUARE_METRES_PER_MU = 666.6667
 
 AREA_COVERAGE = "patrols.area_coverage"
 CELL_COMPLETION = "patrols.cell_completion"
