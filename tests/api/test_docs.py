@@ -18,7 +18,11 @@ def test_the_docs_page_loads_nothing_from_outside(login_as) -> None:
     html = page.content.decode()
     assert "http://" not in html and "https://" not in html and "//cdn" not in html
     assets = ASSET.findall(html)
-    assert {"/static/ninja/swagger-ui-bundle.js", "/static/ninja/swagger-ui.css"} <= set(assets)
+    assert {
+        "/static/ninja/swagger-ui-bundle.js",
+        "/static/ninja/swagger-ui.css",
+        "/static/zerocrop/swagger_init.js",
+    } <= set(assets)
     for asset in assets:
         assert client.get(asset).status_code == 200, asset
     assert '<html lang="zh-hans">' in html
