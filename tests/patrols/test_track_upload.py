@@ -196,3 +196,22 @@ def test_the_flash_and_the_record_page_show_the_same_cleaning(
     assert any(summary.text in m for m in flash), flash
     detail = grid.get(f"/patrols/records/{record.pk}/").content.decode()
     assert summary.text in detail
+
+
+def test_another_file_chosen_at_the_confirmation_replaces_the_staged_one(
+    login_as, demo_campaign, worker, sweep_track, make_gpx, settings
+):
+    survey_round = make_round(demo_campaign)
+    far, near = plot_of(survey_round, "王窑湾村"), plot_of(survey_round, "毛布拉格村")
+    cells_assign(cells=[far, near], people=[worker])
+    grid = login_as("grid")
+    asked = post(grid, survey_round, make_gpx(now_track(sweep_track, far)), [worker.pk])
+    token = asked.context["form"].data["track_token"]
+    staged = Path(settings.DATA_DIR) / "uploads" / "patrol_track" / token
+    assert staged.exists()
+    gpx = make_gpx(now_track(sweep_track, near))
+    done = post(grid, survey_round, gpx, [worker.pk], name="村里.gpx", track_token=token)
+    assert done.status_code == 302
+    record = PatrolRecord.objects.get(round=survey_round)
+    assert record.track_source == "村里.gpx" and record.warnings == []
+    assert not staged.exists()

@@ -200,6 +200,8 @@ def _track_upload(request: HttpRequest, data: dict[str, Any]) -> _TrackUpload | 
     """The track of this post: a new file, or the one kept for confirmation (with its photos)."""
     photos = [(p.name, p) for p in data["photos"]]
     if data.get("track"):
+        if data.get("track_token"):  # another file chosen at the confirmation: forget the first
+            _unstage_token(request, data["track_token"])
         raw = data["track"].read()  # the form and the upload handler bound its size
         return _TrackUpload(raw, data["track"].name, data.get("track_crs") or None, photos)
     if not data.get("track_token"):
@@ -213,6 +215,8 @@ def _track_upload(request: HttpRequest, data: dict[str, Any]) -> _TrackUpload | 
         if photo is None:
             raise ApplicationError("待确认的照片已过期，请重新选择照片", field="photos")
         photos.append((photo.original_name, photo.read_bytes()))
+    if len(photos) > settings.ZEROCROP_PHOTO_MAX_COUNT:
+        raise ApplicationError(f"照片最多 {settings.ZEROCROP_PHOTO_MAX_COUNT} 张", field="photos")
     crs = staged.meta.get("crs")
     return _TrackUpload(staged.read_bytes(), staged.original_name, crs, photos, staged)
 
@@ -244,12 +248,19 @@ def _stage(request: HttpRequest, upload: _TrackUpload) -> str:
     return staged.token
 
 
-def _unstage(request: HttpRequest, upload: _TrackUpload | None) -> None:
-    if upload is None or upload.staged is None:
+def _unstage_token(request: HttpRequest, token: str) -> None:
+    session = request.session
+    staged = staged_get(session=session, namespace=TRACK_NAMESPACE, token=token)
+    if staged is None:
         return
-    for token in upload.staged.meta.get("photos", []):
-        staged_delete(session=request.session, namespace=PHOTO_NAMESPACE, token=token)
-    staged_delete(session=request.session, namespace=TRACK_NAMESPACE, token=upload.staged.token)
+    for photo in staged.meta.get("photos", []):
+        staged_delete(session=session, namespace=PHOTO_NAMESPACE, token=photo)
+    staged_delete(session=session, namespace=TRACK_NAMESPACE, token=token)
+
+
+def _unstage(request: HttpRequest, upload: _TrackUpload | None) -> None:
+    if upload is not None and upload.staged is not None:
+        _unstage_token(request, upload.staged.token)
 
 
 @require_http_methods(["GET", "POST"])
