@@ -20,7 +20,15 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def survey_round(demo_campaign, village) -> SurveyRound:
     window = demo_campaign.critical_windows.get(species="poppy", stage="flowering")
-    return round_create(campaign=demo_campaign, window=window, name="坏输入", units=[village])
+    today = timezone.localdate()
+    return round_create(
+        campaign=demo_campaign,
+        window=window,
+        name="坏输入",
+        units=[village],
+        starts_on=today - timedelta(days=30),
+        ends_on=today + timedelta(days=30),
+    )
 
 
 @pytest.mark.parametrize("unit", ["abc", "1", "00000000-0000-0000-0000-000000000000"])

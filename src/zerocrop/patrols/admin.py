@@ -38,6 +38,7 @@ class PatrolRecordAdmin(AuditedAdmin):
         "track_sha256",
         "track_file",
         "cleaning",
+        "warnings",
     )
 
     def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]

@@ -102,6 +102,8 @@ class PatrolForm(forms.Form):
     )
     track = UploadField(label="轨迹文件（GPX / KML / KMZ / GeoJSON）", required=False)
     track_crs = forms.ChoiceField(label="轨迹坐标系", choices=TRACK_CRS_CHOICES, required=False)
+    # A track kept between the warning and its confirmation (core.uploads), not uploaded again.
+    track_token = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
     def __init__(self, *args: Any, units: Any, people: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -111,7 +113,7 @@ class PatrolForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         times = (data.get("started_at"), data.get("ended_at"))
-        if not all(times) and not data.get("track"):
+        if not all(times) and not (data.get("track") or data.get("track_token")):
             raise forms.ValidationError("请填写开始和结束时间，或上传带时间的轨迹文件")
         return data
 

@@ -14,6 +14,7 @@ from zerocrop.geo.models import Located, Plot, Zone
 from zerocrop.org.models import AdminUnit, Person
 from zerocrop.patrols import rules
 from zerocrop.patrols.choices import CellKind, CellState, PatrolResult, RoundStatus
+from zerocrop.patrols.tracks import CleaningSummary, cleaning_summary
 
 
 def _within(rule: rules.Range) -> list[Any]:
@@ -140,6 +141,8 @@ class PatrolRecord(BaseModel):
         related_name="+",
     )
     cleaning = models.JSONField("轨迹清洗", default=dict, blank=True)
+    # What the upload warned about and the uploader confirmed (Chinese sentences).
+    warnings = models.JSONField("登记时的提醒", default=list, blank=True)
     min_lon = models.FloatField(null=True, blank=True)
     min_lat = models.FloatField(null=True, blank=True)
     max_lon = models.FloatField(null=True, blank=True)
@@ -155,6 +158,10 @@ class PatrolRecord(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.unit.name} {self.started_at:%Y-%m-%d} {self.get_result_display()}"
+
+    @property
+    def cleaning_summary(self) -> CleaningSummary:
+        return cleaning_summary(self.cleaning or {})
 
 
 class PatrolPhoto(BaseModel):

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import hashlib
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -19,6 +21,7 @@ from zerocrop.core.forms import add_application_error
 from zerocrop.core.jobs import job_kind_label
 from zerocrop.core.jobs_models import JobStatus
 from zerocrop.core.redirects import safe_next
+from zerocrop.core.uploads import StagedUpload, staged_delete, staged_get, staged_save
 from zerocrop.geo.features import GeoFileError
 from zerocrop.org.capabilities import FIELDWORK, ROUND_CREATE, UNIT_MANAGE, can
 from zerocrop.org.selectors import person_list, unit_list, villages_and_communities
@@ -175,6 +178,91 @@ def _track_times(tracks: list, started_at: Any, ended_at: Any) -> tuple[Any, Any
     return started_at or min(times), ended_at or max(times)
 
 
+TRACK_NAMESPACE = "patrol_track"
+PHOTO_NAMESPACE = "patrol_photo"
+
+
+def _digest(warnings: list[str]) -> str:
+    """Names the warnings a confirmation was given for: changed warnings must be asked again."""
+    return hashlib.sha256("\n".join(warnings).encode()).hexdigest()[:20]
+
+
+@dataclass
+class _TrackUpload:
+    raw: bytes
+    name: str
+    crs: str | None
+    photos: list[tuple[str, Any]]
+    staged: StagedUpload | None = None
+
+
+def _track_upload(request: HttpRequest, data: dict[str, Any]) -> _TrackUpload | None:
+    """The track of this post: a new file, or the one kept for confirmation (with its photos)."""
+    photos = [(p.name, p) for p in data["photos"]]
+    if data.get("track"):
+        if data.get("track_token"):  # another file chosen at the confirmation: forget the first
+            _unstage_token(request, data["track_token"])
+        raw = data["track"].read()  # the form and the upload handler bound its size
+        return _TrackUpload(raw, data["track"].name, data.get("track_crs") or None, photos)
+    if not data.get("track_token"):
+        return None
+    session = request.session
+    staged = staged_get(session=session, namespace=TRACK_NAMESPACE, token=data["track_token"])
+    if staged is None:
+        raise ApplicationError("待确认的轨迹已过期，请重新选择轨迹文件", field="track")
+    for token in staged.meta.get("photos", []):
+        photo = staged_get(session=session, namespace=PHOTO_NAMESPACE, token=token)
+        if photo is None:
+            raise ApplicationError("待确认的照片已过期，请重新选择照片", field="photos")
+        photos.append((photo.original_name, photo.read_bytes()))
+    if len(photos) > settings.ZEROCROP_PHOTO_MAX_COUNT:
+        raise ApplicationError(f"照片最多 {settings.ZEROCROP_PHOTO_MAX_COUNT} 张", field="photos")
+    crs = staged.meta.get("crs")
+    return _TrackUpload(staged.read_bytes(), staged.original_name, crs, photos, staged)
+
+
+def _stage(request: HttpRequest, upload: _TrackUpload) -> str:
+    """Keep the track and its photos until the user confirms; the track's token."""
+    if upload.staged is not None:
+        return upload.staged.token
+    session = request.session
+    photos = [
+        staged_save(
+            session=session,
+            namespace=PHOTO_NAMESPACE,
+            name=name,
+            data=file,
+            max_bytes=settings.ZEROCROP_SCAN_MAX_BYTES,
+            max_pending=2 * settings.ZEROCROP_PHOTO_MAX_COUNT,
+        ).token
+        for name, file in upload.photos
+    ]
+    staged = staged_save(
+        session=session,
+        namespace=TRACK_NAMESPACE,
+        name=upload.name,
+        data=upload.raw,
+        meta={"crs": upload.crs, "photos": photos},
+        max_bytes=settings.ZEROCROP_TRACK_MAX_BYTES,
+    )
+    return staged.token
+
+
+def _unstage_token(request: HttpRequest, token: str) -> None:
+    session = request.session
+    staged = staged_get(session=session, namespace=TRACK_NAMESPACE, token=token)
+    if staged is None:
+        return
+    for photo in staged.meta.get("photos", []):
+        staged_delete(session=session, namespace=PHOTO_NAMESPACE, token=photo)
+    staged_delete(session=session, namespace=TRACK_NAMESPACE, token=token)
+
+
+def _unstage(request: HttpRequest, upload: _TrackUpload | None) -> None:
+    if upload is not None and upload.staged is not None:
+        _unstage_token(request, upload.staged.token)
+
+
 @require_http_methods(["GET", "POST"])
 def patrol_create(request: HttpRequest, round_id: str) -> HttpResponse:
     survey_round = selectors.round_get(user=request.user, round_id=round_id)
@@ -194,42 +282,79 @@ def patrol_create(request: HttpRequest, round_id: str) -> HttpResponse:
         people=people,
         initial=initial,
     )
+    context: dict[str, Any] = {"round": survey_round, "form": form}
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        upload = None
         try:
-            tracks, raw, warnings = ([], None, [])
-            if data.get("track"):
-                raw = data["track"].read()  # the form and the upload handler bound its size
-                read = tracks_from_upload(
-                    raw, name=data["track"].name, source_crs=data.get("track_crs") or None
-                )
+            upload = _track_upload(request, data)
+            tracks, warnings = [], []
+            if upload is not None:
+                read = tracks_from_upload(upload.raw, name=upload.name, source_crs=upload.crs)
                 tracks, warnings = read.tracks, read.warnings
             started_at, ended_at = data.get("started_at"), data.get("ended_at")
             if not (started_at and ended_at):
                 started_at, ended_at = _track_times(tracks, started_at, ended_at)
+            chosen = list(data["people"])
+            check = None
+            if upload is not None:
+                first = services.patrol_duplicate(
+                    survey_round=survey_round,
+                    people=chosen,
+                    sha256=hashlib.sha256(upload.raw).hexdigest(),
+                )
+                if first is not None:
+                    raise services.DuplicateTrack(first)
+                check = services.patrol_track_check(
+                    survey_round=survey_round,
+                    unit=data["unit"],
+                    people=chosen,
+                    started_at=started_at,
+                    ended_at=ended_at,
+                    tracks=tracks,
+                    actor=request.user,
+                )
+                digest = _digest(check.warnings)
+                if check.warnings and request.POST.get("confirm") != digest:
+                    bound = form.data.copy()
+                    bound["track_token"] = _stage(request, upload)
+                    form.data = bound
+                    context["confirm"] = {
+                        "digest": digest,
+                        "warnings": check.warnings,
+                        "track_name": upload.name,
+                        "photos": len(upload.photos),
+                    }
+                    return render(request, "patrols/patrol_form.html", context)
             before = survey_round.cells.filter(state=CellState.SURVEYED).count()
             record = services.patrol_record_create(
                 survey_round=survey_round,
                 unit=data["unit"],
-                people=list(data["people"]),
+                people=chosen,
                 started_at=started_at,
                 ended_at=ended_at,
                 result=data["result"],
                 note=data.get("note") or "",
                 tracks=tracks,
-                track_source=data["track"].name if data.get("track") else "",
-                track_bytes=raw,
-                photos=[(p.name, p) for p in data["photos"]],
+                track_source=upload.name if upload else "",
+                track_bytes=upload.raw if upload else None,
+                photos=upload.photos if upload else [(p.name, p) for p in data["photos"]],
+                warnings=check.warnings if check else (),
+                cleaned=check.cleaned if check else None,
                 actor=request.user,
             )
+        except services.DuplicateTrack as exc:
+            _unstage(request, upload)
+            context["duplicate"] = exc.record
+            add_application_error(form, exc)
         except GeoFileError as exc:  # the track file itself was refused
             add_application_error(form, exc, field_map={None: "track"})
         except ApplicationError as exc:
             add_application_error(form, exc)
         else:
+            _unstage(request, upload)
             for warning in warnings:
                 messages.warning(request, warning)
-            dropped = record.cleaning.get("points_in", 0) - record.cleaning.get("points_out", 0)
             km = record.track_length_m / 1000
             job = selectors.patrol_coverage_job(record=record)
             if job is None or job.status == JobStatus.DONE:
@@ -237,13 +362,16 @@ def patrol_create(request: HttpRequest, round_id: str) -> HttpResponse:
                 coverage = f"新完成踏查任务 {max(newly, 0)} 个"
             else:
                 coverage = "覆盖率正在后台计算，可在踏查记录页查看进度"
+            cleaning = f"（{record.cleaning_summary.text}）" if record.track else ""
             messages.success(
                 request,
                 f"已登记踏查记录：轨迹 {record.track_points} 点、{km:.1f} 公里"
-                f"（剔除异常点 {dropped} 个），{coverage}",
+                f"{cleaning}，{coverage}",
             )
+            if record.warnings:
+                messages.warning(request, "已记录登记时的提醒：" + "；".join(record.warnings))
             return redirect("round-detail", round_id=survey_round.pk)
-    return render(request, "patrols/patrol_form.html", {"round": survey_round, "form": form})
+    return render(request, "patrols/patrol_form.html", context)
 
 
 def round_review(request: HttpRequest, round_id: str) -> HttpResponse:
