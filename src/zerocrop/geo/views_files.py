@@ -8,6 +8,7 @@ files in `geo.downloads` / `geo.exports` / `geo.writers`, the staged uploads in 
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.conf import settings
@@ -22,7 +23,7 @@ from zerocrop.core.downloads import download_response
 from zerocrop.core.errors import ApplicationError
 from zerocrop.core.export_jobs import export_respond
 from zerocrop.core.uploads import StagedUpload
-from zerocrop.geo import exports, selectors, services, uploads
+from zerocrop.geo import attributes, exports, selectors, services, uploads
 from zerocrop.geo.downloads import PLOTS_EXPORT, zones_download
 from zerocrop.geo.features import GeoFileError, GeoPreview
 from zerocrop.geo.filters import filtered_plots
@@ -58,6 +59,77 @@ def importable_units(user: Any) -> list[AdminUnit]:
 
 # --------------------------------------------------------------------------- import
 
+COLUMN_FIELDS = ("code_column", "name_column")
+TARGET_FIELDS = ("token", "unit", "kind", "risk", *COLUMN_FIELDS)
+
+
+@dataclass
+class Columns:
+    """The file's attribute columns and which of them are the code, the name, the unit."""
+
+    listed: list[attributes.AttributeColumn]
+    code: str | None
+    name: str | None
+    unit: str | None
+
+    @property
+    def names(self) -> list[str]:
+        return [c.name for c in self.listed]
+
+
+def _columns(preview: GeoPreview, form: ImportTargetForm | None = None) -> Columns:
+    """The columns, with the user's choice from `form` (bound data or initial) or the guesses."""
+    listed = attributes.attribute_columns(preview.features)
+    names = [c.name for c in listed]
+    chosen: dict[str, str | None] = {
+        "code_column": attributes.guess_code_column(names),
+        "name_column": attributes.guess_name_column(names),
+    }
+    if form is not None:
+        source = form.data if form.is_bound else form.initial
+        for field in COLUMN_FIELDS:
+            if field in source:
+                value = source.get(field) or None
+                chosen[field] = value if value in names else None
+    return Columns(
+        listed=listed,
+        code=chosen["code_column"],
+        name=chosen["name_column"],
+        unit=attributes.guess_unit_column(names),
+    )
+
+
+def _mapped(preview: GeoPreview, columns: Columns) -> GeoPreview:
+    """The preview whose features carry the code and name from the chosen columns."""
+    features = attributes.apply_columns(
+        preview.features, code_column=columns.code, name_column=columns.name
+    )
+    return replace(preview, features=features)
+
+
+def _chosen_unit(form: ImportTargetForm, units: list[AdminUnit]) -> AdminUnit | None:
+    value = form.data.get("unit") if form.is_bound else form.initial.get("unit")
+    return next((u for u in units if str(u.pk) == str(value or "")), None)
+
+
+def _file_notes(
+    preview: GeoPreview, columns: Columns, unit: AdminUnit | None, units: list[AdminUnit]
+) -> list[str]:
+    """What the file's own columns say against the choice: codes, and another village."""
+    notes = []
+    if columns.code:
+        notes.extend(attributes.code_problems(preview.features, column=columns.code))
+    if columns.unit and unit is not None and unit.level in PLOT_LEVELS:
+        mismatch = attributes.unit_mismatch(
+            preview.features,
+            column=columns.unit,
+            chosen=unit.name,
+            known=[u.name for u in units if u.level in PLOT_LEVELS],
+        )
+        if mismatch:
+            notes.append(mismatch)
+    return notes
+
 
 def _import_rights(request: HttpRequest) -> list[AdminUnit]:
     units = importable_units(request.user)
@@ -78,6 +150,9 @@ def _render_preview(
     boundaries = list(
         selectors.boundary_list(user=request.user).filter(unit__in=[u.pk for u in units])
     )
+    columns = _columns(preview, form)
+    preview = _mapped(preview, columns)
+    file_notes = _file_notes(preview, columns, _chosen_unit(form, units), units)
     polygons = sum(1 for f in preview.features if exports.is_polygonal(f.geometry))
     rejected = set(preview.rejected)
     min_lon, min_lat, max_lon, max_lat = preview.bbox
@@ -89,6 +164,8 @@ def _render_preview(
         "skipped_count": len(preview.features) - polygons,
         "geometry_types": exports.preview_geometry_types(preview),
         "notes": [w for w in preview.warnings if w not in rejected],
+        "file_notes": file_notes,
+        "columns": columns,
         "rows": exports.preview_rows(preview),
         "rows_truncated": len(preview.features) > exports.PREVIEW_TABLE_ROWS,
         "map_truncated": len(preview.features) > exports.PREVIEW_MAP_FEATURES,
@@ -127,12 +204,25 @@ def geo_import(request: HttpRequest) -> HttpResponse:
                     unit__in=[u.pk for u in plot_units]
                 )
             )
-            initial: dict[str, Any] = {"token": stored.token}
+            columns = _columns(preview)
+            initial: dict[str, Any] = {
+                "token": stored.token,
+                "code_column": columns.code or "",
+                "name_column": columns.name or "",
+            }
             suggested = exports.suggest_unit_id(preview, boundaries)
+            if not suggested and columns.unit:
+                named = attributes.unit_named_in(
+                    preview.features, column=columns.unit, names=[u.name for u in plot_units]
+                )
+                suggested = next((str(u.pk) for u in plot_units if u.name == named), None)
             if suggested:
                 initial["unit"] = suggested
             target = ImportTargetForm(
-                initial=initial, units=units, allow_zones=can(request.user, ZONE_IMPORT)
+                initial=initial,
+                units=units,
+                allow_zones=can(request.user, ZONE_IMPORT),
+                columns=columns.names,
             )
             return _render_preview(
                 request, stored=stored, preview=preview, form=target, units=units
@@ -161,11 +251,24 @@ def geo_import_commit(request: HttpRequest) -> HttpResponse:
     except GeoFileError as exc:
         messages.error(request, str(exc))
         return redirect("geo-import")
-    form = ImportTargetForm(request.POST, units=units, allow_zones=allow_zones)
+    names = [c.name for c in attributes.attribute_columns(preview.features)]
+    if request.POST.get("action") == "refresh":
+        # The user chose other columns or another unit: show the preview again, save nothing.
+        initial = {f: request.POST.get(f, "") for f in TARGET_FIELDS if f in request.POST}
+        form = ImportTargetForm(
+            initial=initial, units=units, allow_zones=allow_zones, columns=names
+        )
+        return _render_preview(request, stored=stored, preview=preview, form=form, units=units)
+    form = ImportTargetForm(request.POST, units=units, allow_zones=allow_zones, columns=names)
     if form.is_valid():
+        columns = _columns(preview, form)
+        mapped = _mapped(preview, columns)
+        problems = attributes.code_problems(mapped.features, column=columns.code or "")
         try:
+            if problems:
+                raise ApplicationError("；".join(problems))
             result = services.geo_import_preview(
-                preview=preview,
+                preview=mapped,
                 unit=form.cleaned_data["target_unit"],
                 kind=form.cleaned_data["kind"],
                 risk=form.cleaned_data["risk"],
