@@ -238,6 +238,11 @@ def unit_named_in(
     return max(hits, key=lambda n: hits[n]) if hits else None
 
 
+def default_plot_name(*, unit_name: str, index: int) -> str:
+    """The name of an imported plot its file leaves unnamed: "王窑湾村3号" (index from 0)."""
+    return f"{unit_name}{index + 1}号"
+
+
 # --------------------------------------------------------------------------- natural order
 
 _DIGITS = re.compile(r"\d+")

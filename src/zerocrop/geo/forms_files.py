@@ -138,8 +138,8 @@ class ImportTargetForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["unit"].widget.attrs["data-refresh-preview"] = ""
         listed = [(c, c) for c in columns]
-        self.fields["code_column"].choices = [("", "（不使用，地块无编号）"), *listed]
-        self.fields["name_column"].choices = [("", "（按文件自带名称，没有则按序号命名）"), *listed]
+        self.fields["code_column"].choices = [("", "（不指定，无编号）"), *listed]
+        self.fields["name_column"].choices = [("", "（不指定）"), *listed]
         self.units = {str(u.pk): u for u in units}
         self.fields["unit"].choices = [
             (str(u.pk), u.name if u.level in PLOT_LEVELS else f"{u.name}（全镇，仅用于区域）")

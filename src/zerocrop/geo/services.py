@@ -12,7 +12,7 @@ from shapely.geometry.base import BaseGeometry
 from zerocrop.core.audit import audit_record, snapshot
 from zerocrop.core.errors import ApplicationError
 from zerocrop.core.voiding import void
-from zerocrop.geo.attributes import MAX_ATTRIBUTE_TEXT, plot_sort_key
+from zerocrop.geo.attributes import MAX_ATTRIBUTE_TEXT, default_plot_name, plot_sort_key
 from zerocrop.geo.choices import PlotKind, RiskClass, ZoneKind
 from zerocrop.geo.features import GeoFeature, GeoPreview
 from zerocrop.geo.geometry import located_fields
@@ -290,7 +290,7 @@ def geo_import_preview(
         if not feature.geometry.geom_type.endswith("Polygon"):
             result.skipped.append(feature.label)
             continue
-        name = feature.name or f"{target.name}{feature.index + 1}号"
+        name = feature.name or default_plot_name(unit_name=target.name, index=feature.index)
         if zone_kind:
             result.zones.append(
                 zone_create(

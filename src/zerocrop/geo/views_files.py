@@ -152,7 +152,14 @@ def _render_preview(
     )
     columns = _columns(preview, form)
     preview = _mapped(preview, columns)
-    file_notes = _file_notes(preview, columns, _chosen_unit(form, units), units)
+    unit = _chosen_unit(form, units)
+    file_notes = _file_notes(preview, columns, unit, units)
+    rows = exports.preview_rows(preview)
+    if unit is not None and unit.level in PLOT_LEVELS:
+        for row in rows:  # what an unnamed plot will be called
+            if not row["name"] and row["polygonal"]:
+                index = int(str(row["number"])) - 1
+                row["auto_name"] = attributes.default_plot_name(unit_name=unit.name, index=index)
     polygons = sum(1 for f in preview.features if exports.is_polygonal(f.geometry))
     rejected = set(preview.rejected)
     min_lon, min_lat, max_lon, max_lat = preview.bbox
@@ -166,7 +173,7 @@ def _render_preview(
         "notes": [w for w in preview.warnings if w not in rejected],
         "file_notes": file_notes,
         "columns": columns,
-        "rows": exports.preview_rows(preview),
+        "rows": rows,
         "rows_truncated": len(preview.features) > exports.PREVIEW_TABLE_ROWS,
         "map_truncated": len(preview.features) > exports.PREVIEW_MAP_FEATURES,
         "bbox": preview.bbox,
