@@ -94,3 +94,26 @@ def test_survey_shapefile_keeps_its_codes(logged_in, live_server, viewport) -> N
     assert survey_code(10) in text and "毛布拉格村村民委员会" in text and "承包地块" in text
     if viewport:
         assert table.is_visible() and no_sideways_scroll(page)
+
+
+def test_an_ovital_ovkml_is_read_as_gcj02(logged_in, live_server) -> None:
+    square = parcels_in("王窑湾村", count=1)[0]
+    ring = " ".join(f"{x:.8f},{y:.8f}" for x, y in square.exterior.coords)
+    kml = (
+        '<?xml version="1.0" encoding="UTF-8"?><kml xmlns="http://www.opengis.net/kml/2.2">'
+        "<Document><Placemark><name>奥维地块</name><Polygon><outerBoundaryIs><LinearRing>"
+        f"<coordinates>{ring}</coordinates></LinearRing></outerBoundaryIs></Polygon>"
+        "</Placemark></Document></kml>"
+    ).encode()
+    page = logged_in("admin")
+    page.goto(f"{live_server.url}/geo/import/")
+    assert page.locator("#id_crs").input_value() == "auto"
+    page.set_input_files(
+        "input[type=file]",
+        files=[{"name": "收藏夹.ovkml", "mimeType": "application/octet-stream", "buffer": kml}],
+    )
+    assert page.locator("#id_crs").input_value() == "gcj02"  # 奥维 9.3.0+ exports GCJ-02
+    page.locator("button[type=submit]", has_text="上传并预览").click()
+    page.locator("[data-testid=import-features]").wait_for()
+    assert "GCJ-02" in page.locator("[data-testid=import-crs]").inner_text()
+    assert "奥维地块" in page.locator("[data-testid=import-features]").inner_text()
