@@ -160,6 +160,13 @@ def apply_columns(
     return mapped
 
 
+def with_guessed_columns(features: Sequence[GeoFeature]) -> tuple[list[GeoFeature], str, str]:
+    """Features mapped with the guessed code and name columns, and those columns ("" none)."""
+    names = [c.name for c in attribute_columns(features)]
+    code, name = guess_code_column(names), guess_name_column(names)
+    return apply_columns(features, code_column=code, name_column=name), code or "", name or ""
+
+
 def code_problems(features: Sequence[GeoFeature], *, column: str) -> list[str]:
     """Codes the plot ledger cannot take: too long, or the same code twice in the file."""
     problems: list[str] = []
