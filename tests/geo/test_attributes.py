@@ -63,7 +63,13 @@ def test_name_column_is_guessed(columns: list[str], name: str | None) -> None:
 
 @pytest.mark.parametrize(
     ("columns", "unit"),
-    [(SURVEY, "QSDWMC"), (["村", "名称"], "村"), (["CUN", "BH"], "CUN"), (["name"], None)],
+    [
+        (SURVEY, "QSDWMC"),
+        (["村", "名称"], "村"),
+        (["CUN", "BH"], "CUN"),
+        (["code", "name", "unit"], "unit"),  # our own export
+        (["name"], None),
+    ],
 )
 def test_unit_column_is_guessed(columns: list[str], unit: str | None) -> None:
     assert guess_unit_column(columns) == unit

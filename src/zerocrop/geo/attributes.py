@@ -65,6 +65,8 @@ UNIT_COLUMNS = (
     "cun",
     "cunmc",
     "village",
+    "所属单位",
+    "unit",  # the ledger's own GeoJSON/KML export
 )
 _UNIT_SUFFIXES = ("村民委员会", "居民委员会", "村委会", "居委会")
 
