@@ -8,7 +8,9 @@ import shapely
 from zerocrop.geo.attributes import (
     apply_columns,
     attribute_columns,
+    choose_columns,
     code_problems,
+    file_notes,
     guess_code_column,
     guess_name_column,
     guess_unit_column,
@@ -140,3 +142,22 @@ def test_plot_sort_key_sorts_by_code_then_name() -> None:
     plots = [("", "10号"), ("", "9号"), ("5301-10", "甲"), ("5301-2", "乙")]
     ordered = sorted(plots, key=lambda p: plot_sort_key(code=p[0], name=p[1]))
     assert ordered == [("", "9号"), ("", "10号"), ("5301-2", "乙"), ("5301-10", "甲")]
+
+
+def test_chosen_columns_override_the_guesses() -> None:
+    rows = features({"DKBH": "1", "DKLB": "承包地块", "QSDWMC": "张家村"})
+    guessed = choose_columns(rows)
+    assert (guessed.code, guessed.name, guessed.unit) == ("DKBH", None, "QSDWMC")
+    picked = choose_columns(rows, chosen={"code_column": "", "name_column": "DKLB"})
+    assert (picked.code, picked.name) == (None, "DKLB")
+    unknown = choose_columns(rows, chosen={"code_column": "不存在"})
+    assert (unknown.code, unknown.name) == (None, None)  # the name keeps its guess (none)
+
+
+def test_file_notes_compare_the_file_with_the_choice() -> None:
+    rows = features({"BH": "A1", "QSDWMC": "李家村"}, {"BH": "A1", "QSDWMC": "李家村"})
+    columns = choose_columns(rows)
+    mapped = apply_columns(rows, code_column=columns.code, name_column=columns.name)
+    notes = file_notes(mapped, columns=columns, unit_name="张家村", known=["张家村", "李家村"])
+    assert len(notes) == 2 and "「A1」" in notes[0] and "「李家村」" in notes[1]
+    assert file_notes(mapped[:1], columns=columns, unit_name=None) == []

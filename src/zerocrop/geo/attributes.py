@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from zerocrop.geo.features import GeoFeature
@@ -160,6 +160,69 @@ def apply_columns(
             name = value_text(feature.properties.get(name_column))
         mapped.append(replace(feature, code=code or None, name=name[:MAX_NAME_LENGTH] or None))
     return mapped
+
+
+CODE_FIELD = "code_column"  # the import form's fields naming the chosen columns
+NAME_FIELD = "name_column"
+
+
+@dataclass(frozen=True)
+class Columns:
+    """A file's attribute columns and which of them are the code, the name, the unit."""
+
+    listed: tuple[AttributeColumn, ...]
+    code: str | None
+    name: str | None
+    unit: str | None
+
+    @property
+    def names(self) -> list[str]:
+        return [c.name for c in self.listed]
+
+
+def choose_columns(
+    features: Sequence[GeoFeature], *, chosen: Mapping[str, object] | None = None
+) -> Columns:
+    """The columns, with the user's choice (`chosen[CODE_FIELD]`, "" = none) or the guesses.
+
+    A chosen column the file does not have counts as none.
+    """
+    listed = tuple(attribute_columns(features))
+    names = [c.name for c in listed]
+    picked: dict[str, str | None] = {
+        CODE_FIELD: guess_code_column(names),
+        NAME_FIELD: guess_name_column(names),
+    }
+    for field in (CODE_FIELD, NAME_FIELD):
+        if chosen is not None and field in chosen:
+            value = str(chosen.get(field) or "")
+            picked[field] = value if value in names else None
+    return Columns(
+        listed=listed,
+        code=picked[CODE_FIELD],
+        name=picked[NAME_FIELD],
+        unit=guess_unit_column(names),
+    )
+
+
+def file_notes(
+    features: Sequence[GeoFeature],
+    *,
+    columns: Columns,
+    unit_name: str | None,
+    known: Sequence[str] = (),
+) -> list[str]:
+    """What the file's own columns say against the choice: bad codes, another village.
+
+    `features` carry the codes of `columns` already (`apply_columns`); `unit_name` is the
+    chosen village (None: no village chosen, nothing to compare).
+    """
+    notes = code_problems(features, column=columns.code) if columns.code else []
+    if columns.unit and unit_name:
+        mismatch = unit_mismatch(features, column=columns.unit, chosen=unit_name, known=known)
+        if mismatch:
+            notes.append(mismatch)
+    return notes
 
 
 def with_guessed_columns(features: Sequence[GeoFeature]) -> tuple[list[GeoFeature], str, str]:

@@ -8,7 +8,7 @@ files in `geo.downloads` / `geo.exports` / `geo.writers`, the staged uploads in 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from django.conf import settings
@@ -59,47 +59,16 @@ def importable_units(user: Any) -> list[AdminUnit]:
 
 # --------------------------------------------------------------------------- import
 
-COLUMN_FIELDS = ("code_column", "name_column")
-TARGET_FIELDS = ("token", "unit", "kind", "risk", *COLUMN_FIELDS)
+TARGET_FIELDS = ("token", "unit", "kind", "risk", attributes.CODE_FIELD, attributes.NAME_FIELD)
 
 
-@dataclass
-class Columns:
-    """The file's attribute columns and which of them are the code, the name, the unit."""
-
-    listed: list[attributes.AttributeColumn]
-    code: str | None
-    name: str | None
-    unit: str | None
-
-    @property
-    def names(self) -> list[str]:
-        return [c.name for c in self.listed]
+def _columns(preview: GeoPreview, form: ImportTargetForm | None = None) -> attributes.Columns:
+    """The file's columns with the form's choice (its data, or its initial) or the guesses."""
+    chosen = None if form is None else (form.data if form.is_bound else form.initial)
+    return attributes.choose_columns(preview.features, chosen=chosen)
 
 
-def _columns(preview: GeoPreview, form: ImportTargetForm | None = None) -> Columns:
-    """The columns, with the user's choice from `form` (bound data or initial) or the guesses."""
-    listed = attributes.attribute_columns(preview.features)
-    names = [c.name for c in listed]
-    chosen: dict[str, str | None] = {
-        "code_column": attributes.guess_code_column(names),
-        "name_column": attributes.guess_name_column(names),
-    }
-    if form is not None:
-        source = form.data if form.is_bound else form.initial
-        for field in COLUMN_FIELDS:
-            if field in source:
-                value = source.get(field) or None
-                chosen[field] = value if value in names else None
-    return Columns(
-        listed=listed,
-        code=chosen["code_column"],
-        name=chosen["name_column"],
-        unit=attributes.guess_unit_column(names),
-    )
-
-
-def _mapped(preview: GeoPreview, columns: Columns) -> GeoPreview:
+def _mapped(preview: GeoPreview, columns: attributes.Columns) -> GeoPreview:
     """The preview whose features carry the code and name from the chosen columns."""
     features = attributes.apply_columns(
         preview.features, code_column=columns.code, name_column=columns.name
@@ -110,25 +79,6 @@ def _mapped(preview: GeoPreview, columns: Columns) -> GeoPreview:
 def _chosen_unit(form: ImportTargetForm, units: list[AdminUnit]) -> AdminUnit | None:
     value = form.data.get("unit") if form.is_bound else form.initial.get("unit")
     return next((u for u in units if str(u.pk) == str(value or "")), None)
-
-
-def _file_notes(
-    preview: GeoPreview, columns: Columns, unit: AdminUnit | None, units: list[AdminUnit]
-) -> list[str]:
-    """What the file's own columns say against the choice: codes, and another village."""
-    notes = []
-    if columns.code:
-        notes.extend(attributes.code_problems(preview.features, column=columns.code))
-    if columns.unit and unit is not None and unit.level in PLOT_LEVELS:
-        mismatch = attributes.unit_mismatch(
-            preview.features,
-            column=columns.unit,
-            chosen=unit.name,
-            known=[u.name for u in units if u.level in PLOT_LEVELS],
-        )
-        if mismatch:
-            notes.append(mismatch)
-    return notes
 
 
 def _import_rights(request: HttpRequest) -> list[AdminUnit]:
@@ -153,13 +103,19 @@ def _render_preview(
     columns = _columns(preview, form)
     preview = _mapped(preview, columns)
     unit = _chosen_unit(form, units)
-    file_notes = _file_notes(preview, columns, unit, units)
+    village = unit.name if unit is not None and unit.level in PLOT_LEVELS else None
+    file_notes = attributes.file_notes(
+        preview.features,
+        columns=columns,
+        unit_name=village,
+        known=[u.name for u in units if u.level in PLOT_LEVELS],
+    )
     rows = exports.preview_rows(preview)
-    if unit is not None and unit.level in PLOT_LEVELS:
+    if village:
         for row in rows:  # what an unnamed plot will be called
             if not row["name"] and row["polygonal"]:
                 index = int(str(row["number"])) - 1
-                row["auto_name"] = attributes.default_plot_name(unit_name=unit.name, index=index)
+                row["auto_name"] = attributes.default_plot_name(unit_name=village, index=index)
     polygons = sum(1 for f in preview.features if exports.is_polygonal(f.geometry))
     rejected = set(preview.rejected)
     min_lon, min_lat, max_lon, max_lat = preview.bbox
@@ -258,7 +214,7 @@ def geo_import_commit(request: HttpRequest) -> HttpResponse:
     except GeoFileError as exc:
         messages.error(request, str(exc))
         return redirect("geo-import")
-    names = [c.name for c in attributes.attribute_columns(preview.features)]
+    names = _columns(preview).names
     if request.POST.get("action") == "refresh":
         # The user chose other columns or another unit: show the preview again, save nothing.
         initial = {f: request.POST.get(f, "") for f in TARGET_FIELDS if f in request.POST}
@@ -270,7 +226,9 @@ def geo_import_commit(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         columns = _columns(preview, form)
         mapped = _mapped(preview, columns)
-        problems = attributes.code_problems(mapped.features, column=columns.code or "")
+        problems = (
+            attributes.code_problems(mapped.features, column=columns.code) if columns.code else []
+        )
         try:
             if problems:
                 raise ApplicationError("；".join(problems))
