@@ -73,6 +73,12 @@ def test_survey_shapefile_keeps_its_codes(logged_in, live_server, viewport) -> N
     assert column(page, "import-row-code") == codes
     refreshed(page, lambda: page.select_option("#id_name_column", ""))
     assert page.locator("#id_name_column").input_value() == ""
+    # The village the file names: no warning; back to where the parcels lie: the warning again.
+    refreshed(page, lambda: page.select_option("#id_unit", label="毛布拉格村"))
+    assert page.locator("[data-testid=import-file-notes]").count() == 0
+    assert column(page, "import-row-name")[0] == "毛布拉格村1号（自动命名）"
+    refreshed(page, lambda: page.select_option("#id_unit", label="王窑湾村"))
+    assert page.locator("[data-testid=import-file-notes]").is_visible()
     assert Plot.objects.count() == before
 
     page.select_option("#id_kind", "historical")
