@@ -47,10 +47,15 @@ class Plot(Located, Voidable):
     )
     note = models.CharField("备注", max_length=300, blank=True, default="")
     source = models.CharField("来源", max_length=200, blank=True, default="")
+    # Every attribute of the feature in the imported file (DKBH, QSDWMC, …), as read.
+    source_attributes = models.JSONField("原始属性", default=dict, blank=True)
+    # Natural order of code then name ("2号" before "10号"): `geo.attributes.plot_sort_key`,
+    # set by the services whenever code or name change.
+    sort_key = models.CharField("排序键", max_length=300, blank=True, default="", editable=False)
     is_demo = models.BooleanField("示例数据", default=False)
 
     class Meta:
-        ordering = ["unit__path", "code", "name"]
+        ordering = ["unit__path", "sort_key", "name"]
         verbose_name = "地块"
         verbose_name_plural = "地块"
         indexes = [models.Index(fields=["min_lon", "max_lon", "min_lat", "max_lat"])]

@@ -15,7 +15,7 @@ from zerocrop.core.errors import ApplicationError
 from zerocrop.core.forms import VoidForm
 from zerocrop.core.redirects import safe_next
 from zerocrop.core.units import SQUARE_METRES_PER_MU
-from zerocrop.geo import selectors, services
+from zerocrop.geo import attributes, selectors, services
 from zerocrop.geo.choices import RISK_COLOURS, PlotKind, RiskClass
 from zerocrop.geo.filters import filtered_plots
 from zerocrop.geo.forms import AssignForm
@@ -128,6 +128,10 @@ def plot_detail(request: HttpRequest, plot_id: str) -> HttpResponse:
         {
             "plot": plot,
             "history": plot.history.all(),
+            "source_attributes": [
+                (key, attributes.value_text(value) if value is not None else None)
+                for key, value in (plot.source_attributes or {}).items()
+            ],
             "config": {
                 "plot": plot.geometry,
                 "risk": plot.risk,
