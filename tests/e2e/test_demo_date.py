@@ -20,6 +20,10 @@ def assert_top_bar_on_one_line(page) -> None:
     assert box["x"] >= 0 and box["x"] + box["width"] <= width, (box, width)
     line = badge.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
     assert box["height"] < 2.2 * line, (box, line)  # the badge itself does not wrap
+    scroll, client = page.locator("nav.topbar").evaluate("n => [n.scrollWidth, n.clientWidth]")
+    assert scroll <= client  # nothing pushed out of the bar
+    phase = page.locator("[data-testid=topbar-campaign] .badge").bounding_box()
+    assert phase["x"] + phase["width"] <= box["x"], (phase, box)  # the phase is not covered
 
 
 @pytest.mark.parametrize("viewport", [None, PHONE], ids=["desktop", "phone"])

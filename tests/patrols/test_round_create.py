@@ -157,3 +157,8 @@ def test_a_grid_worker_sees_the_campaign_of_each_of_their_rounds(login_as, setti
     settings.ZEROCROP_TODAY = "2022-07-10"
     page = login_as("grid").get("/patrols/mine/").content.decode()
     assert 'data-testid="my-round-campaign"' in page and "利剑-22" in page
+
+
+def test_the_overviews_round_panel_lists_that_campaigns_rounds(login_as, demo_campaign) -> None:
+    page = login_as("admin").get(f"/campaigns/{demo_campaign.pk}/").content.decode()
+    assert f"/patrols/rounds/?campaign={demo_campaign.pk}" in page

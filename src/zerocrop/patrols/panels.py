@@ -20,7 +20,7 @@ from zerocrop.patrols.selectors import (
 
 def round_progress_context(request: HttpRequest, campaign: Any) -> dict[str, Any] | None:
     rounds = campaign_round_progress(user=request.user, campaign=campaign)
-    return {"rounds": rounds} if rounds else None
+    return {"rounds": rounds, "campaign": campaign} if rounds else None
 
 
 def last_survey_text(*, plot: Any) -> str:
