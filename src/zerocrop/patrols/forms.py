@@ -55,10 +55,23 @@ class RoundForm(forms.ModelForm):
             "ends_on": forms.DateInput(attrs={"type": "date"}),
         }
 
-    field_order = [*Meta.fields[:5], "cell_size_m", "threshold_pct", "radius_m"]
+    campaign = forms.ModelChoiceField(
+        label="所属行动",
+        queryset=None,
+        empty_label=None,
+        error_messages={"invalid_choice": "所选行动不存在或无权查看"},
+    )
+    # Asked for only once the round's window turns out to have passed (see the view).
+    confirm_past = forms.BooleanField(label="仍然创建", required=False)
 
-    def __init__(self, *args: Any, windows: Any, units: Any, **kwargs: Any) -> None:
+    field_order = ["campaign", *Meta.fields[:5], "cell_size_m", "threshold_pct", "radius_m"]
+
+    def __init__(
+        self, *args: Any, campaigns: Any, campaign: Any, windows: Any, units: Any, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["campaign"].queryset = campaigns
+        self.fields["campaign"].initial = campaign.pk
         self.fields["window"].queryset = windows
         self.fields["units"].queryset = units
         self.fields["units"].initial = list(units)

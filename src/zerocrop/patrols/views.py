@@ -12,7 +12,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from zerocrop.campaigns.selectors import campaign_current, campaign_get
+from zerocrop.campaigns.context_processors import request_top_campaign, show_campaign
+from zerocrop.campaigns.selectors import campaign_list
 from zerocrop.core.clock import today
 from zerocrop.core.errors import ApplicationError
 from zerocrop.core.evidence_views import evidence_response
@@ -25,7 +26,7 @@ from zerocrop.core.uploads import StagedUpload, staged_delete, staged_get, stage
 from zerocrop.geo.features import GeoFileError
 from zerocrop.org.capabilities import FIELDWORK, ROUND_CREATE, UNIT_MANAGE, can
 from zerocrop.org.selectors import person_list, unit_list, villages_and_communities
-from zerocrop.patrols import selectors, services
+from zerocrop.patrols import rules, selectors, services
 from zerocrop.patrols.choices import CellState
 from zerocrop.patrols.forms import AssignForm, PatrolForm, ReasonForm, RoundForm
 from zerocrop.patrols.ledger import DEAD_CORNER_EXPORT
@@ -39,15 +40,31 @@ def _villages(request: HttpRequest, survey_round: Any = None) -> Any:
     return units
 
 
+def _chosen_campaign(request: HttpRequest, campaigns: Any) -> Any:
+    """The campaign asked for by ?campaign= (or the posted form), if the user may see it."""
+    wanted = selectors.parse_uuid(request.POST.get("campaign") or request.GET.get("campaign"))
+    return campaigns.filter(pk=wanted).first() if wanted else None
+
+
 def round_list(request: HttpRequest) -> HttpResponse:
-    rounds = [
-        (r, selectors.round_progress(user=request.user, survey_round=r)[0])
-        for r in selectors.round_list(user=request.user)
-    ]
+    campaigns = campaign_list(user=request.user)
+    chosen = _chosen_campaign(request, campaigns)
+    if chosen is not None:
+        show_campaign(request, chosen)
+    found = selectors.round_list(user=request.user).select_related("campaign__unit")
+    if chosen is not None:
+        found = found.filter(campaign=chosen)
+    rounds = [(r, selectors.round_progress(user=request.user, survey_round=r)[0]) for r in found]
     return render(
         request,
         "patrols/round_list.html",
-        {"rounds": rounds, "can_create": can(request.user, ROUND_CREATE)},
+        {
+            "rounds": rounds,
+            "can_create": can(request.user, ROUND_CREATE),
+            "campaigns": list(campaigns) if campaigns.count() > 1 else [],
+            "chosen": chosen,
+            "page_campaign": request_top_campaign(request),
+        },
     )
 
 
@@ -55,44 +72,64 @@ def round_list(request: HttpRequest) -> HttpResponse:
 def round_create(request: HttpRequest) -> HttpResponse:
     if not can(request.user, ROUND_CREATE):
         raise PermissionDenied("只有镇管理员可以创建踏查轮次")
-    campaign_id = request.GET.get("campaign")
-    campaign = (
-        campaign_get(user=request.user, campaign_id=campaign_id)
-        if campaign_id
-        else campaign_current(user=request.user, today=today())
-    )
+    campaigns = campaign_list(user=request.user)
+    # Defaults to the campaign of the page the user came from (the top bar's).
+    campaign = _chosen_campaign(request, campaigns) or request_top_campaign(request)
     if campaign is None:
         messages.error(request, "请先创建行动")
         return redirect("campaign-list")
+    show_campaign(request, campaign)
+    posted = None
+    if request.method == "POST":
+        posted = request.POST.copy()
+        posted.setdefault("campaign", str(campaign.pk))  # a post to ?campaign= names it there
     form = RoundForm(
-        request.POST or None,
+        posted,
+        campaigns=campaigns,
+        campaign=campaign,
         windows=campaign.critical_windows.all(),
         units=_villages(request).filter(path__startswith=campaign.unit.path),
     )
-    if request.method == "POST" and form.is_valid():
+    past_warning = None
+    if posted is not None and form.is_valid():
         data = form.cleaned_data
-        try:
-            survey_round = services.round_create(
-                campaign=campaign,
-                window=data["window"],
-                name=data["name"] or "",
-                units=list(data["units"]),
-                starts_on=data.get("starts_on"),
-                ends_on=data.get("ends_on"),
-                cell_size_m=data["cell_size_m"],
-                threshold=data["threshold_pct"] / 100,
-                radius_m=data["radius_m"],
-                actor=request.user,
-            )
-        except ApplicationError as exc:
-            add_application_error(form, exc, field_map={"threshold": "threshold_pct"})
-        else:
-            messages.success(
-                request,
-                f"已创建「{survey_round.name}」，共 {survey_round.cells.count()} 个踏查任务",
-            )
-            return redirect("round-detail", round_id=survey_round.pk)
-    return render(request, "patrols/round_form.html", {"form": form, "campaign": campaign})
+        ends_on = data.get("ends_on") or data["window"].ends_on
+        past_warning = rules.past_window_warning(ends_on=ends_on, today=today())
+        if past_warning is None or data["confirm_past"]:
+            created = _round_create(request, form, campaign=campaign)
+            if created is not None:
+                return created
+            past_warning = None
+    return render(
+        request,
+        "patrols/round_form.html",
+        {"form": form, "campaign": campaign, "past_warning": past_warning},
+    )
+
+
+def _round_create(request: HttpRequest, form: RoundForm, *, campaign: Any) -> HttpResponse | None:
+    """Create the round from a valid form: a redirect to it, or None with the form's errors."""
+    data = form.cleaned_data
+    try:
+        survey_round = services.round_create(
+            campaign=campaign,
+            window=data["window"],
+            name=data["name"] or "",
+            units=list(data["units"]),
+            starts_on=data.get("starts_on"),
+            ends_on=data.get("ends_on"),
+            cell_size_m=data["cell_size_m"],
+            threshold=data["threshold_pct"] / 100,
+            radius_m=data["radius_m"],
+            actor=request.user,
+        )
+    except ApplicationError as exc:
+        add_application_error(form, exc, field_map={"threshold": "threshold_pct"})
+        return None
+    messages.success(
+        request, f"已创建「{survey_round.name}」，共 {survey_round.cells.count()} 个踏查任务"
+    )
+    return redirect("round-detail", round_id=survey_round.pk)
 
 
 def _map_config(survey_round: Any) -> dict[str, Any]:
