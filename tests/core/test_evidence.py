@@ -235,7 +235,6 @@ def test_a_patrol_keeps_its_raw_track_file_and_the_page_links_it(
             "cell_size_m": 200,
             "threshold_pct": 90,
             "radius_m": 30,
-            "confirm_past": "1",  # the demo's 2022 window has passed
         },
     )
     survey_round = SurveyRound.objects.get(name="证据测试轮次")

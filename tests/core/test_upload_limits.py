@@ -131,7 +131,6 @@ def survey_round(login_as: Callable[[str], Client], demo_campaign: Campaign) -> 
             "cell_size_m": 200,
             "threshold_pct": 90,
             "radius_m": 30,
-            "confirm_past": "1",  # the demo's 2022 window has passed
         },
     )
     assert response.status_code == 302

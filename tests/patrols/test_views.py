@@ -34,7 +34,7 @@ def create_round(client, campaign, *names: str, window_dates: bool = False) -> S
             "cell_size_m": 200,
             "threshold_pct": 90,
             "radius_m": 30,
-            "confirm_past": "1",  # the demo's 2022 window has passed
+            "confirm_past": "1",  # with the window's own 2022 dates, the round is past
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
