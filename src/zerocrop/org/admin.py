@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
 
 from zerocrop.core.admin import AuditedAdmin
 from zerocrop.org.models import AdminUnit, Person, User
@@ -32,13 +33,17 @@ class PersonAdmin(AuditedAdmin):
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin, AuditedAdmin):
-    list_display = ("username", "display_name", "role", "unit", "is_active")
+    list_display = ("username", "name", "role", "unit", "is_active")
     list_filter = ("role", "is_active")
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
-        ("禁种铲毒平台", {"fields": ("role", "unit", "person")}),
+        (_("禁种铲毒平台"), {"fields": ("role", "unit", "person")}),
     )
     add_fieldsets = (
         *DjangoUserAdmin.add_fieldsets,
-        ("禁种铲毒平台", {"fields": ("role", "unit", "person")}),
+        (_("禁种铲毒平台"), {"fields": ("role", "unit", "person")}),
     )
+
+    @admin.display(description=_("姓名"))
+    def name(self, obj: User) -> str:
+        return obj.display_name
