@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from zerocrop.campaigns.models import (
     Campaign,
@@ -8,7 +9,7 @@ from zerocrop.campaigns.models import (
     Phase,
     Pledge,
 )
-from zerocrop.core.admin import AuditedAdmin
+from zerocrop.core.admin import AuditedAdmin, yes_no_column
 
 
 class PhaseInline(admin.TabularInline):
@@ -23,7 +24,7 @@ class CriticalWindowInline(admin.TabularInline):
 
 @admin.register(Campaign)
 class CampaignAdmin(AuditedAdmin):
-    list_display = ("name", "unit", "year", "issued_on", "is_demo")
+    list_display = ("name", "unit", "year", "issued_on", yes_no_column("is_demo", _("示例数据")))
     inlines = [PhaseInline, CriticalWindowInline]
 
 

@@ -1,8 +1,12 @@
+from collections.abc import Callable
 from typing import Any
 
+from django.apps import apps
 from django.contrib import admin
+from django.contrib.auth.models import Permission
 from django.db import models, transaction
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from zerocrop.core.audit import audit_record, snapshot
 from zerocrop.core.models import AuditEvent
@@ -58,10 +62,97 @@ class AuditedAdmin(admin.ModelAdmin):
             self.delete_model(request, obj)
 
 
+def yes_no_column(field: str, description: Any) -> Callable[[models.Model], str]:
+    """A list column showing 是/否: Django's own boolean icons say "True"/"False" to a reader."""
+
+    @admin.display(description=description, ordering=field)
+    def column(obj: models.Model) -> str:
+        return str(_("是") if getattr(obj, field) else _("否"))
+
+    column.__name__ = f"{field}_yes_no"
+    return column
+
+
+# Django names its built-in permissions "Can add <model>" in English, in the database.
+PERMISSION_ACTIONS = {"add": _("添加"), "change": _("修改"), "delete": _("删除"), "view": _("查看")}
+
+
+def permission_label(permission: Permission) -> str:
+    action, _sep, _rest = permission.codename.partition("_")
+    model = permission.content_type.model_class()
+    if action not in PERMISSION_ACTIONS or model is None:
+        return permission.name
+    meta = model._meta
+    return f"{meta.app_config.verbose_name} | {meta.verbose_name} | {PERMISSION_ACTIONS[action]}"
+
+
+class ChinesePermissionsMixin:
+    """Permission pickers (users, groups) list permissions by their Chinese names."""
+
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)  # type: ignore[misc]
+        if field is not None and db_field.related_model is Permission:
+            field.queryset = field.queryset.select_related("content_type")
+            field.label_from_instance = permission_label
+        return field
+
+
+AUDIT_ACTIONS = {
+    "create": _("新建"),
+    "update": _("修改"),
+    "delete": _("删除"),
+    "void": _("作废"),
+    "restore": _("恢复"),
+    "assign": _("分包"),
+    "unassign": _("取消分包"),
+    "survey": _("踏查"),
+    "export": _("导出"),
+    "download": _("下载"),
+    "rekey": _("更换密钥"),
+    "unlock": _("解除登录锁定"),
+}
+
+
+def audit_action_label(action: str) -> str:
+    return str(AUDIT_ACTIONS.get(action, action))
+
+
+def audit_object_label(object_type: str) -> str:
+    """`geo.plot` as 地块; types that are not a model (an export) by their action's name."""
+    try:
+        return str(apps.get_model(object_type)._meta.verbose_name)
+    except (LookupError, ValueError):
+        return audit_action_label(object_type)
+
+
+class AuditActionFilter(admin.SimpleListFilter):
+    title = _("动作")
+    parameter_name = "action"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        actions = AuditEvent.objects.values_list("action", flat=True).distinct().order_by()
+        return sorted((a, audit_action_label(a)) for a in actions)
+
+    def queryset(self, request: HttpRequest, queryset: models.QuerySet) -> models.QuerySet:
+        return queryset.filter(action=self.value()) if self.value() else queryset
+
+
+class AuditObjectTypeFilter(admin.SimpleListFilter):
+    title = _("对象类型")
+    parameter_name = "object_type"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        types = AuditEvent.objects.values_list("object_type", flat=True).distinct().order_by()
+        return sorted(((t, audit_object_label(t)) for t in types), key=lambda pair: pair[1])
+
+    def queryset(self, request: HttpRequest, queryset: models.QuerySet) -> models.QuerySet:
+        return queryset.filter(object_type=self.value()) if self.value() else queryset
+
+
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ("seq", "at", "actor_label", "action", "object_type", "object_repr")
-    list_filter = ("action", "object_type")
+    list_display = ("seq", "at", "actor_label", "action_name", "object_type_name", "object_repr")
+    list_filter = (AuditActionFilter, AuditObjectTypeFilter)
     search_fields = ("object_repr", "actor_label", "object_id")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -72,3 +163,11 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    @admin.display(description=_("动作"), ordering="action")
+    def action_name(self, obj: AuditEvent) -> str:
+        return audit_action_label(obj.action)
+
+    @admin.display(description=_("对象类型"), ordering="object_type")
+    def object_type_name(self, obj: AuditEvent) -> str:
+        return audit_object_label(obj.object_type)

@@ -1,7 +1,10 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
-from zerocrop.core.admin import AuditedAdmin
+from zerocrop.core.admin import AuditedAdmin, yes_no_column
 from zerocrop.geo.models import PlantingRecord, Plot, UnitBoundary, Zone
+
+IS_DEMO = yes_no_column("is_demo", _("示例数据"))
 
 # Geometry is drawn on the map or imported from files; here it is shown, not typed.
 GEOMETRY_READONLY = ("geometry", "min_lon", "min_lat", "max_lon", "max_lat", "area_m2")
@@ -14,7 +17,7 @@ class PlantingRecordInline(admin.TabularInline):
 
 @admin.register(Plot)
 class PlotAdmin(AuditedAdmin):
-    list_display = ("code", "name", "unit", "kind", "risk", "responsible", "is_demo", "voided_at")
+    list_display = ("code", "name", "unit", "kind", "risk", "responsible", IS_DEMO, "voided_at")
     list_filter = ("kind", "risk", "is_demo", "unit")
     search_fields = ("code", "name", "responsible__name")
     readonly_fields = GEOMETRY_READONLY
@@ -27,7 +30,7 @@ class PlotAdmin(AuditedAdmin):
 
 @admin.register(Zone)
 class ZoneAdmin(AuditedAdmin):
-    list_display = ("code", "name", "kind", "unit", "area_m2", "is_demo")
+    list_display = ("code", "name", "kind", "unit", "area_m2", IS_DEMO)
     list_filter = ("kind", "is_demo")
     search_fields = ("code", "name")
     readonly_fields = GEOMETRY_READONLY
@@ -35,5 +38,5 @@ class ZoneAdmin(AuditedAdmin):
 
 @admin.register(UnitBoundary)
 class UnitBoundaryAdmin(AuditedAdmin):
-    list_display = ("unit", "area_m2", "is_demo")
+    list_display = ("unit", "area_m2", IS_DEMO)
     readonly_fields = GEOMETRY_READONLY

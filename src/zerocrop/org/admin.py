@@ -1,8 +1,10 @@
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
-from zerocrop.core.admin import AuditedAdmin
+from zerocrop.core.admin import AuditedAdmin, ChinesePermissionsMixin, yes_no_column
 from zerocrop.org.models import AdminUnit, Person, User
 
 
@@ -32,8 +34,8 @@ class PersonAdmin(AuditedAdmin):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin, AuditedAdmin):
-    list_display = ("username", "name", "role", "unit", "is_active")
+class UserAdmin(ChinesePermissionsMixin, DjangoUserAdmin, AuditedAdmin):
+    list_display = ("username", "name", "role", "unit", yes_no_column("is_active", _("有效")))
     list_filter = ("role", "is_active")
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
@@ -47,3 +49,11 @@ class UserAdmin(DjangoUserAdmin, AuditedAdmin):
     @admin.display(description=_("姓名"))
     def name(self, obj: User) -> str:
         return obj.display_name
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(ChinesePermissionsMixin, DjangoGroupAdmin):
+    pass

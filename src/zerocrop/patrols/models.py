@@ -153,7 +153,7 @@ class PatrolRecord(BaseModel):
     ended_at = models.DateTimeField(_("结束时间"))
     result = models.CharField(_("结果"), max_length=16, choices=PatrolResult.choices)
     note = models.TextField(_("情况说明"), max_length=rules.NOTE_MAX_CHARS, blank=True, default="")
-    track = models.JSONField(_("轨迹（GeoJSON MultiLineString）"), null=True, blank=True)
+    track = models.JSONField(_("轨迹（GeoJSON 多段线）"), null=True, blank=True)
     track_points = models.PositiveIntegerField(_("轨迹点数"), default=0)
     track_length_m = models.FloatField(_("轨迹长度（米）"), default=0)
     track_source = models.CharField(_("轨迹文件"), max_length=200, blank=True, default="")
