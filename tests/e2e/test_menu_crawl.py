@@ -165,6 +165,7 @@ RENDERED = """() => {
   const parts = [document.title, document.body.innerText];
   for (const el of document.querySelectorAll("*")) {
     for (const name of spoken) { const v = el.getAttribute(name); if (v) parts.push(v); }
+    if (el.matches("input[type=submit], input[type=button]")) parts.push(el.value);
   }
   return parts.join("\\n");
 }"""
@@ -182,6 +183,7 @@ def test_rendered_pages_speak_chinese(logged_in, live_server, viewport) -> None:
             page.goto(f"{live_server.url}{path}")
             page.wait_for_load_state("networkidle")
             text = page.evaluate(RENDERED)
+            assert re.search("[\u4e00-\u9fff]{4}", text), (username, path, text[:200])
             words = english_words(f"<p>{escape(text)}</p>", allowed=ALLOWED)
             assert not words, (username, path, words)
         page.context.clear_cookies()

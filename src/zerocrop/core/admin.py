@@ -6,9 +6,11 @@ from django.contrib import admin
 from django.contrib.auth.models import Permission
 from django.db import models, transaction
 from django.http import HttpRequest
+from django.template.defaultfilters import linebreaksbr
 from django.utils.translation import gettext_lazy as _
 
 from zerocrop.core.audit import audit_record, snapshot
+from zerocrop.core.audit_labels import audit_action_label
 from zerocrop.core.models import AuditEvent
 
 
@@ -97,32 +99,31 @@ class ChinesePermissionsMixin:
         return field
 
 
-AUDIT_ACTIONS = {
-    "create": _("新建"),
-    "update": _("修改"),
-    "delete": _("删除"),
-    "void": _("作废"),
-    "restore": _("恢复"),
-    "assign": _("分包"),
-    "unassign": _("取消分包"),
-    "survey": _("踏查"),
-    "export": _("导出"),
-    "download": _("下载"),
-    "rekey": _("更换密钥"),
-    "unlock": _("解除登录锁定"),
-}
-
-
-def audit_action_label(action: str) -> str:
-    return str(AUDIT_ACTIONS.get(action, action))
-
-
 def audit_object_label(object_type: str) -> str:
     """`geo.plot` as 地块; types that are not a model (an export) by their action's name."""
     try:
         return str(apps.get_model(object_type)._meta.verbose_name)
     except (LookupError, ValueError):
         return audit_action_label(object_type)
+
+
+def record_text(object_type: str, data: dict[str, Any] | None) -> str:
+    """A snapshot as one "字段：值" line per field, by the model's Chinese field names."""
+    if not data:
+        return "-"
+    try:
+        model = apps.get_model(object_type)
+    except (LookupError, ValueError):
+        model = None
+    fields = {f.attname: f for f in model._meta.concrete_fields} if model else {}
+    lines = []
+    for key, value in data.items():
+        field = fields.get(key)
+        if field is not None and field.choices:
+            value = dict(field.flatchoices).get(value, value)
+        label = field.verbose_name if field is not None else key
+        lines.append(f"{label}：{'-' if value in (None, '') else value}")
+    return "\n".join(lines)
 
 
 class AuditActionFilter(admin.SimpleListFilter):
@@ -153,6 +154,9 @@ class AuditObjectTypeFilter(admin.SimpleListFilter):
 class AuditEventAdmin(admin.ModelAdmin):
     list_display = ("seq", "at", "actor_label", "action_name", "object_type_name", "object_repr")
     list_filter = (AuditActionFilter, AuditObjectTypeFilter)
+    # Codes (create, org.adminunit) and snapshots by their Chinese names.
+    exclude = ("action", "object_type", "before", "after")
+    readonly_fields = ("action_name", "object_type_name", "before_text", "after_text")
     search_fields = ("object_repr", "actor_label", "object_id")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -171,3 +175,11 @@ class AuditEventAdmin(admin.ModelAdmin):
     @admin.display(description=_("对象类型"), ordering="object_type")
     def object_type_name(self, obj: AuditEvent) -> str:
         return audit_object_label(obj.object_type)
+
+    @admin.display(description=_("修改前"))
+    def before_text(self, obj: AuditEvent) -> str:
+        return linebreaksbr(record_text(obj.object_type, obj.before))
+
+    @admin.display(description=_("修改后"))
+    def after_text(self, obj: AuditEvent) -> str:
+        return linebreaksbr(record_text(obj.object_type, obj.after))

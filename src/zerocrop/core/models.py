@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from zerocrop.core.audit_labels import audit_action_label
+
 
 class BaseModel(models.Model):
     """UUID primary key (client-generated ids stay valid offline) and timestamps."""
@@ -81,7 +83,7 @@ class AuditEvent(models.Model):
         verbose_name_plural = _("审计事件")
 
     def __str__(self) -> str:
-        return f"#{self.seq} {self.action} {self.object_repr}"
+        return f"#{self.seq} {audit_action_label(self.action)} {self.object_repr}"
 
 
 class AuditChainHead(models.Model):
