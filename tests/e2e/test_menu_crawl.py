@@ -53,10 +53,11 @@ class _Links(HTMLParser):
         self.hrefs: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "a":
-            href = dict(attrs).get("href")
-            if href:
-                self.hrefs.append(href)
+        named = dict(attrs)
+        # Links, and the fragments htmx loads into a page (a job's progress).
+        href = named.get("href") if tag == "a" else named.get("hx-get")
+        if href:
+            self.hrefs.append(href)
 
 
 def _site_links(html: str, base: str) -> list[str]:
@@ -151,8 +152,46 @@ def test_no_english_on_any_page_reachable_from_the_menu(demo_campaign, username)
     assert found == {}, "\n".join(f"{url}: {words}" for url, words in sorted(found.items()))
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("username", ROLES)
+def test_the_pages_that_say_no_speak_chinese(demo_campaign, username) -> None:
+    """A page that does not exist, one the role may not open, and the login page."""
+    client = Client()
+    login = client.get("/login/")
+    assert login.status_code == 200 and not english_words(login.content.decode())
+    assert client.login(username=username, password=DEMO_PASSWORD)
+    missing = client.get("/geo/plots/00000000-0000-0000-0000-000000000000/")
+    assert missing.status_code == 404
+    assert not english_words(missing.content.decode(), allowed=ALLOWED)
+    refused = client.get("/patrols/rounds/new/")
+    if username != "admin":
+        assert refused.status_code == 403
+    assert not english_words(refused.content.decode(), allowed=ALLOWED)
+
+
+def _admin_change(model_label: str) -> str:
+    from django.apps import apps
+    from django.urls import reverse
+
+    model = apps.get_model(model_label)
+    meta = model._meta
+    pk = model._default_manager.order_by("pk").first().pk
+    return reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[pk])
+
+
+# Pages whose widgets JavaScript makes: the map's controls, the admin's two-list pickers
+# (a user's groups and permissions, a round's villages) and its calendar and clock.
 SAMPLE = {
-    "admin": ["/", "/geo/map/", "/patrols/rounds/", "/org/people/", "/admin/"],
+    "admin": [
+        "/",
+        "/geo/map/",
+        "/patrols/rounds/",
+        "/org/people/",
+        "/admin/",
+        lambda: _admin_change("org.user"),
+        lambda: _admin_change("patrols.surveyround"),
+        lambda: _admin_change("patrols.patrolrecord"),
+    ],
     "leader": ["/", "/campaigns/"],
     "cadre": ["/geo/plots/", "/geo/map/"],
     "grid": ["/patrols/mine/"],
@@ -180,6 +219,7 @@ def test_rendered_pages_speak_chinese(logged_in, live_server, viewport) -> None:
         page = logged_in(username)
         page.set_viewport_size({"width": viewport[0], "height": viewport[1]})
         for path in paths:
+            path = path() if callable(path) else path
             page.goto(f"{live_server.url}{path}")
             page.wait_for_load_state("networkidle")
             text = page.evaluate(RENDERED)
