@@ -187,3 +187,23 @@ def test_the_table_covers_both_sides_of_every_capability_it_names(demo_campaign)
             u for u in ROLES if can(User.objects.get(username=u), action.capability, action.unit())
         }
         assert allowed and allowed != set(ROLES), (action.name, allowed)
+
+
+@pytest.mark.parametrize("username", [*ROLES, "cadre2"])
+def test_the_export_button_exports_only_the_role_s_own_units(demo_campaign, username) -> None:
+    """Every role may export its plot ledger; what it gets is its own scope, nothing beside."""
+    import json
+
+    user = User.objects.get(username=username)
+    client = _client(username)
+    assert 'href="/geo/plots/export/?format=geojson' in client.get("/geo/plots/").content.decode()
+    response = client.get("/geo/plots/export/", {"format": "geojson"})
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    units = {f["properties"]["unit"] for f in json.loads(body)["features"]}
+    own = {
+        u.name
+        for u in AdminUnit.objects.filter(path__startswith=user.unit.path)
+        if Plot.objects.filter(unit=u, voided_at__isnull=True).exists()
+    }
+    assert units == own, (username, units, own)
