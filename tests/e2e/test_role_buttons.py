@@ -207,3 +207,25 @@ def test_the_export_button_exports_only_the_role_s_own_units(demo_campaign, user
         if Plot.objects.filter(unit=u, voided_at__isnull=True).exists()
     }
     assert units == own, (username, units, own)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("viewport", [(1280, 900), (390, 844)], ids=["desktop", "phone"])
+def test_in_the_browser_a_role_sees_only_the_buttons_it_may_use(
+    logged_in, live_server, viewport
+) -> None:
+    """The same table read in Chromium: the buttons as drawn, not only as sent."""
+    for username in ROLES:
+        page = logged_in(username)
+        page.set_viewport_size({"width": viewport[0], "height": viewport[1]})
+        user = User.objects.get(username=username)
+        for action in ACTIONS:
+            page.goto(f"{live_server.url}{action.page()}")
+            marker = action.marker.replace("{pledge}", str(_pledge().pk)).replace('"', "'")
+            name, _sep, value = marker.partition("=")
+            count = page.locator(f"[{name}={value}]").count()
+            assert (count > 0) is can(user, action.capability, action.unit()), (
+                username,
+                action.name,
+            )
+        page.context.clear_cookies()
