@@ -128,7 +128,7 @@ def round_assign(request: HttpRequest, round_id: str) -> HttpResponse:
     people = person_list(user=request.user).filter(
         unit__path__startswith=survey_round.campaign.unit.path
     )
-    form = AssignForm(request.POST or None, people=people)
+    form = AssignForm(request.POST or None, people=people, village=unit)
     if request.method == "POST" and form.is_valid():
         ids = [selectors.parse_uuid(i) for i in form.cleaned_data["cells"].split(",") if i]
         if None in ids:
