@@ -239,3 +239,35 @@ def test_grid_worker_lands_on_my_tasks_and_a_task_opens_its_map_zoomed(
 def test_other_roles_keep_their_landing(page, live_server, demo_campaign) -> None:
     _login(page, live_server, "cadre")
     page.wait_for_url(f"{live_server.url}/campaigns/**")
+
+
+def test_track_upload_picker_follows_the_chosen_village_and_keeps_names_as_text(
+    logged_in, live_server
+) -> None:
+    survey_round = SurveyRound.objects.first()
+    hostile = Person.objects.filter(unit__name="王窑湾村").first()
+    hostile.name = '<img src=x data-hostile="1">'
+    hostile.save(update_fields=["name"])
+    page = logged_in("admin")
+    page.set_viewport_size(PHONE)
+    page.goto(f"{live_server.url}/patrols/rounds/{survey_round.pk}/patrols/new/")
+    page.locator("#id_people[data-person-picker-ready]").wait_for(state="attached")
+    page.select_option("#id_unit", label="王窑湾村")
+    village_filter = page.locator("select[data-person-village]")
+    assert village_filter.locator("option:checked").inner_text() == "王窑湾村"
+    # The uploader's own person (preselected, from the town office) stays chosen.
+    assert "吉雅" in page.locator(".ts-control .item").first.inner_text()
+    control = page.locator(".person-picker .ts-control")
+    box = control.bounding_box()
+    control.click(position={"x": box["width"] - 40, "y": box["height"] / 2})  # beside the chip
+    page.locator(".ts-dropdown .option").first.wait_for()
+    texts = page.locator(".ts-dropdown .option").all_inner_texts()
+    assert texts and all(t.endswith("· 王窑湾村") for t in texts), texts
+    assert f"{hostile.name} · 王窑湾村" in texts  # shown as text, never parsed as HTML
+    assert page.locator("[data-hostile]").count() == 0
+    _shot(page, "patrol-form-picker-phone")
+    assert _small_targets(page) == []
+    heights = page.locator(".ts-dropdown .option").evaluate_all(
+        "els => els.map((e) => e.getBoundingClientRect().height)"
+    )
+    assert min(heights) >= 44  # each name is a tap-sized row
