@@ -21,6 +21,7 @@ from zerocrop.core.jobs_models import JobStatus
 from zerocrop.core.redirects import safe_next
 from zerocrop.geo.features import GeoFileError
 from zerocrop.org.capabilities import FIELDWORK, ROUND_CREATE, UNIT_MANAGE, can
+from zerocrop.org.ordering import units_tree_sorted
 from zerocrop.org.selectors import person_list, unit_list, villages_and_communities
 from zerocrop.patrols import selectors, services
 from zerocrop.patrols.choices import CellState
@@ -121,7 +122,7 @@ def round_detail(request: HttpRequest, round_id: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def round_assign(request: HttpRequest, round_id: str) -> HttpResponse:
     survey_round = selectors.round_get(user=request.user, round_id=round_id)
-    villages = list(_villages(request, survey_round))
+    villages = units_tree_sorted(_villages(request, survey_round))
     unit = selectors.unit_choice(villages, request.GET.get("unit")) or next(iter(villages), None)
     unit_id = str(unit.pk) if unit else ""
     cells = selectors.cell_list(user=request.user, survey_round=survey_round).filter(unit=unit)
@@ -297,7 +298,7 @@ def cell_action(request: HttpRequest, cell_id: str, action: str) -> HttpResponse
 
 def dead_corner_report(request: HttpRequest, round_id: str) -> HttpResponse:
     survey_round = selectors.round_get(user=request.user, round_id=round_id)
-    villages = list(_villages(request, survey_round))
+    villages = units_tree_sorted(_villages(request, survey_round))
     unit = selectors.unit_choice(villages, request.GET.get("unit"))
     unit_id = str(unit.pk) if unit else None
     corners = selectors.dead_corners(
