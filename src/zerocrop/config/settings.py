@@ -160,6 +160,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "org.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
+# Where a role lands after login when no ?next= is given (others land on LOGIN_REDIRECT_URL).
+ZEROCROP_ROLE_LANDING = {"grid_worker": "my-tasks"}
 LOGOUT_REDIRECT_URL = "login"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -232,6 +234,7 @@ STATICFILES_DIRS = [
     ("vendor/leaflet", NODE_MODULES / "leaflet/dist"),
     ("vendor/leaflet-draw", NODE_MODULES / "leaflet-draw/dist"),
     ("vendor/echarts", NODE_MODULES / "echarts/dist"),
+    ("vendor/tom-select", NODE_MODULES / "tom-select/dist"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

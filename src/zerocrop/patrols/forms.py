@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 
 from zerocrop.core.upload_fields import MultipleUploadField, UploadField
+from zerocrop.org.widgets import PersonMultipleChoiceField, PersonSelectMultiple
 from zerocrop.patrols import rules
 from zerocrop.patrols.cells import MAX_CELLS_HELP
 from zerocrop.patrols.choices import PatrolResult
@@ -85,12 +86,13 @@ _TEAM = TaskCell._meta.get_field("team")
 
 class AssignForm(forms.Form):
     cells = forms.CharField(widget=forms.HiddenInput)
-    people = forms.ModelMultipleChoiceField(label="分包人员", queryset=None)
+    people = PersonMultipleChoiceField(label="分包人员", queryset=None)
     team = forms.CharField(label=_TEAM.verbose_name, max_length=_TEAM.max_length, required=False)
 
-    def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, people: Any, village: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["people"].queryset = people
+        self.fields["people"].show_village(village)
 
 
 _NOTE = PatrolRecord._meta.get_field("note")
@@ -98,7 +100,11 @@ _NOTE = PatrolRecord._meta.get_field("note")
 
 class PatrolForm(forms.Form):
     unit = forms.ModelChoiceField(label="村（社区）", queryset=None)
-    people = forms.ModelMultipleChoiceField(label="踏查人员", queryset=None)
+    people = PersonMultipleChoiceField(
+        label="踏查人员",
+        queryset=None,
+        widget=PersonSelectMultiple({"data-village-source": "#id_unit"}),
+    )
     started_at = forms.DateTimeField(
         label="开始时间", widget=DateTimeInput, required=False, help_text="轨迹带时间时可不填"
     )

@@ -25,6 +25,7 @@ from zerocrop.core.redirects import safe_next
 from zerocrop.core.uploads import StagedUpload, staged_delete, staged_get, staged_save
 from zerocrop.geo.features import GeoFileError
 from zerocrop.org.capabilities import FIELDWORK, ROUND_CREATE, UNIT_MANAGE, can
+from zerocrop.org.ordering import units_tree_sorted
 from zerocrop.org.selectors import person_list, unit_list, villages_and_communities
 from zerocrop.patrols import rules, selectors, services
 from zerocrop.patrols.choices import CellState
@@ -161,14 +162,14 @@ def round_detail(request: HttpRequest, round_id: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def round_assign(request: HttpRequest, round_id: str) -> HttpResponse:
     survey_round = selectors.round_get(user=request.user, round_id=round_id)
-    villages = list(_villages(request, survey_round))
+    villages = units_tree_sorted(_villages(request, survey_round))
     unit = selectors.unit_choice(villages, request.GET.get("unit")) or next(iter(villages), None)
     unit_id = str(unit.pk) if unit else ""
     cells = selectors.cell_list(user=request.user, survey_round=survey_round).filter(unit=unit)
     people = person_list(user=request.user).filter(
         unit__path__startswith=survey_round.campaign.unit.path
     )
-    form = AssignForm(request.POST or None, people=people)
+    form = AssignForm(request.POST or None, people=people, village=unit)
     if request.method == "POST" and form.is_valid():
         ids = [selectors.parse_uuid(i) for i in form.cleaned_data["cells"].split(",") if i]
         if None in ids:
@@ -462,7 +463,7 @@ def cell_action(request: HttpRequest, cell_id: str, action: str) -> HttpResponse
 
 def dead_corner_report(request: HttpRequest, round_id: str) -> HttpResponse:
     survey_round = selectors.round_get(user=request.user, round_id=round_id)
-    villages = list(_villages(request, survey_round))
+    villages = units_tree_sorted(_villages(request, survey_round))
     unit = selectors.unit_choice(villages, request.GET.get("unit"))
     unit_id = str(unit.pk) if unit else None
     corners = selectors.dead_corners(
