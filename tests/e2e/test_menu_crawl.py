@@ -38,6 +38,7 @@ ALLOWED = {
     # file formats and extensions, named as the files the user has are named
     "GPX", "KML", "KMZ", "GeoJSON", "CSV", "Excel", "xlsx", "docx", "txt", "PDF", "PNG", "JPG",
     "Shapefile", "shp", "shx", "dbf", "prj", "zip", "GeoPackage", "WKT",
+    "ovkml", "ovkmz",  # 奥维's own KML extensions
     # standards and their codes: coordinate systems, text encodings, the digest algorithm
     "GPS", "GCJ", "EPSG", "UTF", "GBK", "SHA",
     # a product the user exports from, by its name

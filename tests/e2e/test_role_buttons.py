@@ -114,7 +114,7 @@ ACTIONS = [
         "round.create",
         lambda: None,
         lambda: "/patrols/rounds/",
-        'href="/patrols/rounds/new/"',
+        'data-testid="round-create"',
         lambda: ("/patrols/rounds/new/", {}),
     ),
     Action(
