@@ -164,7 +164,8 @@ def test_admin_adds_a_member_and_bad_input_changes_nothing(login_as, demo_campai
             "结束日期早于开始日期",
         ),
         ({"name": "巩固", "starts_on": "2023-03-01", "ends_on": "2023-03-10"}, "超出行动期限"),
-        ({"name": "", "starts_on": "2022-10-01", "ends_on": "2022-10-10"}, "阶段名称"),
+        ({"name": "", "starts_on": "2022-10-01", "ends_on": "2022-10-10"}, "请填写阶段名称"),
+        ({"name": "巩固", "starts_on": "", "ends_on": "2022-10-10"}, "请填写开始日期"),
     ],
 )
 def test_a_bad_phase_is_explained(login_as, demo_campaign, data, message) -> None:

@@ -39,12 +39,16 @@ def styled(form: forms.BaseForm, *, small: bool = False) -> None:
     """Bootstrap classes on every widget; an invalid field is marked once the form is checked."""
     errors = form._errors or {}  # never `form.errors`: that would validate a half-built form
     for name, field in form.fields.items():
-        is_small = small or bool(ROW_FIELD.match(name))
+        row = ROW_FIELD.match(name)
+        is_small = small or bool(row)
+        if row:  # a table cell has no <label>; say which row it is
+            field.widget.attrs.setdefault(
+                "aria-label", f"第{int(name.split('_')[1]) + 1}行{field.label}"
+            )
         size = "-sm" if is_small else ""
         widget = field.widget
         if isinstance(widget, forms.CheckboxInput):
             css = "form-check-input"
-            widget.attrs.setdefault("aria-label", str(field.label))
         elif isinstance(widget, forms.Select):
             css = f"form-select form-select{size}" if is_small else "form-select"
         else:
@@ -405,6 +409,7 @@ class MemberForm(StyledForm):
     )
 
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "id_member_%s")  # the campaign page has several forms
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
 
@@ -416,9 +421,23 @@ class MemberForm(StyledForm):
 
 
 class PhaseForm(StyledForm):
-    name = forms.CharField(label="阶段名称", max_length=50)
-    starts_on = forms.DateField(label="开始日期", widget=DateInput)
-    ends_on = forms.DateField(label="结束日期", widget=DateInput)
+    name = forms.CharField(
+        label="阶段名称", max_length=50, error_messages={"required": "请填写阶段名称"}
+    )
+    starts_on = forms.DateField(
+        label="开始日期",
+        widget=DateInput,
+        error_messages={"required": "请填写开始日期", "invalid": "开始日期无法识别"},
+    )
+    ends_on = forms.DateField(
+        label="结束日期",
+        widget=DateInput,
+        error_messages={"required": "请填写结束日期", "invalid": "结束日期无法识别"},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "id_phase_%s")
+        super().__init__(*args, **kwargs)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -429,10 +448,16 @@ class PhaseForm(StyledForm):
 
 
 class VillageForm(StyledForm):
-    name = forms.CharField(label="村（社区）名称", max_length=100)
+    name = forms.CharField(
+        label="村（社区）名称", max_length=100, error_messages={"required": "请填写村（社区）名称"}
+    )
     kind = forms.ChoiceField(
         label="类型", choices=[("village", "村"), ("community", "社区")], initial="village"
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "id_village_%s")
+        super().__init__(*args, **kwargs)
 
 
 class PledgeForm(forms.Form):

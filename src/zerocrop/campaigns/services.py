@@ -587,6 +587,15 @@ def village_add(
     return unit
 
 
+def unit_has_records(*, unit: AdminUnit) -> bool:
+    """Does anything point at `unit`? Every relation counts, not only the protected ones,
+    so that removing a unit never removes anything along with it."""
+    return any(
+        relation.related_model._base_manager.filter(**{relation.field.name: unit}).exists()
+        for relation in unit._meta.related_objects
+    )
+
+
 @transaction.atomic
 def village_remove(*, campaign: Campaign, unit: AdminUnit, actor: Any = None) -> None:
     """Remove a village added by mistake; one that has people or records is kept."""

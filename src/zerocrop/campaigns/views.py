@@ -79,7 +79,11 @@ def _campaign_page(
             phase_form=PhaseForm(),
             village_form=VillageForm(),
             removable_villages={
-                r.unit.pk for r in overview.unit_rows if r.unit.level != UnitLevel.OFFICE
+                r.unit.pk
+                for r in overview.unit_rows
+                if r.unit.level != UnitLevel.OFFICE
+                and r.liaison is None
+                and not services.unit_has_records(unit=r.unit)
             },
         )
         context.update(bound)
