@@ -183,3 +183,37 @@ def test_a_village_with_records_is_not_removed(login_as, demo_campaign) -> None:
     )
     assert "已有人员、地块或其他记录，不能删除" in response.content.decode()
     assert AdminUnit.objects.filter(pk=village.pk).exists()
+
+
+def test_a_post_to_fill_is_filled_on_its_edit_page(login_as, demo_campaign) -> None:
+    from zerocrop.campaigns.services import member_add
+
+    member = member_add(campaign=demo_campaign, role="member", name="", titles="司法所所长")
+    client = login_as("admin")
+    url = reverse("member-edit", args=[demo_campaign.pk, member.pk])
+    page = client.get(url)
+    assert page.status_code == 200 and 'value="司法所所长"' in page.content.decode()
+    bad = client.post(url, {"role": "member", "name": "", "titles": ""})
+    assert "请填写姓名，或填写待补录的职务" in bad.content.decode()
+    assert (
+        client.post(url, {"role": "member", "name": "白云", "titles": "司法所所长"}).status_code
+        == 302
+    )
+    member.refresh_from_db()
+    assert member.person.name == "白云" and member.titles == ["司法所所长"]
+
+
+def test_a_phase_is_edited_on_its_page(login_as, demo_campaign) -> None:
+    phase = demo_campaign.phases.get(name="总结检查")
+    client = login_as("admin")
+    url = reverse("phase-edit", args=[demo_campaign.pk, phase.pk])
+    assert 'value="2022-09-20"' in client.get(url).content.decode()
+    bad = client.post(url, {"name": "总结检查", "starts_on": "2022-09-01", "ends_on": "2022-09-30"})
+    assert "与「踏查铲毒」阶段" in bad.content.decode()  # it would overlap the phase before
+    phase.refresh_from_db()
+    assert str(phase.starts_on) == "2022-09-20"
+    ok = client.post(url, {"name": "总结验收", "starts_on": "2022-09-20", "ends_on": "2022-10-15"})
+    assert ok.status_code == 302
+    phase.refresh_from_db()
+    assert phase.name == "总结验收" and str(phase.ends_on) == "2022-10-15"
+    assert login_as("cadre").get(url).status_code == 403
