@@ -104,6 +104,13 @@ def test_members_and_phases_are_added_and_removed_on_the_campaign_page(
 ) -> None:
     settings.ZEROCROP_TODAY = "2022-07-10"
     page = logged_in("admin")
+    questions: list[str] = []
+
+    def answer(dialog) -> None:  # the remove buttons ask first
+        questions.append(dialog.message)
+        dialog.accept()
+
+    page.on("dialog", answer)
     members = page.locator("[data-testid=group-member]")
     before = members.count()
     page.locator("[data-testid=member-add-open]").click()
@@ -127,6 +134,7 @@ def test_members_and_phases_are_added_and_removed_on_the_campaign_page(
         "[data-testid=member-remove]"
     ).click()
     page.wait_for_selector("text=已从领导小组移除")
+    assert questions == ["从领导小组移除「孟小川」？"]
     assert (
         members.count() == before
         and "孟小川" not in page.locator("[data-testid=group-list]").inner_text()
@@ -160,6 +168,7 @@ def test_members_and_phases_are_added_and_removed_on_the_campaign_page(
 
 def test_a_village_is_added_and_removed_on_the_campaign_page(logged_in) -> None:
     page = logged_in("admin")
+    page.on("dialog", lambda dialog: dialog.accept())
     assert page.locator("[data-testid=village-remove]").count() == 0  # all have records
     page.locator("[data-testid=village-add-open]").click()
     form = page.locator("[data-testid=village-add-form]")
