@@ -217,3 +217,16 @@ def test_a_phase_is_edited_on_its_page(login_as, demo_campaign) -> None:
     phase.refresh_from_db()
     assert phase.name == "总结验收" and str(phase.ends_on) == "2022-10-15"
     assert login_as("cadre").get(url).status_code == 403
+
+
+def test_a_confirmation_without_the_rows_keeps_the_drafted_group(login_as) -> None:
+    client = login_as("admin")
+    data = {
+        k: v
+        for k, v in posted(preview(client), step="confirm").items()
+        if not k.startswith(("member_", "unit_"))
+    }
+    assert client.post("/campaigns/import/", data).status_code == 302
+    campaign = Campaign.objects.get(name="净土-24")
+    assert campaign.group_members.filter(person__name="赵建国", role="leader").exists()
+    assert AdminUnit.objects.filter(parent=campaign.unit, name="东岭村").exists()

@@ -368,7 +368,12 @@ class NoticeFactsForm(CampaignFactsForm):
                 liaisons.append(
                     {"unit": name, "name": liaison, "phone": data.get(f"unit_{i}_phone") or None}
                 )
-        return {**result, "group": group, "units": units, "liaisons": liaisons}
+        # A post without the row counts (not from the preview page) leaves those parts as drafted.
+        if "member_count" in self.data:
+            result["group"] = group
+        if "unit_count" in self.data:
+            result |= {"units": units, "liaisons": liaisons}
+        return result
 
     @classmethod
     def initial_from(cls, facts: dict[str, Any], *, towns: Any) -> dict[str, Any]:

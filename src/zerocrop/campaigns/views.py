@@ -272,8 +272,13 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
 
 NOTICE_GONE = "方案预览已过期、已导入或不属于本次登录，请重新粘贴或上传方案。"
 # The preview's buttons: confirm, or change the draft (and maybe add an empty row) and look again.
-PREVIEW_STEPS = {"confirm": None, "update": None, "add_member": "member", "add_unit": "unit"}
-PREVIEW_STEPS["add_phase"] = "phase"
+PREVIEW_STEPS = {
+    "confirm": None,
+    "update": None,
+    "add_member": "member",
+    "add_unit": "unit",
+    "add_phase": "phase",
+}
 
 
 def _notice_stage(request: HttpRequest, form: NoticeForm) -> StagedNotice:
