@@ -230,6 +230,8 @@ def test_a_patrol_keeps_its_raw_track_file_and_the_page_links_it(
             "window": window.pk,
             "name": "证据测试轮次",
             "units": [village.pk],
+            "starts_on": timezone.localdate() - timedelta(days=30),
+            "ends_on": timezone.localdate() + timedelta(days=30),
             "cell_size_m": 200,
             "threshold_pct": 90,
             "radius_m": 30,

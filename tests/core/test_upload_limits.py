@@ -126,6 +126,8 @@ def survey_round(login_as: Callable[[str], Client], demo_campaign: Campaign) -> 
             "window": window.pk,
             "name": "上传限制测试轮次",
             "units": [AdminUnit.objects.get(name="毛布拉格村").pk],
+            "starts_on": timezone.localdate() - timedelta(days=30),
+            "ends_on": timezone.localdate() + timedelta(days=30),
             "cell_size_m": 200,
             "threshold_pct": 90,
             "radius_m": 30,

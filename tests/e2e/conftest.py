@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Iterator
 
@@ -67,7 +68,8 @@ def logged_in(page: object, live_server: object, demo_campaign: object):  # noqa
         page.fill("#id_username", username)
         page.fill("#id_password", DEMO_PASSWORD)
         page.click("button[type=submit]")
-        page.wait_for_url(f"{live_server.url}/campaigns/**")
+        # A grid worker lands on 我的任务 (ZEROCROP_ROLE_LANDING), the others on the campaign.
+        page.wait_for_url(re.compile(re.escape(live_server.url) + r"/(campaigns/|patrols/mine/)"))
         return page
 
     return do_login

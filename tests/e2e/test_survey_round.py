@@ -18,6 +18,9 @@ def test_flowering_round_from_creation_to_dead_corner_report(
     page.goto(f"{live_server.url}/patrols/rounds/new/")
     page.select_option("#id_window", label="罂粟开花期")
     page.fill("#id_name", "开花期踏查")
+    # Dates around today: the track is walked now, and a patrol outside them asks first.
+    page.fill("#id_starts_on", (timezone.localdate() - timedelta(days=30)).isoformat())
+    page.fill("#id_ends_on", (timezone.localdate() + timedelta(days=30)).isoformat())
     page.locator("input[name=units]").evaluate_all("els => els.forEach(e => e.checked = false)")
     page.get_by_label("毛布拉格村").check()
     page.get_by_label("王窑湾村").check()

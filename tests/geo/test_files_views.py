@@ -473,7 +473,8 @@ def test_old_uploads_are_swept_on_the_next_upload(login_as, upload_dir: Path) ->
 
 def test_upload_page_and_ledger_buttons(login_as) -> None:
     page = login_as("cadre").get("/geo/import/").content.decode()
-    assert 'enctype="multipart/form-data"' in page and "GCJ-02（高德地图、腾讯地图取点）" in page
+    assert 'enctype="multipart/form-data"' in page
+    assert "GCJ-02（高德地图、腾讯地图取点，奥维 .ovkml/.ovkmz）" in page
     ledger = login_as("cadre").get("/geo/plots/?kind=historical&q=").content.decode()
     assert 'href="/geo/import/"' in ledger
     assert "/geo/plots/export/?format=xlsx&amp;kind=historical&amp;q=" in ledger

@@ -9,6 +9,7 @@ import pytest
 import shapely
 from shapely.geometry import mapping, shape
 
+from support.survey_files import parcels_in, survey_code, survey_shapefile_zip
 from zerocrop.cli import main
 from zerocrop.geo.models import Plot, UnitBoundary
 
@@ -62,3 +63,16 @@ def test_unknown_unit_is_explained(tmp_path, capsys) -> None:
     code = main(["import-geo", str(path), "--unit", "不存在村", "--kind", "historical"])
     assert code == 2
     assert "找不到名为「不存在村」的单位" in capsys.readouterr().err
+
+
+def test_import_geo_keeps_a_survey_shapefiles_codes(
+    demo_campaign, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "确权.zip"
+    path.write_bytes(survey_shapefile_zip(parcels_in("毛布拉格村", count=3), owner="毛布拉格村"))
+    code = main(["import-geo", str(path), "--unit", "毛布拉格村", "--kind", "historical"])
+    assert code == 0
+    assert "编号取自「DKBH」列" in capsys.readouterr().out
+    plots = list(Plot.objects.filter(source="确权.zip"))
+    assert [p.code for p in plots] == [survey_code(i) for i in range(1, 4)]
+    assert plots[0].source_attributes["QSDWMC"] == "毛布拉格村村民委员会"

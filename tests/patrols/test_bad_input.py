@@ -20,7 +20,15 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def survey_round(demo_campaign, village) -> SurveyRound:
     window = demo_campaign.critical_windows.get(species="poppy", stage="flowering")
-    return round_create(campaign=demo_campaign, window=window, name="坏输入", units=[village])
+    today = timezone.localdate()
+    return round_create(
+        campaign=demo_campaign,
+        window=window,
+        name="坏输入",
+        units=[village],
+        starts_on=today - timedelta(days=30),
+        ends_on=today + timedelta(days=30),
+    )
 
 
 @pytest.mark.parametrize("unit", ["abc", "1", "00000000-0000-0000-0000-000000000000"])
@@ -153,6 +161,7 @@ def test_every_round_form_field_shows_its_error(login_as, demo_campaign, village
     response = admin.post(
         f"/patrols/rounds/new/?campaign={demo_campaign.pk}",
         {
+            "campaign": "nope",
             "window": "nope",
             "name": "名" * 101,
             "starts_on": "bad",
@@ -163,9 +172,9 @@ def test_every_round_form_field_shows_its_error(login_as, demo_campaign, village
         },
     )
     form = response.context["form"]
-    assert set(form.errors) == set(form.fields)
+    assert set(form.errors) == set(form.fields) - {"confirm_past"}  # a checkbox cannot be wrong
     page = response.content.decode()
-    for name in form.fields:
+    for name in form.errors:
         for error in form.errors[name]:
             assert error in page, (name, error)
 
@@ -183,6 +192,7 @@ def test_the_round_service_names_the_form_field(login_as, demo_campaign, village
         "cell_size_m": 200,
         "threshold_pct": 90,
         "radius_m": 30,
+        "confirm_past": "1",  # the demo's 2022 window has passed
     }
     response = admin.post(f"/patrols/rounds/new/?campaign={demo_campaign.pk}", post)
     form = response.context["form"]

@@ -35,7 +35,15 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def survey_round(demo_campaign, village):
     window = demo_campaign.critical_windows.get(species="poppy", stage="flowering")
-    return round_create(campaign=demo_campaign, window=window, name="覆盖任务测试", units=[village])
+    today = timezone.localdate()
+    return round_create(
+        campaign=demo_campaign,
+        window=window,
+        name="覆盖任务测试",
+        units=[village],
+        starts_on=today - timedelta(days=30),
+        ends_on=today + timedelta(days=30),
+    )
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.db import IntegrityError, transaction
 
+from zerocrop.campaigns.models import Campaign
 from zerocrop.core.errors import ApplicationError
 from zerocrop.patrols import cli, coverage, rules
 from zerocrop.patrols.forms import PatrolForm, RoundForm
@@ -75,7 +76,10 @@ def test_the_service_names_the_field_with_the_rules_message(demo_campaign, field
 
 def test_the_round_form_is_built_from_the_model(demo_campaign) -> None:
     form = RoundForm(
-        windows=demo_campaign.critical_windows.all(), units=demo_campaign.unit.children.none()
+        campaigns=Campaign.objects.filter(pk=demo_campaign.pk),
+        campaign=demo_campaign,
+        windows=demo_campaign.critical_windows.all(),
+        units=demo_campaign.unit.children.none(),
     )
     assert form.fields["cell_size_m"].initial == rules.DEFAULT_CELL_SIZE_M
     assert form.fields["cell_size_m"].label == "网格边长（米）"
@@ -83,6 +87,7 @@ def test_the_round_form_is_built_from_the_model(demo_campaign) -> None:
     assert form.fields["threshold_pct"].label == "完成覆盖率（%）"
     assert form.fields["radius_m"].initial == rules.DEFAULT_RADIUS_M
     assert list(form.fields) == [
+        "campaign",
         "window",
         "name",
         "units",
@@ -91,6 +96,7 @@ def test_the_round_form_is_built_from_the_model(demo_campaign) -> None:
         "cell_size_m",
         "threshold_pct",
         "radius_m",
+        "confirm_past",
     ]
 
 
@@ -106,6 +112,7 @@ def test_the_round_form_shows_the_models_range_message(demo_campaign, field, val
     window = demo_campaign.critical_windows.first()
     village = demo_campaign.unit.children.filter(name="毛布拉格村")
     data = {
+        "campaign": demo_campaign.pk,
         "window": window.pk,
         "units": [village.get().pk],
         "cell_size_m": 200,
@@ -113,6 +120,12 @@ def test_the_round_form_shows_the_models_range_message(demo_campaign, field, val
         "radius_m": 30,
         field: value,
     }
-    form = RoundForm(data, windows=demo_campaign.critical_windows.all(), units=village)
+    form = RoundForm(
+        data,
+        campaigns=Campaign.objects.filter(pk=demo_campaign.pk),
+        campaign=demo_campaign,
+        windows=demo_campaign.critical_windows.all(),
+        units=village,
+    )
     assert not form.is_valid()
     assert form.errors == {field: [message]}

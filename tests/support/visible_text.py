@@ -6,6 +6,7 @@ import re
 from html.parser import HTMLParser
 
 SPOKEN_ATTRIBUTES = {"title", "placeholder", "aria-label", "alt"}
+BUTTON_INPUTS = {"submit", "button", "reset"}
 ENGLISH_WORD = re.compile(r"\b[A-Za-z]{3,}\b")
 
 
@@ -19,6 +20,9 @@ class _Reader(HTMLParser):
         if tag in {"script", "style", "template"}:
             self._hidden += 1
         self.parts += [v for k, v in attrs if k in SPOKEN_ATTRIBUTES and v]
+        named = dict(attrs)
+        if tag == "input" and named.get("type") in BUTTON_INPUTS and named.get("value"):
+            self.parts.append(named["value"])  # a button's label is its value
 
     def handle_endtag(self, tag: str) -> None:
         if tag in {"script", "style", "template"}:

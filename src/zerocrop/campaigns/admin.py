@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from zerocrop.campaigns.models import (
     Campaign,
@@ -8,7 +9,7 @@ from zerocrop.campaigns.models import (
     Phase,
     Pledge,
 )
-from zerocrop.core.admin import AuditedAdmin
+from zerocrop.core.admin import AuditedAdmin, yes_no_column
 
 
 class PhaseInline(admin.TabularInline):
@@ -23,8 +24,16 @@ class CriticalWindowInline(admin.TabularInline):
 
 @admin.register(Campaign)
 class CampaignAdmin(AuditedAdmin):
-    list_display = ("name", "unit", "year", "issued_on", "is_demo")
+    list_display = ("name", "unit", "year", "issued_on", yes_no_column("is_demo", _("示例数据")))
     inlines = [PhaseInline, CriticalWindowInline]
+    # Read from the notice as {zone, mode} pairs; shown as the notice says them.
+    exclude = ("monitoring_modes",)
+    readonly_fields = ("monitoring_modes_text",)
+
+    @admin.display(description=_("监测方式"))
+    def monitoring_modes_text(self, obj: Campaign) -> str:
+        modes = [f"{m.get('zone') or ''}{m.get('mode') or ''}" for m in obj.monitoring_modes or []]
+        return "、".join(m for m in modes if m) or "-"
 
 
 @admin.register(GroupMember)

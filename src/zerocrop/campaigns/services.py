@@ -6,7 +6,6 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import F, ProtectedError
-from django.utils import timezone
 
 from zerocrop.campaigns.choices import GROUP_ROLE_BY_LABEL, OFFICE_ROLE_BY_LABEL, GroupRole
 from zerocrop.campaigns.models import (
@@ -19,6 +18,7 @@ from zerocrop.campaigns.models import (
 )
 from zerocrop.campaigns.windows import default_windows, edit_bounds, period_of
 from zerocrop.core.audit import audit_record, snapshot
+from zerocrop.core.clock import today
 from zerocrop.core.errors import ApplicationError
 from zerocrop.core.evidence import evidence_store
 from zerocrop.core.evidence_models import EvidenceKind
@@ -344,7 +344,7 @@ def pledge_register(
 ) -> Pledge:
     if not unit.is_within(campaign.unit):
         raise ApplicationError(f"「{unit.name}」不属于{campaign.unit.name}", field="unit")
-    if signed_on > timezone.localdate():
+    if signed_on > today():
         raise ApplicationError("签订日期不能晚于今天", field="signed_on")
     pledge = Pledge(
         campaign=campaign,

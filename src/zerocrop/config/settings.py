@@ -13,7 +13,8 @@ Operator-facing variables (all optional unless stated):
 - ZEROCROP_BASEMAP_URL    map tile URL template (default none: vector layers on a plain background)
 - ZEROCROP_BASEMAP_ATTRIBUTION
 - ZEROCROP_REDIS_URL  job queue on Redis instead of SQLite
-- ZEROCROP_TODAY      pretend today is this ISO date (training and demos only)
+- ZEROCROP_TODAY      pretend today is this ISO date (training and demos only); with
+                      ZEROCROP_DEMO=1 and no ZEROCROP_TODAY the demo runs at DEMO_TODAY
 - ZEROCROP_HTTPS=1    behind an HTTPS proxy: secure cookies, redirect to HTTPS, HSTS
 - ZEROCROP_HSTS_SECONDS  HSTS max-age when ZEROCROP_HTTPS=1 (default one year)
 """
@@ -21,7 +22,7 @@ Operator-facing variables (all optional unless stated):
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -159,6 +160,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "org.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
+# Where a role lands after login when no ?next= is given (others land on LOGIN_REDIRECT_URL).
+ZEROCROP_ROLE_LANDING = {"grid_worker": "my-tasks"}
 LOGOUT_REDIRECT_URL = "login"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -231,6 +234,7 @@ STATICFILES_DIRS = [
     ("vendor/leaflet", NODE_MODULES / "leaflet/dist"),
     ("vendor/leaflet-draw", NODE_MODULES / "leaflet-draw/dist"),
     ("vendor/echarts", NODE_MODULES / "echarts/dist"),
+    ("vendor/tom-select", NODE_MODULES / "tom-select/dist"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -334,7 +338,18 @@ PERMISSIONS_POLICY = {
     ),
 }
 ZEROCROP_BASEMAP_ATTRIBUTION = env.str("ZEROCROP_BASEMAP_ATTRIBUTION", default="")
-ZEROCROP_TODAY = env.str("ZEROCROP_TODAY", default="")
+# The demo campaign (利剑-22) is 2022's: at the real date it would read "行动已结束" and every
+# round would be years overdue. This day lies in its 踏查铲毒 phase and the poppy flowering window
+# (tests/core/test_clock.py checks both against the demo data). Production never uses it.
+DEMO_TODAY = "2022-07-10"
+ZEROCROP_TODAY = env.str("ZEROCROP_TODAY", default="") or (DEMO_TODAY if DEMO else "")
+if ZEROCROP_TODAY:
+    try:
+        date.fromisoformat(ZEROCROP_TODAY)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"ZEROCROP_TODAY 无效：{ZEROCROP_TODAY!r}，应为 YYYY-MM-DD 格式的日期"
+        ) from None
 
 _redis_url = env.str("ZEROCROP_REDIS_URL", default="")
 if _redis_url:

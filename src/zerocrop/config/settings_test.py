@@ -22,3 +22,5 @@ WHITENOISE_AUTOREFRESH = True
 # Most tests log in with Client.login(), which carries no request for axes to inspect;
 # tests/core/test_login_security.py turns axes back on to check the lockout itself.
 AXES_ENABLED = False
+# Tests run at the real date unless a test pins one, even when ZEROCROP_DEMO=1 is exported.
+ZEROCROP_TODAY = os.environ.get("ZEROCROP_TODAY", "")

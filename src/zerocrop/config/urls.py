@@ -4,7 +4,8 @@ from django.urls import include, path
 
 from zerocrop.api.v1 import api
 from zerocrop.core.views import healthz
-from zerocrop.org.forms import AdminLoginForm, LoginForm
+from zerocrop.org.forms import AdminLoginForm
+from zerocrop.org.views import LoginView
 
 admin.site.site_header = "ZeroCrop 禁种铲毒工作平台"
 admin.site.site_title = "禁种铲毒工作平台"
@@ -13,13 +14,7 @@ admin.site.login_form = AdminLoginForm
 handler500 = "zerocrop.core.dbbusy.server_error"
 
 urlpatterns = [
-    path(
-        "login/",
-        auth_views.LoginView.as_view(
-            template_name="auth/login.html", authentication_form=LoginForm
-        ),
-        name="login",
-    ),
+    path("login/", LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from zerocrop.core.models import BaseModel
 
 
 class EvidenceKind(models.TextChoices):
-    PLEDGE_SCAN = "pledge_scan", "责任状扫描件"
-    PATROL_PHOTO = "patrol_photo", "踏查照片"
-    TRACK_FILE = "track_file", "轨迹文件"
-    EXPORT = "export", "导出文件"
+    PLEDGE_SCAN = "pledge_scan", _("责任状扫描件")
+    PATROL_PHOTO = "patrol_photo", _("踏查照片")
+    TRACK_FILE = "track_file", _("轨迹文件")
+    EXPORT = "export", _("导出文件")
 
 
 class EvidenceFile(BaseModel):
@@ -22,17 +23,17 @@ class EvidenceFile(BaseModel):
     the first upload. `exif_claim` is what a photo's EXIF claims, never proof.
     """
 
-    sha256 = models.CharField("SHA-256", max_length=64, unique=True)
-    sm3 = models.CharField("SM3", max_length=64, blank=True, default="")
-    storage_name = models.CharField("存储名", max_length=255)
-    size = models.PositiveBigIntegerField("大小（字节）")
-    content_type = models.CharField("类型", max_length=100)
-    original_name = models.CharField("原文件名", max_length=255)
-    kind = models.CharField("种类", max_length=32, choices=EvidenceKind.choices)
-    exif_claim = models.JSONField("EXIF 声称", null=True, blank=True)
+    sha256 = models.CharField(_("SHA-256 摘要"), max_length=64, unique=True)
+    sm3 = models.CharField(_("SM3 摘要"), max_length=64, blank=True, default="")
+    storage_name = models.CharField(_("存储名"), max_length=255)
+    size = models.PositiveBigIntegerField(_("大小（字节）"))
+    content_type = models.CharField(_("类型"), max_length=100)
+    original_name = models.CharField(_("原文件名"), max_length=255)
+    kind = models.CharField(_("种类"), max_length=32, choices=EvidenceKind.choices)
+    exif_claim = models.JSONField(_("EXIF 声称"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="上传人",
+        verbose_name=_("上传人"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -42,8 +43,8 @@ class EvidenceFile(BaseModel):
     class Meta:
         app_label = "core"
         ordering = ["-created_at"]
-        verbose_name = "证据文件"
-        verbose_name_plural = "证据文件"
+        verbose_name = _("证据文件")
+        verbose_name_plural = _("证据文件")
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}「{self.original_name}」"

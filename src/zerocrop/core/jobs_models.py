@@ -4,30 +4,31 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from zerocrop.core.models import BaseModel
 
 
 class JobStatus(models.TextChoices):
-    QUEUED = "queued", "排队中"
-    RUNNING = "running", "进行中"
-    DONE = "done", "已完成"
-    FAILED = "failed", "失败"
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("进行中")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("失败")
 
 
 class Job(BaseModel):
-    kind = models.CharField("任务类型", max_length=64, db_index=True)
+    kind = models.CharField(_("任务类型"), max_length=64, db_index=True)
     status = models.CharField(
-        "状态", max_length=16, choices=JobStatus.choices, default=JobStatus.QUEUED
+        _("状态"), max_length=16, choices=JobStatus.choices, default=JobStatus.QUEUED
     )
-    progress = models.PositiveSmallIntegerField("进度（%）", default=0)
-    message = models.CharField("进度说明", max_length=200, blank=True)
-    params = models.JSONField("参数", default=dict, blank=True)
-    result = models.JSONField("结果", null=True, blank=True)
-    error = models.TextField("错误信息", blank=True)
+    progress = models.PositiveSmallIntegerField(_("进度（%）"), default=0)
+    message = models.CharField(_("进度说明"), max_length=200, blank=True)
+    params = models.JSONField(_("参数"), default=dict, blank=True)
+    result = models.JSONField(_("结果"), null=True, blank=True)
+    error = models.TextField(_("错误信息"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="发起人",
+        verbose_name=_("发起人"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -36,19 +37,19 @@ class Job(BaseModel):
     # A lazy reference: core names no model above it in Python.
     unit = models.ForeignKey(
         "org.AdminUnit",
-        verbose_name="所属单位",
+        verbose_name=_("所属单位"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    started_at = models.DateTimeField("开始时间", null=True, blank=True)
-    finished_at = models.DateTimeField("结束时间", null=True, blank=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
-        verbose_name = "后台任务"
-        verbose_name_plural = "后台任务"
+        verbose_name = _("后台任务")
+        verbose_name_plural = _("后台任务")
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(progress__lte=100), name="core_job_progress_at_most_100"

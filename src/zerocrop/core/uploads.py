@@ -189,11 +189,13 @@ def staged_save(
     meta: dict[str, Any] | None = None,
     derived: dict[str, Any] | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    max_pending: int = MAX_PENDING_PER_SESSION,
 ) -> StagedUpload:
     """Stage `data` (bytes, or an upload copied in chunks) for this session.
 
     The size is checked before and while copying; an empty or too large file raises
-    `StagedUploadError` and nothing is kept.
+    `StagedUploadError` and nothing is kept. The session keeps the newest `max_pending` files
+    of the namespace (a form with many photos stages more than the default).
     """
     checked_meta = _checked_meta(meta)
     declared = len(data) if isinstance(data, bytes) else getattr(data, "size", None)
@@ -229,7 +231,7 @@ def staged_save(
         "meta": checked_meta,
     }
     oldest_first = sorted(pending, key=lambda t: float(pending[t].get("saved_at", 0)))
-    for old in oldest_first[: max(0, len(pending) - MAX_PENDING_PER_SESSION)]:
+    for old in oldest_first[: max(0, len(pending) - max_pending)]:
         _unlink(namespace, old)
         pending.pop(old)
     session[session_key(namespace)] = pending

@@ -10,8 +10,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 
+from zerocrop.geo import attributes
 from zerocrop.geo.crs import convert_coords
 from zerocrop.geo.features import GeoFileError, GeoPreview
 
@@ -90,11 +92,17 @@ def handle_import_geo(args: argparse.Namespace) -> int:
     except GeoFileError as exc:
         print(f"文件被拒绝：{exc}", file=sys.stderr)
         return EXIT_REFUSED
+    features, code_column, name_column = attributes.with_guessed_columns(preview.features)
+    preview = replace(preview, features=features)
+    used = [f"编号取自「{code_column}」列"] if code_column else []
+    used += [f"名称取自「{name_column}」列"] if name_column else []
     if args.dry_run:
         if args.json:
             print(json.dumps(preview.to_dict(), ensure_ascii=False, indent=2))
         else:
             print(_summary(preview))
+            if used:
+                print("，".join(used) + "。")
         return 0
     import os
 
@@ -107,10 +115,14 @@ def handle_import_geo(args: argparse.Namespace) -> int:
 
     try:
         result = geo_import_preview(
-            preview=preview, unit_name=args.unit, kind=args.kind, actor=None
+            preview=preview,
+            unit_name=args.unit,
+            kind=args.kind,
+            source=args.file.name,
+            actor=None,
         )
     except ApplicationError as exc:
         print(f"错误：未导入：{exc.message}", file=sys.stderr)
         return 2
-    print(str(result))
+    print(str(result) + (f"（{'，'.join(used)}）" if used else ""))
     return 0

@@ -265,6 +265,7 @@ def preview_rows(preview: GeoPreview, limit: int = PREVIEW_TABLE_ROWS) -> list[d
         rows.append(
             {
                 "number": feature.index + 1,
+                "code": feature.code or "",
                 "name": feature.name or "",
                 "type": GEOMETRY_LABELS.get(feature.geometry.geom_type, feature.geometry.geom_type),
                 "area_mu": mu(area_m2(feature.geometry)) if polygonal else None,

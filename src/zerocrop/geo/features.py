@@ -43,6 +43,7 @@ class GeoFeature:
     name: str | None = None
     index: int = 0
     times: list[datetime] | None = None
+    code: str | None = None  # set from the column the user chose as 编号 (`geo.attributes`)
 
     @property
     def label(self) -> str:

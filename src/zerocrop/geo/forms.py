@@ -5,6 +5,8 @@ from typing import Any
 from django import forms
 
 from zerocrop.geo.choices import PlotKind, RiskClass
+from zerocrop.org.ordering import units_tree_sorted
+from zerocrop.org.widgets import PersonChoiceField, PersonSelect
 
 
 class PlotFilterForm(forms.Form):
@@ -22,16 +24,21 @@ class PlotFilterForm(forms.Form):
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["unit"].choices = [("", "全部村（社区）")] + [
-            (str(u.pk), u.name) for u in units
+            (str(u.pk), u.name) for u in units_tree_sorted(units)
         ]
 
 
 class AssignForm(forms.Form):
     plots = forms.CharField(widget=forms.HiddenInput)
-    responsible = forms.ChoiceField(label="包保责任人")
+    responsible = PersonChoiceField(
+        label="包保责任人",
+        queryset=None,
+        required=False,
+        empty_label="（取消包保）",
+        widget=PersonSelect({"aria-label": "包保责任人"}),
+    )
 
-    def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, people: Any, village: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["responsible"].choices = [("", "（取消包保）")] + [
-            (str(p.pk), f"{p.name}（{p.unit.name}）") for p in people
-        ]
+        self.fields["responsible"].queryset = people
+        self.fields["responsible"].show_village(village)

@@ -21,8 +21,8 @@ CRS_AUTO = "auto"
 CRS_EPSG = "epsg"
 CRS_CHOICES = [
     (CRS_AUTO, "自动识别（按文件说明或坐标数值判断）"),
-    ("wgs84", "WGS84（GPS 原始坐标、奥维、两步路、Google Earth）"),
-    ("gcj02", "GCJ-02（高德地图、腾讯地图取点）"),
+    ("wgs84", "WGS84（GPS 原始坐标、奥维 9.3 之前的 KML、两步路、Google Earth）"),
+    ("gcj02", "GCJ-02（高德地图、腾讯地图取点，奥维 .ovkml/.ovkmz）"),
     ("bd09", "BD-09（百度地图取点）"),
     ("cgcs2000", "CGCS2000 经纬度"),
     (CRS_EPSG, "CGCS2000 投影坐标（米，填写 EPSG 代码）"),
@@ -35,8 +35,8 @@ class GeoUploadForm(forms.Form):
     file = UploadField(
         label="文件",
         help_text=(
-            f"GeoJSON、KML/KMZ、GPX、Shapefile（.shp 等打包为 .zip）、GeoPackage、CSV、"
-            f"Excel（.xlsx），不超过 {mb(MAX_UPLOAD_BYTES)}"
+            "GeoJSON、KML/KMZ、奥维 .ovkml/.ovkmz、GPX、Shapefile（.shp 等打包为 .zip）、"
+            f"GeoPackage、CSV、Excel（.xlsx），不超过 {mb(MAX_UPLOAD_BYTES)}"
         ),
         widget=forms.FileInput(
             attrs={"class": "form-control", "accept": ",".join(SUPPORTED_EXTENSIONS)}
@@ -114,10 +114,32 @@ class ImportTargetForm(forms.Form):
         widget=forms.Select(attrs={"class": "form-select"}),
     )
 
+    code_column = forms.ChoiceField(
+        label="编号列",
+        required=False,
+        error_messages={"invalid_choice": "文件中没有「%(value)s」列，请重新选择编号列"},
+        widget=forms.Select(attrs={"class": "form-select", "data-refresh-preview": ""}),
+    )
+    name_column = forms.ChoiceField(
+        label="名称列",
+        required=False,
+        error_messages={"invalid_choice": "文件中没有「%(value)s」列，请重新选择名称列"},
+        widget=forms.Select(attrs={"class": "form-select", "data-refresh-preview": ""}),
+    )
+
     def __init__(
-        self, *args: Any, units: Sequence[AdminUnit], allow_zones: bool, **kwargs: Any
+        self,
+        *args: Any,
+        units: Sequence[AdminUnit],
+        allow_zones: bool,
+        columns: Sequence[str] = (),
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["unit"].widget.attrs["data-refresh-preview"] = ""
+        listed = [(c, c) for c in columns]
+        self.fields["code_column"].choices = [("", "（不指定，无编号）"), *listed]
+        self.fields["name_column"].choices = [("", "（不指定）"), *listed]
         self.units = {str(u.pk): u for u in units}
         self.fields["unit"].choices = [
             (str(u.pk), u.name if u.level in PLOT_LEVELS else f"{u.name}（全镇，仅用于区域）")

@@ -12,6 +12,7 @@ from shapely.geometry.base import BaseGeometry
 from zerocrop.core.audit import audit_record, snapshot
 from zerocrop.core.errors import ApplicationError
 from zerocrop.core.voiding import void
+from zerocrop.geo.attributes import MAX_ATTRIBUTE_TEXT, default_plot_name, plot_sort_key
 from zerocrop.geo.choices import PlotKind, RiskClass, ZoneKind
 from zerocrop.geo.features import GeoFeature, GeoPreview
 from zerocrop.geo.geometry import located_fields
@@ -38,6 +39,16 @@ def _polygon(geometry: BaseGeometry | dict[str, Any], label: str) -> BaseGeometr
         # Messages name "第1个要素「…」" as in a file; a single drawn plot is just its name.
         raise ApplicationError((refusal or f"「{label}」的几何无效").replace("第1个要素", "", 1))
     return kept.geometry
+
+
+def stored_attributes(attributes: dict[str, Any]) -> dict[str, Any]:
+    """A feature's attributes as kept on the plot: all of them, very long texts cut."""
+    kept: dict[str, Any] = {}
+    for key, value in attributes.items():
+        if isinstance(value, str) and len(value) > MAX_ATTRIBUTE_TEXT:
+            value = value[:MAX_ATTRIBUTE_TEXT] + "…"
+        kept[str(key)[:100]] = value
+    return kept
 
 
 def _check_code_free(unit: AdminUnit, code: str, *, plot: Plot | None = None) -> None:
@@ -87,6 +98,7 @@ def plot_create(
     note: str = "",
     source: str = "",
     history: Iterable[dict[str, Any]] = (),
+    source_attributes: dict[str, Any] | None = None,
     is_demo: bool = False,
     check_boundary: bool = True,
     actor: Any = None,
@@ -106,6 +118,7 @@ def plot_create(
         unit=unit,
         name=name.strip() or "未命名地块",
         code=code.strip(),
+        source_attributes=stored_attributes(source_attributes or {}),
         kind=kind,
         risk=risk,
         responsible=responsible,
@@ -114,6 +127,7 @@ def plot_create(
         is_demo=is_demo,
         **located_fields(geom),
     )
+    plot.sort_key = plot_sort_key(code=plot.code, name=plot.name)
     _save_plot(plot)
     for record in history:
         PlantingRecord.objects.create(
@@ -142,6 +156,7 @@ def plot_update(
     for name in ("name", "code", "kind", "risk", "note", "responsible"):
         if name in changes:
             setattr(plot, name, changes[name])
+    plot.sort_key = plot_sort_key(code=plot.code, name=plot.name)
     if geometry is not None:
         geom = _polygon(geometry, plot.name)
         _check_within(geom, plot.unit, f"地块「{plot.name}」")
@@ -275,11 +290,16 @@ def geo_import_preview(
         if not feature.geometry.geom_type.endswith("Polygon"):
             result.skipped.append(feature.label)
             continue
-        name = feature.name or f"{target.name}{feature.index + 1}号"
+        name = feature.name or default_plot_name(unit_name=target.name, index=feature.index)
         if zone_kind:
             result.zones.append(
                 zone_create(
-                    unit=target, name=name, kind=zone_kind, geometry=feature.geometry, actor=actor
+                    unit=target,
+                    name=name,
+                    kind=zone_kind,
+                    code=feature.code or "",
+                    geometry=feature.geometry,
+                    actor=actor,
                 )
             )
         else:
@@ -290,8 +310,10 @@ def geo_import_preview(
                     kind=kind,
                     risk=risk,
                     geometry=feature.geometry,
+                    code=feature.code or "",
                     source=source,
                     note=str(feature.properties.get("description", ""))[:300],
+                    source_attributes=feature.properties,
                     actor=actor,
                 )
             )

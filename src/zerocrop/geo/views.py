@@ -15,7 +15,7 @@ from zerocrop.core.errors import ApplicationError
 from zerocrop.core.forms import VoidForm
 from zerocrop.core.redirects import safe_next
 from zerocrop.core.units import SQUARE_METRES_PER_MU
-from zerocrop.geo import selectors, services
+from zerocrop.geo import attributes, selectors, services
 from zerocrop.geo.choices import RISK_COLOURS, PlotKind, RiskClass
 from zerocrop.geo.filters import filtered_plots
 from zerocrop.geo.forms import AssignForm
@@ -63,7 +63,9 @@ def map_page(request: HttpRequest) -> HttpResponse:
 def plot_list(request: HttpRequest) -> HttpResponse:
     form, plots = filtered_plots(user=request.user, data=request.GET)
     page = Paginator(plots, 50).get_page(request.GET.get("page"))
-    people = person_list(user=request.user).order_by("unit__path", "name")
+    people = person_list(user=request.user)
+    villages = list(villages_and_communities(user=request.user))
+    village = next((u for u in villages if str(u.pk) == request.GET.get("unit")), None)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -73,12 +75,9 @@ def plot_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "total": plots.count(),
-            "assign_form": AssignForm(people=people),
+            "assign_form": AssignForm(people=people, village=village),
             "query": query.urlencode(),
-            "can_import": any(
-                can(request.user, UNIT_MANAGE, u)
-                for u in villages_and_communities(user=request.user)
-            ),
+            "can_import": any(can(request.user, UNIT_MANAGE, u) for u in villages),
         },
     )
 
@@ -103,11 +102,7 @@ def plots_assign(request: HttpRequest) -> HttpResponse:
         return redirect("plot-list")
     if any(not can(request.user, UNIT_MANAGE, p.unit) for p in plots):
         raise PermissionDenied("无权为这些地块指定责任人")
-    responsible = (
-        people.filter(pk=form.cleaned_data["responsible"]).first()
-        if form.cleaned_data["responsible"]
-        else None
-    )
+    responsible = form.cleaned_data["responsible"]  # None clears the responsible person
     try:
         count = services.plots_assign_responsible(
             plots=plots, responsible=responsible, actor=request.user
@@ -128,6 +123,10 @@ def plot_detail(request: HttpRequest, plot_id: str) -> HttpResponse:
         {
             "plot": plot,
             "history": plot.history.all(),
+            "source_attributes": [
+                (key, attributes.value_text(value) if value is not None else None)
+                for key, value in (plot.source_attributes or {}).items()
+            ],
             "config": {
                 "plot": plot.geometry,
                 "risk": plot.risk,

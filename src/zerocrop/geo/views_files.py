@@ -8,6 +8,7 @@ files in `geo.downloads` / `geo.exports` / `geo.writers`, the staged uploads in 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from django.conf import settings
@@ -22,7 +23,7 @@ from zerocrop.core.downloads import download_response
 from zerocrop.core.errors import ApplicationError
 from zerocrop.core.export_jobs import export_respond
 from zerocrop.core.uploads import StagedUpload
-from zerocrop.geo import exports, selectors, services, uploads
+from zerocrop.geo import attributes, exports, selectors, services, uploads
 from zerocrop.geo.downloads import PLOTS_EXPORT, zones_download
 from zerocrop.geo.features import GeoFileError, GeoPreview
 from zerocrop.geo.filters import filtered_plots
@@ -58,6 +59,27 @@ def importable_units(user: Any) -> list[AdminUnit]:
 
 # --------------------------------------------------------------------------- import
 
+TARGET_FIELDS = ("token", "unit", "kind", "risk", attributes.CODE_FIELD, attributes.NAME_FIELD)
+
+
+def _columns(preview: GeoPreview, form: ImportTargetForm | None = None) -> attributes.Columns:
+    """The file's columns with the form's choice (its data, or its initial) or the guesses."""
+    chosen = None if form is None else (form.data if form.is_bound else form.initial)
+    return attributes.choose_columns(preview.features, chosen=chosen)
+
+
+def _mapped(preview: GeoPreview, columns: attributes.Columns) -> GeoPreview:
+    """The preview whose features carry the code and name from the chosen columns."""
+    features = attributes.apply_columns(
+        preview.features, code_column=columns.code, name_column=columns.name
+    )
+    return replace(preview, features=features)
+
+
+def _chosen_unit(form: ImportTargetForm, units: list[AdminUnit]) -> AdminUnit | None:
+    value = form.data.get("unit") if form.is_bound else form.initial.get("unit")
+    return next((u for u in units if str(u.pk) == str(value or "")), None)
+
 
 def _import_rights(request: HttpRequest) -> list[AdminUnit]:
     units = importable_units(request.user)
@@ -78,6 +100,22 @@ def _render_preview(
     boundaries = list(
         selectors.boundary_list(user=request.user).filter(unit__in=[u.pk for u in units])
     )
+    columns = _columns(preview, form)
+    preview = _mapped(preview, columns)
+    unit = _chosen_unit(form, units)
+    village = unit.name if unit is not None and unit.level in PLOT_LEVELS else None
+    file_notes = attributes.file_notes(
+        preview.features,
+        columns=columns,
+        unit_name=village,
+        known=[u.name for u in units if u.level in PLOT_LEVELS],
+    )
+    rows = exports.preview_rows(preview)
+    if village:
+        for row in rows:  # what an unnamed plot will be called
+            if not row["name"] and row["polygonal"]:
+                index = int(str(row["number"])) - 1
+                row["auto_name"] = attributes.default_plot_name(unit_name=village, index=index)
     polygons = sum(1 for f in preview.features if exports.is_polygonal(f.geometry))
     rejected = set(preview.rejected)
     min_lon, min_lat, max_lon, max_lat = preview.bbox
@@ -89,7 +127,9 @@ def _render_preview(
         "skipped_count": len(preview.features) - polygons,
         "geometry_types": exports.preview_geometry_types(preview),
         "notes": [w for w in preview.warnings if w not in rejected],
-        "rows": exports.preview_rows(preview),
+        "file_notes": file_notes,
+        "columns": columns,
+        "rows": rows,
         "rows_truncated": len(preview.features) > exports.PREVIEW_TABLE_ROWS,
         "map_truncated": len(preview.features) > exports.PREVIEW_MAP_FEATURES,
         "bbox": preview.bbox,
@@ -127,12 +167,25 @@ def geo_import(request: HttpRequest) -> HttpResponse:
                     unit__in=[u.pk for u in plot_units]
                 )
             )
-            initial: dict[str, Any] = {"token": stored.token}
+            columns = _columns(preview)
+            initial: dict[str, Any] = {
+                "token": stored.token,
+                "code_column": columns.code or "",
+                "name_column": columns.name or "",
+            }
             suggested = exports.suggest_unit_id(preview, boundaries)
+            if not suggested and columns.unit:
+                named = attributes.unit_named_in(
+                    preview.features, column=columns.unit, names=[u.name for u in plot_units]
+                )
+                suggested = next((str(u.pk) for u in plot_units if u.name == named), None)
             if suggested:
                 initial["unit"] = suggested
             target = ImportTargetForm(
-                initial=initial, units=units, allow_zones=can(request.user, ZONE_IMPORT)
+                initial=initial,
+                units=units,
+                allow_zones=can(request.user, ZONE_IMPORT),
+                columns=columns.names,
             )
             return _render_preview(
                 request, stored=stored, preview=preview, form=target, units=units
@@ -161,11 +214,26 @@ def geo_import_commit(request: HttpRequest) -> HttpResponse:
     except GeoFileError as exc:
         messages.error(request, str(exc))
         return redirect("geo-import")
-    form = ImportTargetForm(request.POST, units=units, allow_zones=allow_zones)
+    names = _columns(preview).names
+    if request.POST.get("action") == "refresh":
+        # The user chose other columns or another unit: show the preview again, save nothing.
+        initial = {f: request.POST.get(f, "") for f in TARGET_FIELDS if f in request.POST}
+        form = ImportTargetForm(
+            initial=initial, units=units, allow_zones=allow_zones, columns=names
+        )
+        return _render_preview(request, stored=stored, preview=preview, form=form, units=units)
+    form = ImportTargetForm(request.POST, units=units, allow_zones=allow_zones, columns=names)
     if form.is_valid():
+        columns = _columns(preview, form)
+        mapped = _mapped(preview, columns)
+        problems = (
+            attributes.code_problems(mapped.features, column=columns.code) if columns.code else []
+        )
         try:
+            if problems:
+                raise ApplicationError("；".join(problems))
             result = services.geo_import_preview(
-                preview=preview,
+                preview=mapped,
                 unit=form.cleaned_data["target_unit"],
                 kind=form.cleaned_data["kind"],
                 risk=form.cleaned_data["risk"],

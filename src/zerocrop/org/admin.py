@@ -1,7 +1,10 @@
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
+from django.utils.translation import gettext_lazy as _
 
-from zerocrop.core.admin import AuditedAdmin
+from zerocrop.core.admin import AuditedAdmin, ChinesePermissionsMixin, yes_no_column
 from zerocrop.org.models import AdminUnit, Person, User
 
 
@@ -31,14 +34,26 @@ class PersonAdmin(AuditedAdmin):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin, AuditedAdmin):
-    list_display = ("username", "display_name", "role", "unit", "is_active")
+class UserAdmin(ChinesePermissionsMixin, DjangoUserAdmin, AuditedAdmin):
+    list_display = ("username", "name", "role", "unit", yes_no_column("is_active", _("有效")))
     list_filter = ("role", "is_active")
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
-        ("禁种铲毒平台", {"fields": ("role", "unit", "person")}),
+        (_("禁种铲毒平台"), {"fields": ("role", "unit", "person")}),
     )
     add_fieldsets = (
         *DjangoUserAdmin.add_fieldsets,
-        ("禁种铲毒平台", {"fields": ("role", "unit", "person")}),
+        (_("禁种铲毒平台"), {"fields": ("role", "unit", "person")}),
     )
+
+    @admin.display(description=_("姓名"))
+    def name(self, obj: User) -> str:
+        return obj.display_name
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(ChinesePermissionsMixin, DjangoGroupAdmin):
+    pass

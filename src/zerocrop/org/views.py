@@ -2,16 +2,29 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.views.decorators.http import require_POST
 
 from zerocrop.core.errors import ApplicationError
 from zerocrop.core.login_throttle import client_address
 from zerocrop.org import selectors, services
 from zerocrop.org.capabilities import LOGIN_LOCKS, can
-from zerocrop.org.forms import PersonSearchForm
+from zerocrop.org.forms import LoginForm, PersonSearchForm
+
+
+class LoginView(auth_views.LoginView):
+    """The login page; without a ?next= each role lands where its work is (a grid worker on
+    我的任务, settings.ZEROCROP_ROLE_LANDING), everyone else on LOGIN_REDIRECT_URL."""
+
+    template_name = "auth/login.html"
+    authentication_form = LoginForm
+
+    def get_default_redirect_url(self) -> str:
+        landing = settings.ZEROCROP_ROLE_LANDING.get(getattr(self.request.user, "role", ""))
+        return resolve_url(landing) if landing else super().get_default_redirect_url()
 
 
 def unit_list(request: HttpRequest) -> HttpResponse:

@@ -68,6 +68,8 @@ def tracks_geojson(request: HttpRequest, round_id: UUID) -> HttpResponse:
                 "unit": record.unit.name,
                 "started_at": record.started_at.isoformat(),
                 "people": [p.name for p in record.people.all()],
+                "cleaning": record.cleaning_summary.text,
+                "warnings": record.warnings,
             },
         }
         for record in selectors.patrol_list(user=request.user, survey_round=survey_round)

@@ -16,7 +16,7 @@ class PatrolsConfig(AppConfig):
         from zerocrop.patrols.jobs import recompute_coverage
         from zerocrop.patrols.ledger import DEAD_CORNER_EXPORT, dead_corner_download
         from zerocrop.patrols.menu import register_menu_items
-        from zerocrop.patrols.panels import register_panels
+        from zerocrop.patrols.panels import register_page_campaigns, register_panels
         from zerocrop.patrols.services import RECOMPUTE_COVERAGE
 
         register_job_kind(RECOMPUTE_COVERAGE, recompute_coverage, label="计算踏查覆盖率")
@@ -37,3 +37,4 @@ class PatrolsConfig(AppConfig):
         register_indicators()
         register_panels()
         register_menu_items()
+        register_page_campaigns()

@@ -144,8 +144,8 @@ def _print_table(results: list[TargetCoverage], threshold: float, report: Cleani
         print(_line(row, widths))
     passed = sum(r.fraction >= threshold for r in results)
     print(f"共 {len(results)} 个目标，达标 {passed} 个（达标线 {threshold * 100:g}%）。")
-    print(
-        f"轨迹点 {report.points_in} 个，剔除 {report.points_dropped} 个"
-        f"（跳点 {report.dropped_spikes + report.dropped_speed} 个），"
-        f"有效轨迹 {report.segments} 段。"
-    )
+    from dataclasses import asdict
+
+    from zerocrop.patrols.tracks import cleaning_summary
+
+    print(f"轨迹清洗：{cleaning_summary(asdict(report)).text}。")

@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 
 from zerocrop.core.upload_fields import MultipleUploadField, UploadField
+from zerocrop.org.widgets import PersonMultipleChoiceField, PersonSelectMultiple
 from zerocrop.patrols import rules
 from zerocrop.patrols.cells import MAX_CELLS_HELP
 from zerocrop.patrols.choices import PatrolResult
@@ -55,10 +56,23 @@ class RoundForm(forms.ModelForm):
             "ends_on": forms.DateInput(attrs={"type": "date"}),
         }
 
-    field_order = [*Meta.fields[:5], "cell_size_m", "threshold_pct", "radius_m"]
+    campaign = forms.ModelChoiceField(
+        label="所属行动",
+        queryset=None,
+        empty_label=None,
+        error_messages={"invalid_choice": "所选行动不存在或无权查看"},
+    )
+    # Asked for only once the round's window turns out to have passed (see the view).
+    confirm_past = forms.BooleanField(label="仍然创建", required=False)
 
-    def __init__(self, *args: Any, windows: Any, units: Any, **kwargs: Any) -> None:
+    field_order = ["campaign", *Meta.fields[:5], "cell_size_m", "threshold_pct", "radius_m"]
+
+    def __init__(
+        self, *args: Any, campaigns: Any, campaign: Any, windows: Any, units: Any, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["campaign"].queryset = campaigns
+        self.fields["campaign"].initial = campaign.pk
         self.fields["window"].queryset = windows
         self.fields["units"].queryset = units
         self.fields["units"].initial = list(units)
@@ -72,12 +86,13 @@ _TEAM = TaskCell._meta.get_field("team")
 
 class AssignForm(forms.Form):
     cells = forms.CharField(widget=forms.HiddenInput)
-    people = forms.ModelMultipleChoiceField(label="分包人员", queryset=None)
+    people = PersonMultipleChoiceField(label="分包人员", queryset=None)
     team = forms.CharField(label=_TEAM.verbose_name, max_length=_TEAM.max_length, required=False)
 
-    def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, people: Any, village: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["people"].queryset = people
+        self.fields["people"].show_village(village)
 
 
 _NOTE = PatrolRecord._meta.get_field("note")
@@ -85,7 +100,11 @@ _NOTE = PatrolRecord._meta.get_field("note")
 
 class PatrolForm(forms.Form):
     unit = forms.ModelChoiceField(label="村（社区）", queryset=None)
-    people = forms.ModelMultipleChoiceField(label="踏查人员", queryset=None)
+    people = PersonMultipleChoiceField(
+        label="踏查人员",
+        queryset=None,
+        widget=PersonSelectMultiple({"data-village-source": "#id_unit"}),
+    )
     started_at = forms.DateTimeField(
         label="开始时间", widget=DateTimeInput, required=False, help_text="轨迹带时间时可不填"
     )
@@ -102,6 +121,8 @@ class PatrolForm(forms.Form):
     )
     track = UploadField(label="轨迹文件（GPX / KML / KMZ / GeoJSON）", required=False)
     track_crs = forms.ChoiceField(label="轨迹坐标系", choices=TRACK_CRS_CHOICES, required=False)
+    # A track kept between the warning and its confirmation (core.uploads), not uploaded again.
+    track_token = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
     def __init__(self, *args: Any, units: Any, people: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -111,7 +132,7 @@ class PatrolForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         times = (data.get("started_at"), data.get("ended_at"))
-        if not all(times) and not data.get("track"):
+        if not all(times) and not (data.get("track") or data.get("track_token")):
             raise forms.ValidationError("请填写开始和结束时间，或上传带时间的轨迹文件")
         return data
 

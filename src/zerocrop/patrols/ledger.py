@@ -6,8 +6,6 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from django.utils import timezone
-
 from zerocrop.core.audit import checkpoint_note
 from zerocrop.core.clock import today
 from zerocrop.core.downloads import Download
@@ -100,7 +98,7 @@ def dead_corner_download(*, user: Any, params: dict[str, Any]) -> Download:
         unit_name=unit.name if unit else scope_name(user),
         filled_by=user.display_name,
     )
-    stamp = timezone.localdate()
+    stamp = day
     return Download(
         data=data,
         filename=f"{survey_round.name}踏查台账{stamp:%Y%m%d}.xlsx",

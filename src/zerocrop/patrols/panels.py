@@ -1,4 +1,5 @@
-"""What patrols shows on other apps' pages: round progress on the overview, a plot's last survey."""
+"""What patrols shows on other apps' pages: round progress on the overview, a plot's last
+survey, and the campaign of a round's pages in the top bar."""
 
 from __future__ import annotations
 
@@ -7,13 +8,19 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils import timezone
 
+from zerocrop.campaigns.context_processors import register_page_campaign
 from zerocrop.core.panels import register_panel
-from zerocrop.patrols.selectors import campaign_round_progress, last_survey_of_plot
+from zerocrop.patrols.selectors import (
+    campaign_round_progress,
+    last_survey_of_plot,
+    patrol_get,
+    round_list,
+)
 
 
 def round_progress_context(request: HttpRequest, campaign: Any) -> dict[str, Any] | None:
     rounds = campaign_round_progress(user=request.user, campaign=campaign)
-    return {"rounds": rounds} if rounds else None
+    return {"rounds": rounds, "campaign": campaign} if rounds else None
 
 
 def last_survey_text(*, plot: Any) -> str:
@@ -46,3 +53,18 @@ def register_panels() -> None:
         order=10,
         context=last_survey_context,
     )
+
+
+def _round_campaign(user: Any, round_id: Any) -> Any:
+    found = round_list(user=user).filter(pk=round_id).first()
+    return found.campaign if found else None
+
+
+def _record_campaign(user: Any, record_id: Any) -> Any:
+    return _round_campaign(user, patrol_get(user=user, record_id=record_id).round_id)
+
+
+def register_page_campaigns() -> None:
+    """A round's pages and a patrol's page show their own campaign in the top bar."""
+    register_page_campaign("round_id", _round_campaign)
+    register_page_campaign("record_id", _record_campaign)

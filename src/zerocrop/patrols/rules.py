@@ -8,6 +8,7 @@ the services, `coverage.py` and the CLI read the same names.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 
 @dataclass(frozen=True)
@@ -34,3 +35,18 @@ DEFAULT_RADIUS_BY_KIND = {"courtyard": 15.0, "greenhouse": 10.0}
 
 NOTE_MAX_CHARS = 2000
 NOTE_TOO_LONG = f"情况说明不能超过 {NOTE_MAX_CHARS} 字"
+
+
+def _day(value: date) -> str:
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def past_window_warning(*, ends_on: date, today: date) -> str | None:
+    """The warning shown before creating a round whose window has already ended, else None."""
+    if ends_on >= today:
+        return None
+    days = (today - ends_on).days
+    return (
+        f"这一轮的截止日期 {_day(ends_on)} 已过去 {days} 天（今天是 {_day(today)}），"
+        "创建后所有任务立即显示为已超期。如确为补录，请确认后仍然创建。"
+    )

@@ -205,7 +205,7 @@ def my_open_cells(*, user: Any) -> list[tuple[SurveyRound, list[TaskCell]]]:
             round__in=round_list(user=user).filter(status="active"),
             state__in=[CellState.ASSIGNED, CellState.INVALIDATED],
         )
-        .select_related("round", "unit", "plot", "zone")
+        .select_related("round__campaign", "unit", "plot", "zone")
         .order_by("round__ends_on", "-state", "code")
     )
     by_round: dict[Any, list[TaskCell]] = {}

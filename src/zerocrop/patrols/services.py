@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import shapely
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Max, Min, Q
 from django.utils import timezone
 from shapely.geometry import MultiLineString, mapping, shape
 
@@ -26,7 +26,7 @@ from zerocrop.geo.choices import ZoneKind
 from zerocrop.geo.crs import haversine_m, length_m
 from zerocrop.geo.models import Plot, UnitBoundary, Zone
 from zerocrop.org.models import AdminUnit, Person
-from zerocrop.patrols import rules, states
+from zerocrop.patrols import rules, states, track_checks
 from zerocrop.patrols.cells import (
     MAX_CELLS_PER_ROUND,
     clip_to_units,
@@ -37,7 +37,7 @@ from zerocrop.patrols.cells import (
 from zerocrop.patrols.choices import CellKind, CellState
 from zerocrop.patrols.coverage import Target, compute_coverage
 from zerocrop.patrols.models import PatrolPhoto, PatrolRecord, SurveyRound, TaskCell
-from zerocrop.patrols.tracks import CleanedTracks, Fix, clean_tracks
+from zerocrop.patrols.tracks import CleanedTracks, Fix, clean_tracks, cleaning_summary
 
 GRID_ZONE_KINDS = (ZoneKind.KEY, ZoneKind.TRADITIONAL)
 PHOTO_TZ = ZoneInfo("Asia/Shanghai")  # phones write EXIF times in local time, without a zone
@@ -337,8 +337,16 @@ def patrol_record_create(
     track_source: str = "",
     track_bytes: bytes | None = None,
     photos: Sequence[tuple[str, Upload]] = (),
+    warnings: Sequence[str] = (),
+    cleaned: CleanedTracks | None = None,
     actor: Any = None,
 ) -> PatrolRecord:
+    """Record a patrol. `warnings` are what the uploader was shown and confirmed (kept on the
+    record); `cleaned` is `clean_tracks(tracks)` when the caller has it already.
+
+    The same track file (SHA-256) of the same person in the same round is refused with
+    `DuplicateTrack`, which names the first record.
+    """
     if not people:
         raise ApplicationError("请填写踏查人员", field="people")
     if len(note.strip()) > rules.NOTE_MAX_CHARS:
@@ -359,7 +367,11 @@ def patrol_record_create(
         if track_bytes
         else None
     )
-    cleaned = clean_tracks(tracks)
+    if track is not None:
+        first = patrol_duplicate(survey_round=survey_round, people=people, sha256=track.sha256)
+        if first is not None:
+            raise DuplicateTrack(first)
+    cleaned = cleaned if cleaned is not None else clean_tracks(tracks)
     record = PatrolRecord(
         round=survey_round,
         unit=unit,
@@ -372,6 +384,7 @@ def patrol_record_create(
         track_source=_file_label(track_source, PatrolRecord._meta.get_field("track_source")),
         track_sha256=track.sha256 if track is not None else "",
         cleaning=asdict(cleaned.report),
+        warnings=[str(w) for w in warnings],
         created_by=actor if getattr(actor, "pk", None) else None,
     )
     if record.track:
@@ -399,6 +412,7 @@ def patrol_record_create(
         after={
             **snapshot(record),
             "track": f"{record.track_points} 点",
+            "cleaning": cleaning_summary(record.cleaning).text,
             "people": [p.name for p in people],
         },
     )
@@ -416,6 +430,129 @@ def patrol_record_create(
             unit=unit,
         )
     return record
+
+
+class DuplicateTrack(ApplicationError):
+    """The same track file was already recorded for this person in this round."""
+
+    default_code = "duplicate_track"
+    http_status = 409
+
+    def __init__(self, record: PatrolRecord) -> None:
+        when = timezone.localtime(record.created_at)
+        super().__init__(
+            f"该轨迹已记录：同一文件已于 {when:%Y-%m-%d %H:%M} 登记为"
+            f"{record.unit.name}的踏查记录，不再重复登记",
+            field="track",
+        )
+        self.record = record
+
+
+def patrol_duplicate(
+    *, survey_round: SurveyRound | None, people: Sequence[Person], sha256: str
+) -> PatrolRecord | None:
+    """The first record of this round naming one of `people` whose track file has `sha256`."""
+    return (
+        PatrolRecord.objects.filter(
+            Q(track_sha256=sha256) | Q(track_file__sha256=sha256),
+            round=survey_round,
+            people__in=list(people),
+        )
+        .select_related("unit")
+        .order_by("created_at")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class TrackCheck:
+    """What the upload must confirm before the patrol is recorded (nothing: `warnings` empty)."""
+
+    warnings: list[str]
+    touched: int  # tasks of `whose` the cleaned track passes within sight of
+    whose: str  # 所选踏查人员 or 本轮 (when the people have no task in the round)
+    cleaned: CleanedTracks
+
+
+def _unit_outline(survey_round: SurveyRound, unit: AdminUnit) -> Any:
+    boundary = UnitBoundary.objects.filter(unit=unit).first()
+    if boundary is not None:
+        return shape(boundary.geometry)
+    box = survey_round.cells.filter(unit=unit).aggregate(
+        a=Min("min_lon"), b=Min("min_lat"), c=Max("max_lon"), d=Max("max_lat")
+    )
+    return None if box["a"] is None else shapely.box(box["a"], box["b"], box["c"], box["d"])
+
+
+def patrol_track_check(
+    *,
+    survey_round: SurveyRound,
+    unit: AdminUnit,
+    people: Sequence[Person],
+    started_at: datetime,
+    ended_at: datetime,
+    tracks: Sequence[Sequence[Fix]],
+    actor: Any = None,
+) -> TrackCheck:
+    """Where the track lies against the chosen village and the round's dates.
+
+    Raises ApplicationError when the track is out of place and passes none of the tasks of the
+    people (or of the uploader); otherwise the warnings, with how many tasks it passes, are for
+    the uploader to confirm.
+    """
+    cleaned = clean_tracks(tracks)
+    warnings: list[str] = []
+    if cleaned.lines:
+        outline = _unit_outline(survey_round, unit)
+        if outline is not None:
+            where = track_checks.placement(cleaned.lines, outline)
+            if where.is_outside:
+                warnings.append(track_checks.outside_village_warning(where, unit.name))
+    window = track_checks.outside_window_warning(
+        started_on=timezone.localtime(started_at).date(),
+        ended_on=timezone.localtime(ended_at).date(),
+        starts_on=survey_round.starts_on,
+        ends_on=survey_round.ends_on,
+    )
+    if window:
+        warnings.append(window)
+    touched, whose = _tasks_touched(survey_round, cleaned, people, actor)
+    if warnings and touched == 0:
+        raise ApplicationError(
+            f"{'；'.join(warnings)}；且轨迹未经过{whose}的任何踏查任务，不能登记。"
+            "请检查所选村（社区）、日期和轨迹文件",
+            field="track",
+            code="track_off_task",
+        )
+    if warnings:
+        warnings.append(f"轨迹经过{whose}的踏查任务 {touched} 个")
+    return TrackCheck(warnings=warnings, touched=touched, whose=whose, cleaned=cleaned)
+
+
+def _tasks_touched(
+    survey_round: SurveyRound, cleaned: CleanedTracks, people: Sequence[Person], actor: Any
+) -> tuple[int, str]:
+    ids = {p.pk for p in people}
+    if getattr(actor, "person_id", None):
+        ids.add(actor.person_id)
+    cells = survey_round.cells.filter(assignees__in=ids).distinct()
+    whose = "所选踏查人员"
+    if not cells.exists():
+        cells, whose = survey_round.cells.all(), "本轮"
+    if not cleaned.lines:
+        return 0, whose
+    bbox = shapely.MultiLineString(cleaned.lines).bounds
+    lon_pad, lat_pad = bbox_pad_deg(_largest_radius_m(survey_round), bbox)
+    near = list(
+        cells.filter(
+            max_lon__gte=bbox[0] - lon_pad,
+            min_lon__lte=bbox[2] + lon_pad,
+            max_lat__gte=bbox[1] - lat_pad,
+            min_lat__lte=bbox[3] + lat_pad,
+        ).only("geometry", "radius_m")
+    )
+    targets = [(shape(c.geometry), c.radius_m) for c in near]
+    return len(track_checks.touching(cleaned.lines, targets)), whose
 
 
 def _file_label(name: str, field: Any) -> str:

@@ -25,7 +25,7 @@ and distance gaps.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -81,6 +81,61 @@ class CleaningReport:
     def merge(self, other: CleaningReport) -> None:
         for name in self.__dataclass_fields__:
             setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+# Why a fix was dropped, in the order cleaning drops them; together they are every dropped fix.
+DROP_REASONS = (
+    ("dropped_invalid", "坐标无效"),
+    ("dropped_time", "时间重复或倒退"),
+    ("dropped_spikes", "漂移"),
+    ("dropped_speed", "超速跳点"),
+    ("dropped_short", "孤立点"),
+)
+
+
+@dataclass(frozen=True)
+class CleaningSummary:
+    """The one account of a cleaning, for every place that shows it (flash, page, exports)."""
+
+    points_in: int
+    points_out: int
+    parts: tuple[tuple[str, int], ...]  # (reason, fixes) of the non-zero reasons
+    segments: int
+
+    @property
+    def dropped(self) -> int:
+        return sum(count for _label, count in self.parts)
+
+    @property
+    def text(self) -> str:
+        if self.dropped:
+            parts = "、".join(f"{label} {count}" for label, count in self.parts)
+            removed = f"剔除 {self.dropped} 点（{parts}）"
+        else:
+            removed = "未剔除任何点"
+        return (
+            f"原始 {self.points_in} 点，保留 {self.points_out} 点，{removed}；"
+            f"在中断处分为 {self.segments} 段"
+        )
+
+
+def cleaning_summary(cleaning: Mapping[str, object]) -> CleaningSummary:
+    """The summary of a stored `CleaningReport` (as a dict: `dataclasses.asdict`).
+
+    The parts are the reasons; whatever the parts do not explain (a report from an older
+    version of the cleaning) is shown as 其他, so that the parts always add up to the total.
+    """
+
+    def count(name: str) -> int:
+        value = cleaning.get(name, 0)
+        return int(value) if isinstance(value, int | float) else 0
+
+    points_in, points_out = count("points_in"), count("points_out")
+    parts = [(label, count(name)) for name, label in DROP_REASONS if count(name)]
+    rest = points_in - points_out - sum(n for _label, n in parts)
+    if rest > 0:
+        parts.append(("其他", rest))
+    return CleaningSummary(points_in, points_out, tuple(parts), count("segments"))
 
 
 @dataclass

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import hashlib
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -10,7 +12,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from zerocrop.campaigns.selectors import campaign_current, campaign_get
+from zerocrop.campaigns.context_processors import request_top_campaign, show_campaign
+from zerocrop.campaigns.selectors import campaign_list
 from zerocrop.core.clock import today
 from zerocrop.core.errors import ApplicationError
 from zerocrop.core.evidence_views import evidence_response
@@ -19,10 +22,12 @@ from zerocrop.core.forms import add_application_error
 from zerocrop.core.jobs import job_kind_label
 from zerocrop.core.jobs_models import JobStatus
 from zerocrop.core.redirects import safe_next
+from zerocrop.core.uploads import StagedUpload, staged_delete, staged_get, staged_save
 from zerocrop.geo.features import GeoFileError
 from zerocrop.org.capabilities import FIELDWORK, ROUND_CREATE, UNIT_MANAGE, can
+from zerocrop.org.ordering import units_tree_sorted
 from zerocrop.org.selectors import person_list, unit_list, villages_and_communities
-from zerocrop.patrols import selectors, services
+from zerocrop.patrols import rules, selectors, services
 from zerocrop.patrols.choices import CellState
 from zerocrop.patrols.forms import AssignForm, PatrolForm, ReasonForm, RoundForm
 from zerocrop.patrols.ledger import DEAD_CORNER_EXPORT
@@ -36,15 +41,31 @@ def _villages(request: HttpRequest, survey_round: Any = None) -> Any:
     return units
 
 
+def _chosen_campaign(request: HttpRequest, campaigns: Any) -> Any:
+    """The campaign asked for by ?campaign= (or the posted form), if the user may see it."""
+    wanted = selectors.parse_uuid(request.POST.get("campaign") or request.GET.get("campaign"))
+    return campaigns.filter(pk=wanted).first() if wanted else None
+
+
 def round_list(request: HttpRequest) -> HttpResponse:
-    rounds = [
-        (r, selectors.round_progress(user=request.user, survey_round=r)[0])
-        for r in selectors.round_list(user=request.user)
-    ]
+    campaigns = campaign_list(user=request.user)
+    chosen = _chosen_campaign(request, campaigns)
+    if chosen is not None:
+        show_campaign(request, chosen)
+    found = selectors.round_list(user=request.user).select_related("campaign__unit")
+    if chosen is not None:
+        found = found.filter(campaign=chosen)
+    rounds = [(r, selectors.round_progress(user=request.user, survey_round=r)[0]) for r in found]
     return render(
         request,
         "patrols/round_list.html",
-        {"rounds": rounds, "can_create": can(request.user, ROUND_CREATE)},
+        {
+            "rounds": rounds,
+            "can_create": can(request.user, ROUND_CREATE),
+            "campaigns": list(campaigns) if campaigns.count() > 1 else [],
+            "chosen": chosen,
+            "page_campaign": request_top_campaign(request),
+        },
     )
 
 
@@ -52,44 +73,64 @@ def round_list(request: HttpRequest) -> HttpResponse:
 def round_create(request: HttpRequest) -> HttpResponse:
     if not can(request.user, ROUND_CREATE):
         raise PermissionDenied("只有镇管理员可以创建踏查轮次")
-    campaign_id = request.GET.get("campaign")
-    campaign = (
-        campaign_get(user=request.user, campaign_id=campaign_id)
-        if campaign_id
-        else campaign_current(user=request.user, today=today())
-    )
+    campaigns = campaign_list(user=request.user)
+    # Defaults to the campaign of the page the user came from (the top bar's).
+    campaign = _chosen_campaign(request, campaigns) or request_top_campaign(request)
     if campaign is None:
         messages.error(request, "请先创建行动")
         return redirect("campaign-list")
+    show_campaign(request, campaign)
+    posted = None
+    if request.method == "POST":
+        posted = request.POST.copy()
+        posted.setdefault("campaign", str(campaign.pk))  # a post to ?campaign= names it there
     form = RoundForm(
-        request.POST or None,
+        posted,
+        campaigns=campaigns,
+        campaign=campaign,
         windows=campaign.critical_windows.all(),
         units=_villages(request).filter(path__startswith=campaign.unit.path),
     )
-    if request.method == "POST" and form.is_valid():
+    past_warning = None
+    if posted is not None and form.is_valid():
         data = form.cleaned_data
-        try:
-            survey_round = services.round_create(
-                campaign=campaign,
-                window=data["window"],
-                name=data["name"] or "",
-                units=list(data["units"]),
-                starts_on=data.get("starts_on"),
-                ends_on=data.get("ends_on"),
-                cell_size_m=data["cell_size_m"],
-                threshold=data["threshold_pct"] / 100,
-                radius_m=data["radius_m"],
-                actor=request.user,
-            )
-        except ApplicationError as exc:
-            add_application_error(form, exc, field_map={"threshold": "threshold_pct"})
-        else:
-            messages.success(
-                request,
-                f"已创建「{survey_round.name}」，共 {survey_round.cells.count()} 个踏查任务",
-            )
-            return redirect("round-detail", round_id=survey_round.pk)
-    return render(request, "patrols/round_form.html", {"form": form, "campaign": campaign})
+        ends_on = data.get("ends_on") or data["window"].ends_on
+        past_warning = rules.past_window_warning(ends_on=ends_on, today=today())
+        if past_warning is None or data["confirm_past"]:
+            created = _round_create(request, form, campaign=campaign)
+            if created is not None:
+                return created
+            past_warning = None
+    return render(
+        request,
+        "patrols/round_form.html",
+        {"form": form, "campaign": campaign, "past_warning": past_warning},
+    )
+
+
+def _round_create(request: HttpRequest, form: RoundForm, *, campaign: Any) -> HttpResponse | None:
+    """Create the round from a valid form: a redirect to it, or None with the form's errors."""
+    data = form.cleaned_data
+    try:
+        survey_round = services.round_create(
+            campaign=campaign,
+            window=data["window"],
+            name=data["name"] or "",
+            units=list(data["units"]),
+            starts_on=data.get("starts_on"),
+            ends_on=data.get("ends_on"),
+            cell_size_m=data["cell_size_m"],
+            threshold=data["threshold_pct"] / 100,
+            radius_m=data["radius_m"],
+            actor=request.user,
+        )
+    except ApplicationError as exc:
+        add_application_error(form, exc, field_map={"threshold": "threshold_pct"})
+        return None
+    messages.success(
+        request, f"已创建「{survey_round.name}」，共 {survey_round.cells.count()} 个踏查任务"
+    )
+    return redirect("round-detail", round_id=survey_round.pk)
 
 
 def _map_config(survey_round: Any) -> dict[str, Any]:
@@ -121,14 +162,14 @@ def round_detail(request: HttpRequest, round_id: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def round_assign(request: HttpRequest, round_id: str) -> HttpResponse:
     survey_round = selectors.round_get(user=request.user, round_id=round_id)
-    villages = list(_villages(request, survey_round))
+    villages = units_tree_sorted(_villages(request, survey_round))
     unit = selectors.unit_choice(villages, request.GET.get("unit")) or next(iter(villages), None)
     unit_id = str(unit.pk) if unit else ""
     cells = selectors.cell_list(user=request.user, survey_round=survey_round).filter(unit=unit)
     people = person_list(user=request.user).filter(
         unit__path__startswith=survey_round.campaign.unit.path
     )
-    form = AssignForm(request.POST or None, people=people)
+    form = AssignForm(request.POST or None, people=people, village=unit)
     if request.method == "POST" and form.is_valid():
         ids = [selectors.parse_uuid(i) for i in form.cleaned_data["cells"].split(",") if i]
         if None in ids:
@@ -175,6 +216,91 @@ def _track_times(tracks: list, started_at: Any, ended_at: Any) -> tuple[Any, Any
     return started_at or min(times), ended_at or max(times)
 
 
+TRACK_NAMESPACE = "patrol_track"
+PHOTO_NAMESPACE = "patrol_photo"
+
+
+def _digest(warnings: list[str]) -> str:
+    """Names the warnings a confirmation was given for: changed warnings must be asked again."""
+    return hashlib.sha256("\n".join(warnings).encode()).hexdigest()[:20]
+
+
+@dataclass
+class _TrackUpload:
+    raw: bytes
+    name: str
+    crs: str | None
+    photos: list[tuple[str, Any]]
+    staged: StagedUpload | None = None
+
+
+def _track_upload(request: HttpRequest, data: dict[str, Any]) -> _TrackUpload | None:
+    """The track of this post: a new file, or the one kept for confirmation (with its photos)."""
+    photos = [(p.name, p) for p in data["photos"]]
+    if data.get("track"):
+        if data.get("track_token"):  # another file chosen at the confirmation: forget the first
+            _unstage_token(request, data["track_token"])
+        raw = data["track"].read()  # the form and the upload handler bound its size
+        return _TrackUpload(raw, data["track"].name, data.get("track_crs") or None, photos)
+    if not data.get("track_token"):
+        return None
+    session = request.session
+    staged = staged_get(session=session, namespace=TRACK_NAMESPACE, token=data["track_token"])
+    if staged is None:
+        raise ApplicationError("待确认的轨迹已过期，请重新选择轨迹文件", field="track")
+    for token in staged.meta.get("photos", []):
+        photo = staged_get(session=session, namespace=PHOTO_NAMESPACE, token=token)
+        if photo is None:
+            raise ApplicationError("待确认的照片已过期，请重新选择照片", field="photos")
+        photos.append((photo.original_name, photo.read_bytes()))
+    if len(photos) > settings.ZEROCROP_PHOTO_MAX_COUNT:
+        raise ApplicationError(f"照片最多 {settings.ZEROCROP_PHOTO_MAX_COUNT} 张", field="photos")
+    crs = staged.meta.get("crs")
+    return _TrackUpload(staged.read_bytes(), staged.original_name, crs, photos, staged)
+
+
+def _stage(request: HttpRequest, upload: _TrackUpload) -> str:
+    """Keep the track and its photos until the user confirms; the track's token."""
+    if upload.staged is not None:
+        return upload.staged.token
+    session = request.session
+    photos = [
+        staged_save(
+            session=session,
+            namespace=PHOTO_NAMESPACE,
+            name=name,
+            data=file,
+            max_bytes=settings.ZEROCROP_SCAN_MAX_BYTES,
+            max_pending=2 * settings.ZEROCROP_PHOTO_MAX_COUNT,
+        ).token
+        for name, file in upload.photos
+    ]
+    staged = staged_save(
+        session=session,
+        namespace=TRACK_NAMESPACE,
+        name=upload.name,
+        data=upload.raw,
+        meta={"crs": upload.crs, "photos": photos},
+        max_bytes=settings.ZEROCROP_TRACK_MAX_BYTES,
+    )
+    return staged.token
+
+
+def _unstage_token(request: HttpRequest, token: str) -> None:
+    session = request.session
+    staged = staged_get(session=session, namespace=TRACK_NAMESPACE, token=token)
+    if staged is None:
+        return
+    for photo in staged.meta.get("photos", []):
+        staged_delete(session=session, namespace=PHOTO_NAMESPACE, token=photo)
+    staged_delete(session=session, namespace=TRACK_NAMESPACE, token=token)
+
+
+def _unstage(request: HttpRequest, upload: _TrackUpload | None) -> None:
+    if upload is not None and upload.staged is not None:
+        _unstage_token(request, upload.staged.token)
+
+
 @require_http_methods(["GET", "POST"])
 def patrol_create(request: HttpRequest, round_id: str) -> HttpResponse:
     survey_round = selectors.round_get(user=request.user, round_id=round_id)
@@ -194,42 +320,79 @@ def patrol_create(request: HttpRequest, round_id: str) -> HttpResponse:
         people=people,
         initial=initial,
     )
+    context: dict[str, Any] = {"round": survey_round, "form": form}
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        upload = None
         try:
-            tracks, raw, warnings = ([], None, [])
-            if data.get("track"):
-                raw = data["track"].read()  # the form and the upload handler bound its size
-                read = tracks_from_upload(
-                    raw, name=data["track"].name, source_crs=data.get("track_crs") or None
-                )
+            upload = _track_upload(request, data)
+            tracks, warnings = [], []
+            if upload is not None:
+                read = tracks_from_upload(upload.raw, name=upload.name, source_crs=upload.crs)
                 tracks, warnings = read.tracks, read.warnings
             started_at, ended_at = data.get("started_at"), data.get("ended_at")
             if not (started_at and ended_at):
                 started_at, ended_at = _track_times(tracks, started_at, ended_at)
+            chosen = list(data["people"])
+            check = None
+            if upload is not None:
+                first = services.patrol_duplicate(
+                    survey_round=survey_round,
+                    people=chosen,
+                    sha256=hashlib.sha256(upload.raw).hexdigest(),
+                )
+                if first is not None:
+                    raise services.DuplicateTrack(first)
+                check = services.patrol_track_check(
+                    survey_round=survey_round,
+                    unit=data["unit"],
+                    people=chosen,
+                    started_at=started_at,
+                    ended_at=ended_at,
+                    tracks=tracks,
+                    actor=request.user,
+                )
+                digest = _digest(check.warnings)
+                if check.warnings and request.POST.get("confirm") != digest:
+                    bound = form.data.copy()
+                    bound["track_token"] = _stage(request, upload)
+                    form.data = bound
+                    context["confirm"] = {
+                        "digest": digest,
+                        "warnings": check.warnings,
+                        "track_name": upload.name,
+                        "photos": len(upload.photos),
+                    }
+                    return render(request, "patrols/patrol_form.html", context)
             before = survey_round.cells.filter(state=CellState.SURVEYED).count()
             record = services.patrol_record_create(
                 survey_round=survey_round,
                 unit=data["unit"],
-                people=list(data["people"]),
+                people=chosen,
                 started_at=started_at,
                 ended_at=ended_at,
                 result=data["result"],
                 note=data.get("note") or "",
                 tracks=tracks,
-                track_source=data["track"].name if data.get("track") else "",
-                track_bytes=raw,
-                photos=[(p.name, p) for p in data["photos"]],
+                track_source=upload.name if upload else "",
+                track_bytes=upload.raw if upload else None,
+                photos=upload.photos if upload else [(p.name, p) for p in data["photos"]],
+                warnings=check.warnings if check else (),
+                cleaned=check.cleaned if check else None,
                 actor=request.user,
             )
+        except services.DuplicateTrack as exc:
+            _unstage(request, upload)
+            context["duplicate"] = exc.record
+            add_application_error(form, exc)
         except GeoFileError as exc:  # the track file itself was refused
             add_application_error(form, exc, field_map={None: "track"})
         except ApplicationError as exc:
             add_application_error(form, exc)
         else:
+            _unstage(request, upload)
             for warning in warnings:
                 messages.warning(request, warning)
-            dropped = record.cleaning.get("points_in", 0) - record.cleaning.get("points_out", 0)
             km = record.track_length_m / 1000
             job = selectors.patrol_coverage_job(record=record)
             if job is None or job.status == JobStatus.DONE:
@@ -237,13 +400,16 @@ def patrol_create(request: HttpRequest, round_id: str) -> HttpResponse:
                 coverage = f"新完成踏查任务 {max(newly, 0)} 个"
             else:
                 coverage = "覆盖率正在后台计算，可在踏查记录页查看进度"
+            cleaning = f"（{record.cleaning_summary.text}）" if record.track else ""
             messages.success(
                 request,
                 f"已登记踏查记录：轨迹 {record.track_points} 点、{km:.1f} 公里"
-                f"（剔除异常点 {dropped} 个），{coverage}",
+                f"{cleaning}，{coverage}",
             )
+            if record.warnings:
+                messages.warning(request, "已记录登记时的提醒：" + "；".join(record.warnings))
             return redirect("round-detail", round_id=survey_round.pk)
-    return render(request, "patrols/patrol_form.html", {"round": survey_round, "form": form})
+    return render(request, "patrols/patrol_form.html", context)
 
 
 def round_review(request: HttpRequest, round_id: str) -> HttpResponse:
@@ -297,7 +463,7 @@ def cell_action(request: HttpRequest, cell_id: str, action: str) -> HttpResponse
 
 def dead_corner_report(request: HttpRequest, round_id: str) -> HttpResponse:
     survey_round = selectors.round_get(user=request.user, round_id=round_id)
-    villages = list(_villages(request, survey_round))
+    villages = units_tree_sorted(_villages(request, survey_round))
     unit = selectors.unit_choice(villages, request.GET.get("unit"))
     unit_id = str(unit.pk) if unit else None
     corners = selectors.dead_corners(

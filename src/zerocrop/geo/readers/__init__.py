@@ -44,7 +44,9 @@ from zerocrop.geo.safety import (
 from zerocrop.geo.validation import validate_features
 
 __all__ = [
+    "GCJ02_EXTENSIONS",
     "SUPPORTED_EXTENSIONS",
+    "default_crs",
     "detect_format",
     "preview_from_result",
     "read_geobytes",
@@ -65,6 +67,8 @@ _EXTENSIONS: dict[str, tuple[str, frozenset[str]]] = {
     ".json": ("geojson", frozenset({"json"})),
     ".kml": ("kml", frozenset({"kml"})),
     ".kmz": ("kmz", frozenset({"zip"})),
+    ".ovkml": ("kml", frozenset({"kml"})),  # 奥维 9.3.0+: a KML in GCJ-02
+    ".ovkmz": ("kmz", frozenset({"zip"})),
     ".gpx": ("gpx", frozenset({"gpx"})),
     ".zip": ("shapefile", frozenset({"zip"})),
     ".gpkg": ("gpkg", frozenset({"sqlite"})),
@@ -73,7 +77,22 @@ _EXTENSIONS: dict[str, tuple[str, frozenset[str]]] = {
     ".xlsx": ("xlsx", frozenset({"zip"})),
 }
 SUPPORTED_EXTENSIONS = tuple(_EXTENSIONS)
-_SUPPORTED_TEXT = "GeoJSON、KML、KMZ、GPX、Shapefile（zip）、GeoPackage、CSV、Excel（.xlsx）"
+_SUPPORTED_TEXT = (
+    "GeoJSON、KML、KMZ、奥维 .ovkml/.ovkmz、GPX、Shapefile（zip）、GeoPackage、CSV、Excel（.xlsx）"
+)
+# 奥维 9.3.0 and later export KML only as .ovkml/.ovkmz, shifted to GCJ-02
+# (reference/field_and_reporting.md §7.1): read them as GCJ-02 unless the user says otherwise.
+GCJ02_EXTENSIONS = frozenset({".ovkml", ".ovkmz"})
+OVITAL_GCJ02_NOTE = (
+    "奥维 9.3.0 及以后版本导出的 .ovkml/.ovkmz 文件使用 GCJ-02 坐标，已按 GCJ-02 换算为 WGS84；"
+    "如果文件来自旧版奥维或已换算过，请在上传时选择 WGS84。"
+)
+
+
+def default_crs(name: str) -> str | None:
+    """The coordinate system a file name implies when the user chose none (None: detect)."""
+    return crs_mod.GCJ02 if _suffix(name) in GCJ02_EXTENSIONS else None
+
 
 _KIND_LABELS = {
     "zip": "zip 压缩包",
@@ -389,6 +408,9 @@ def read_geobytes_unbounded(
     check_size(len(data), max_bytes)
     key = detect_format(data, name)
     result = _READERS[key](data)
+    if source_crs is None and default_crs(name):
+        source_crs = default_crs(name)
+        result.warnings.append(OVITAL_GCJ02_NOTE)
     return preview_from_result(result, source_crs=source_crs)
 
 

@@ -371,7 +371,8 @@ def read_kmz(data: bytes) -> ReadResult:
     if any(n.startswith("xl/") for n in names) and "[Content_Types].xml" in names:
         raise GeoFileError("文件扩展名为 .kmz，但内容是 Excel 表格。", code="format_mismatch")
     kml_names = sorted(
-        (n for n in names if n.lower().endswith(".kml")), key=lambda n: (n.count("/"), n)
+        (n for n in names if n.lower().endswith((".kml", ".ovkml"))),
+        key=lambda n: (n.count("/"), n),
     )
     if not kml_names:
         raise GeoFileError("KMZ 压缩包中没有 .kml 文件。", code="kmz_no_kml")

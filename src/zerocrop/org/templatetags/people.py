@@ -1,4 +1,7 @@
-"""`{% phone_for person %}`: a person's phone number as the viewing user may see it.
+"""`{% phone_for holder %}`: a phone number as the viewing user may see it.
+
+The holder is anything with a `phone` and the `unit` it belongs to: a Person, or a campaign's
+Liaison (whose contact number is kept on the liaison row).
 
 A phone number is personal data (collect and show only what is needed): whoever manages the
 person's unit (`unit.manage` on it) calls them and sees the number in full; everyone else who can

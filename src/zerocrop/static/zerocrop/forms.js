@@ -5,7 +5,8 @@
       values go comma-joined into the hidden field, their number into the counter, and the
       button is enabled only when some are checked;
    - <element data-show-when="field-id=value">: shown only while that field has that value;
-   - <a data-history-back>: goes back one page (its href is the fallback). */
+   - <a data-history-back>: goes back one page (its href is the fallback);
+   - .nav-tabs that scroll sideways on a phone show their active tab. */
 (function () {
   "use strict";
   for (const select of document.querySelectorAll("select[data-autosubmit]")) {
@@ -40,5 +41,13 @@
     link.addEventListener("click", (event) => {
       if (window.history.length > 1) { event.preventDefault(); window.history.back(); }
     });
+  }
+
+  for (const tabs of document.querySelectorAll(".nav-tabs")) {
+    const active = tabs.querySelector(".nav-link.active");
+    if (active && tabs.scrollWidth > tabs.clientWidth) {
+      const offset = active.getBoundingClientRect().left - tabs.getBoundingClientRect().left;
+      tabs.scrollLeft = offset - (tabs.clientWidth - active.offsetWidth) / 2;
+    }
   }
 })();

@@ -10,7 +10,11 @@
   if (cfg.basemap) {
     L.tileLayer(cfg.basemap, { attribution: cfg.attribution, maxZoom: 19 }).addTo(map);
   }
-  if (cfg.extent) {
+  // ?bbox=west,south,east,north (a link to one task or plot) wins over the town's extent.
+  const box = (new URLSearchParams(window.location.search).get("bbox") || "").split(",").map(Number);
+  if (box.length === 4 && box.every(Number.isFinite) && box[0] <= box[2] && box[1] <= box[3]) {
+    map.fitBounds([[box[1], box[0]], [box[3], box[2]]], { padding: [30, 30], maxZoom: 18 });
+  } else if (cfg.extent) {
     map.fitBounds([[cfg.extent[0], cfg.extent[1]], [cfg.extent[2], cfg.extent[3]]]);
   } else {
     map.setView([37.9, 108.6], 11);

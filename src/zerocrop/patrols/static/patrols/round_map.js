@@ -33,8 +33,18 @@
     const gaps = L.geoJSON(data.uncovered, { style: { color: "#dc3545", weight: 1, fillOpacity: 0.55 } }).addTo(map);
     const lines = L.geoJSON(tracks, { style: { color: "#6610f2", weight: 2, opacity: 0.8 } }).addTo(map);
     L.control.layers(null, { "踏查任务": cells, "未覆盖部分": gaps, "轨迹": lines }, { collapsed: true }).addTo(map);
+    // ?bbox=west,south,east,north (and ?cell=<id>) from a task row: open zoomed to that task.
+    const query = new URLSearchParams(window.location.search);
+    const box = (query.get("bbox") || "").split(",").map(Number);
+    const focus = query.get("cell");
+    cells.eachLayer((layer) => {
+      if (focus && layer.feature.properties.id === focus) layer.setStyle({ weight: 4, color: "#dc3545" });
+    });
     const bounds = cells.getBounds();
-    if (bounds.isValid()) map.fitBounds(bounds, { padding: [10, 10] }); else map.setView([37.9, 108.6], 11);
+    if (box.length === 4 && box.every(Number.isFinite) && box[0] <= box[2] && box[1] <= box[3]) {
+      map.fitBounds([[box[1], box[0]], [box[3], box[2]]], { padding: [30, 30], maxZoom: 18 });
+      mapEl.dataset.focus = focus || "bbox";
+    } else if (bounds.isValid()) map.fitBounds(bounds, { padding: [10, 10] }); else map.setView([37.9, 108.6], 11);
     mapEl.dataset.cells = data.cells.features.length;
     mapEl.dataset.uncovered = data.uncovered.features.length;
   });

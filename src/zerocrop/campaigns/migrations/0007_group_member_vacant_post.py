@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('campaigns', '0005_pledge_voidable'),
+        ('campaigns', '0006_verbose_names_zh'),
         ('org', '0001_initial'),
     ]
 
