@@ -33,10 +33,16 @@ def test_notice_preview_then_confirm_creates_everything(login_as) -> None:
     response = preview(client, text=text)
     page = response.content.decode()
     assert "需要核对的地方" in page and "XX" in page  # placeholders are warned about
-    assert not Campaign.objects.filter(unit__name="巴音塔拉苏木").exists()  # nothing yet
+    # The notice names a town the admin does not run: the preview says so, offers their own.
+    assert "方案写的是「巴音塔拉苏木」，不在您管辖的乡镇中" in page
+    own = AdminUnit.objects.get(name="无定河镇")
+    assert response.context["form"].initial["town"] == own.pk
+    assert not Campaign.objects.filter(name="春雷行动").exists()  # nothing yet
     created = client.post("/campaigns/import/", confirm_data(response))
-    campaign = Campaign.objects.get(unit__name="巴音塔拉苏木")
+    campaign = Campaign.objects.get(name="春雷行动")
     assert created.status_code == 302 and created.url == f"/campaigns/{campaign.pk}/"
+    assert campaign.unit == own and not AdminUnit.objects.filter(name="巴音塔拉苏木").exists()
+    assert client.get(created.url).status_code == 200
     assert campaign.name == "春雷行动" and campaign.phases.count() == 3
     assert campaign.notice_text == text
     assert GroupMember.objects.filter(campaign=campaign, person__name="额尔敦毕力格").exists()
@@ -78,7 +84,8 @@ def test_only_town_admins_import_or_create(login_as) -> None:
 
 
 def test_manual_campaign_creation(login_as) -> None:
-    data = {"name": "利剑-23", "town": "无定河镇", "issuer": "", "issued_on": "", "phase_count": 4}
+    town = AdminUnit.objects.get(name="无定河镇").pk
+    data = {"name": "利剑-23", "town": town, "issuer": "", "issued_on": "", "phase_count": 4}
     for i, (name, start, end) in enumerate(
         [
             ("动员部署", "2023-04-20", "2023-05-05"),

@@ -8,12 +8,14 @@ import pytest
 from django.contrib.messages import get_messages
 
 from zerocrop.campaigns.models import Campaign, Pledge
+from zerocrop.org.models import AdminUnit
 
 pytestmark = pytest.mark.django_db
 
 
 def campaign_data(**changes: Any) -> dict[str, Any]:
-    data: dict[str, Any] = {"name": "利剑-23", "town": "无定河镇", "phase_count": 1}
+    town = AdminUnit.objects.get(name="无定河镇").pk
+    data: dict[str, Any] = {"name": "利剑-23", "town": town, "phase_count": 1}
     data |= {"phase_0_name": "动员部署", "phase_0_start": "2023-04-20", "phase_0_end": "2023-05-05"}
     return data | changes
 

@@ -16,7 +16,7 @@ TOWN_ONLY = ["campaign.create", "round.create", "zone.import", "login_locks.mana
 
 # role → the capabilities it holds (somewhere in its scope).
 EXPECTED = {
-    Role.TOWN_ADMIN: {"unit.manage", "fieldwork", *TOWN_ONLY},
+    Role.TOWN_ADMIN: {"unit.manage", "fieldwork", "campaign.edit_structure", *TOWN_ONLY},
     Role.VILLAGE_CADRE: {"unit.manage", "fieldwork"},
     Role.GRID_WORKER: {"fieldwork"},
     Role.LEADER: set(),

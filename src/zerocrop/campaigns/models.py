@@ -93,7 +93,10 @@ class GroupMember(BaseModel):
     campaign = models.ForeignKey(
         Campaign, verbose_name=_("行动"), on_delete=models.CASCADE, related_name="group_members"
     )
-    person = models.ForeignKey(Person, verbose_name=_("人员"), on_delete=models.PROTECT)
+    # None: a post the notice names without a person (待补录), filled in later.
+    person = models.ForeignKey(
+        Person, verbose_name=_("人员"), null=True, blank=True, on_delete=models.PROTECT
+    )
     role = models.CharField(_("职务"), max_length=16, choices=GroupRole.choices)
     office_role = models.CharField(
         _("办公室职务"), max_length=20, choices=OfficeRole.choices, blank=True, default=""
@@ -115,7 +118,8 @@ class GroupMember(BaseModel):
         verbose_name_plural = _("领导小组成员")
 
     def __str__(self) -> str:
-        return f"{self.get_role_display()} {self.person.name}"
+        who = self.person.name if self.person else f"{'、'.join(self.titles)}（待补录）"
+        return f"{self.get_role_display()} {who}"
 
 
 class Liaison(BaseModel):

@@ -75,3 +75,27 @@ def notice_staged(*, session: Session, token: str) -> StagedNotice | None:
 def notice_unstage(*, session: Session, token: str) -> None:
     """Forget a staged notice once its campaign exists (no error if already gone)."""
     staged_delete(session=session, namespace=NAMESPACE, token=token)
+
+
+def notice_restage(
+    *, session: Session, staged: StagedNotice, facts: dict[str, Any]
+) -> StagedNotice:
+    """Keep the user's corrections: the same notice staged again with the edited draft.
+
+    The old token is forgotten, so a page left open on the old draft cannot confirm it.
+    """
+    kept = staged_get(session=session, namespace=NAMESPACE, token=staged.token)
+    if kept is None:
+        raise NoticeFileError("方案预览已过期，请重新粘贴或上传方案。")
+    renewed = staged_save(
+        session=session,
+        namespace=NAMESPACE,
+        name=kept.original_name,
+        data=kept.read_bytes(),
+        derived={"text": staged.text, "facts": facts},
+        max_bytes=MAX_NOTICE_BYTES,
+    )
+    staged_delete(session=session, namespace=NAMESPACE, token=staged.token)
+    return StagedNotice(
+        token=renewed.token, original_name=renewed.original_name, text=staged.text, facts=facts
+    )

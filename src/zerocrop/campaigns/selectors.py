@@ -11,6 +11,7 @@ from django.http import Http404
 from zerocrop.campaigns.choices import PledgeKind
 from zerocrop.campaigns.models import Campaign, CriticalWindow, GroupMember, Liaison, Pledge
 from zerocrop.campaigns.timeline import PhaseStatus, next_window, phase_statuses
+from zerocrop.campaigns.windows import period_of, windows_outside
 from zerocrop.core.scoping import get_visible_or_404, visible_to
 from zerocrop.org.choices import UnitLevel
 from zerocrop.org.models import AdminUnit
@@ -72,6 +73,7 @@ class CampaignOverview:
     group: list[GroupMember]
     unit_rows: list[UnitRow]
     counts: dict[str, int] = field(default_factory=dict)
+    windows_outside: list[CriticalWindow] = field(default_factory=list)
 
     @property
     def state(self) -> str:
@@ -133,6 +135,24 @@ def campaign_overview(*, campaign: Campaign, user: Any, today: date) -> Campaign
         group=group,
         unit_rows=rows,
         counts=counts,
+        windows_outside=windows_outside_campaign(campaign=campaign, windows=windows),
+    )
+
+
+def windows_outside_campaign(
+    *, campaign: Campaign, windows: list[CriticalWindow]
+) -> list[CriticalWindow]:
+    """The critical windows that begin before the first phase or end after the last."""
+    period = period_of([(p.starts_on, p.ends_on) for p in campaign.phases.all()])
+    outside = windows_outside([(w.pk, "", w.starts_on, w.ends_on) for w in windows], period)
+    ids = {pk for pk, *_ in outside}
+    return [w for w in windows if w.pk in ids]
+
+
+def town_choices(*, user: Any) -> QuerySet[AdminUnit]:
+    """The towns the user may run a campaign in: their own (all towns for a superuser)."""
+    return visible_to(AdminUnit.objects.filter(level=UnitLevel.TOWN), user, unit_field="").order_by(
+        "sort_order", "name"
     )
 
 

@@ -100,7 +100,9 @@ def _demo_pledges(campaign: Campaign) -> None:
         parent=campaign.unit, level__in=[UnitLevel.VILLAGE, UnitLevel.COMMUNITY]
     ).order_by("sort_order")
     secretaries = {
-        m.unit_id: m.person.name for m in campaign.group_members.select_related("person")
+        m.unit_id: m.person.name
+        for m in campaign.group_members.select_related("person")
+        if m.person is not None  # a post to fill has nobody to sign
     }
     for index, unit in enumerate(villages):
         if index % 5 == 4:

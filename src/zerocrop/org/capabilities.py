@@ -93,6 +93,11 @@ FIELDWORK = register_capability(
 CAMPAIGN_CREATE = register_capability(
     "campaign.create", "创建行动（手工或从实施方案导入）", roles=[Role.TOWN_ADMIN], scoped=False
 )
+CAMPAIGN_EDIT_STRUCTURE = register_capability(
+    "campaign.edit_structure",
+    "修改本乡镇行动的领导小组、村级单位和阶段",
+    roles=[Role.TOWN_ADMIN],
+)
 ROUND_CREATE = register_capability(
     "round.create", "新建踏查轮次并生成任务", roles=[Role.TOWN_ADMIN], scoped=False
 )
