@@ -124,11 +124,18 @@ def test_the_preview_warns_of_windows_outside_the_phases(login_as) -> None:
     assert "大麻结籽期" in warning and "罂粟播种期" not in warning
 
 
+def test_the_town_admin_is_warned_of_the_demo_windows_outside_its_phases(login_as, demo_campaign):
+    page = login_as("admin").get(reverse("campaign-detail", args=[demo_campaign.pk]))
+    warning = page.content.decode().split('data-testid="windows-outside"')[1].split("</div>")[0]
+    assert "罂粟播种期" in warning  # sowing opens Apr 20, the first phase Apr 26
+
+
 @pytest.mark.parametrize("username", ["cadre", "leader", "grid", "police"])
 def test_only_the_town_admin_edits_the_structure(login_as, demo_campaign, username) -> None:
     client = login_as(username)
     page = client.get(reverse("campaign-detail", args=[demo_campaign.pk])).content.decode()
     assert 'data-testid="member-add-form"' not in page and 'data-testid="phase-remove"' not in page
+    assert 'data-testid="windows-outside"' not in page  # "请核对阶段日期" is for who can
     member = demo_campaign.group_members.first()
     for url in (
         reverse("member-add", args=[demo_campaign.pk]),
