@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -22,7 +21,6 @@ from zerocrop.core.forms import add_application_error
 from zerocrop.core.jobs import job_kind_label
 from zerocrop.core.jobs_models import JobStatus
 from zerocrop.core.redirects import safe_next
-from zerocrop.core.uploads import StagedUpload, staged_delete, staged_get, staged_save
 from zerocrop.geo.features import GeoFileError
 from zerocrop.org.capabilities import FIELDWORK, ROUND_CREATE, UNIT_MANAGE, can
 from zerocrop.org.ordering import units_tree_sorted
@@ -32,6 +30,12 @@ from zerocrop.patrols.choices import CellState
 from zerocrop.patrols.forms import AssignForm, PatrolForm, ReasonForm, RoundForm
 from zerocrop.patrols.ledger import DEAD_CORNER_EXPORT
 from zerocrop.patrols.track_files import tracks_from_upload
+from zerocrop.patrols.track_staging import (
+    track_release,
+    track_stage,
+    track_upload,
+    warnings_digest,
+)
 
 
 def _villages(request: HttpRequest, survey_round: Any = None) -> Any:
@@ -216,91 +220,6 @@ def _track_times(tracks: list, started_at: Any, ended_at: Any) -> tuple[Any, Any
     return started_at or min(times), ended_at or max(times)
 
 
-TRACK_NAMESPACE = "patrol_track"
-PHOTO_NAMESPACE = "patrol_photo"
-
-
-def _digest(warnings: list[str]) -> str:
-    """Names the warnings a confirmation was given for: changed warnings must be asked again."""
-    return hashlib.sha256("\n".join(warnings).encode()).hexdigest()[:20]
-
-
-@dataclass
-class _TrackUpload:
-    raw: bytes
-    name: str
-    crs: str | None
-    photos: list[tuple[str, Any]]
-    staged: StagedUpload | None = None
-
-
-def _track_upload(request: HttpRequest, data: dict[str, Any]) -> _TrackUpload | None:
-    """The track of this post: a new file, or the one kept for confirmation (with its photos)."""
-    photos = [(p.name, p) for p in data["photos"]]
-    if data.get("track"):
-        if data.get("track_token"):  # another file chosen at the confirmation: forget the first
-            _unstage_token(request, data["track_token"])
-        raw = data["track"].read()  # the form and the upload handler bound its size
-        return _TrackUpload(raw, data["track"].name, data.get("track_crs") or None, photos)
-    if not data.get("track_token"):
-        return None
-    session = request.session
-    staged = staged_get(session=session, namespace=TRACK_NAMESPACE, token=data["track_token"])
-    if staged is None:
-        raise ApplicationError("待确认的轨迹已过期，请重新选择轨迹文件", field="track")
-    for token in staged.meta.get("photos", []):
-        photo = staged_get(session=session, namespace=PHOTO_NAMESPACE, token=token)
-        if photo is None:
-            raise ApplicationError("待确认的照片已过期，请重新选择照片", field="photos")
-        photos.append((photo.original_name, photo.read_bytes()))
-    if len(photos) > settings.ZEROCROP_PHOTO_MAX_COUNT:
-        raise ApplicationError(f"照片最多 {settings.ZEROCROP_PHOTO_MAX_COUNT} 张", field="photos")
-    crs = staged.meta.get("crs")
-    return _TrackUpload(staged.read_bytes(), staged.original_name, crs, photos, staged)
-
-
-def _stage(request: HttpRequest, upload: _TrackUpload) -> str:
-    """Keep the track and its photos until the user confirms; the track's token."""
-    if upload.staged is not None:
-        return upload.staged.token
-    session = request.session
-    photos = [
-        staged_save(
-            session=session,
-            namespace=PHOTO_NAMESPACE,
-            name=name,
-            data=file,
-            max_bytes=settings.ZEROCROP_SCAN_MAX_BYTES,
-            max_pending=2 * settings.ZEROCROP_PHOTO_MAX_COUNT,
-        ).token
-        for name, file in upload.photos
-    ]
-    staged = staged_save(
-        session=session,
-        namespace=TRACK_NAMESPACE,
-        name=upload.name,
-        data=upload.raw,
-        meta={"crs": upload.crs, "photos": photos},
-        max_bytes=settings.ZEROCROP_TRACK_MAX_BYTES,
-    )
-    return staged.token
-
-
-def _unstage_token(request: HttpRequest, token: str) -> None:
-    session = request.session
-    staged = staged_get(session=session, namespace=TRACK_NAMESPACE, token=token)
-    if staged is None:
-        return
-    for photo in staged.meta.get("photos", []):
-        staged_delete(session=session, namespace=PHOTO_NAMESPACE, token=photo)
-    staged_delete(session=session, namespace=TRACK_NAMESPACE, token=token)
-
-
-def _unstage(request: HttpRequest, upload: _TrackUpload | None) -> None:
-    if upload is not None and upload.staged is not None:
-        _unstage_token(request, upload.staged.token)
-
-
 @require_http_methods(["GET", "POST"])
 def patrol_create(request: HttpRequest, round_id: str) -> HttpResponse:
     survey_round = selectors.round_get(user=request.user, round_id=round_id)
@@ -325,7 +244,7 @@ def patrol_create(request: HttpRequest, round_id: str) -> HttpResponse:
         data = form.cleaned_data
         upload = None
         try:
-            upload = _track_upload(request, data)
+            upload = track_upload(session=request.session, data=data)
             tracks, warnings = [], []
             if upload is not None:
                 read = tracks_from_upload(upload.raw, name=upload.name, source_crs=upload.crs)
@@ -352,10 +271,10 @@ def patrol_create(request: HttpRequest, round_id: str) -> HttpResponse:
                     tracks=tracks,
                     actor=request.user,
                 )
-                digest = _digest(check.warnings)
+                digest = warnings_digest(check.warnings)
                 if check.warnings and request.POST.get("confirm") != digest:
                     bound = form.data.copy()
-                    bound["track_token"] = _stage(request, upload)
+                    bound["track_token"] = track_stage(session=request.session, upload=upload)
                     form.data = bound
                     context["confirm"] = {
                         "digest": digest,
@@ -382,7 +301,7 @@ def patrol_create(request: HttpRequest, round_id: str) -> HttpResponse:
                 actor=request.user,
             )
         except services.DuplicateTrack as exc:
-            _unstage(request, upload)
+            track_release(session=request.session, upload=upload)
             context["duplicate"] = exc.record
             add_application_error(form, exc)
         except GeoFileError as exc:  # the track file itself was refused
@@ -390,7 +309,7 @@ def patrol_create(request: HttpRequest, round_id: str) -> HttpResponse:
         except ApplicationError as exc:
             add_application_error(form, exc)
         else:
-            _unstage(request, upload)
+            track_release(session=request.session, upload=upload)
             for warning in warnings:
                 messages.warning(request, warning)
             km = record.track_length_m / 1000
