@@ -103,6 +103,7 @@ def test_unsprouted_area_boundaries(species, area, route, tier, on) -> None:
 def test_unsprouted_filing_cites_clause_four() -> None:
     suggestion = suggest_route(species="poppy", plants=0, area_m2=200, unsprouted=True, on=NEW)
     assert article(suggestion, "lian-zhuisu-3-art7").clauses == ("第（四）项",)
+    assert article(suggestion, "fashi-2016-8-art9").clauses == ("第一款第（二）项",)
     assert not suggestion.unverified
 
 

@@ -442,9 +442,11 @@ def suggest_route(
     if unsprouted:
         area_threshold = filing.threshold(f"{species}_unsprouted_m2")
         if area_m2 is not None and area_m2 >= area_threshold:
+            interpretation = table.in_force(rule="quantity_interpretation", on=on)
             triggers.append(
                 f"尚未出苗，种植面积 {_n(area_m2)} 平方米，达到{name}未出苗立案追诉标准 "
-                f"{_n(area_threshold)} 平方米（{cited.add(filing, '第（四）项')}）。"
+                f"{_n(area_threshold)} 平方米（{cited.add(filing, '第（四）项')}；"
+                f"{cited.add(interpretation, '第一款第（二）项')}“数量较大”）。"
             )
     elif area_m2 is not None:
         reasons.append(f"已出苗，按株数认定；面积 {_n(area_m2)} 平方米仅作记录。")
