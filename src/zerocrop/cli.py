@@ -1,7 +1,7 @@
 """The `zerocrop` console entry.
 
 Commands that only compute (import-notice --dry-run, convert-coords, coverage,
-import-geo --dry-run) are plain argparse sub-commands registered by each app's
+import-geo --dry-run, legal-route) are plain argparse sub-commands registered by each app's
 `cli.register(subparsers)` and need no database. Any other command goes to
 Django's manage.py machinery.
 """
@@ -16,6 +16,7 @@ from importlib import import_module
 
 PURE_COMMAND_MODULES = (
     "zerocrop.campaigns.cli",
+    "zerocrop.findings.cli",
     "zerocrop.geo.cli",
     "zerocrop.patrols.cli",
 )
@@ -60,7 +61,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args_list[0] not in known:
         return run_django(args_list)
-    args = parser.parse_args(args_list)
+    args, unknown = parser.parse_known_args(args_list)
+    if unknown:
+        print(
+            f"错误：不认识的参数：{' '.join(unknown)}（查看用法：zerocrop {args_list[0]} -h）",
+            file=sys.stderr,
+        )
+        return 2
     return int(args.handler(args) or 0)
 
 

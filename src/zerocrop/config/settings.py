@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "zerocrop.campaigns",
     "zerocrop.geo",
     "zerocrop.patrols",
+    "zerocrop.findings",
     "zerocrop.demo",  # last: the demo data of every app
 ]
 

@@ -1,0 +1,1 @@
+"""Findings and eradication (发现与铲除): findings, eradications, key persons, cases."""
