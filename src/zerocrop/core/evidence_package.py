@@ -168,7 +168,7 @@ def _readme(title: str) -> bytes:
         "manifest.sha256 清单本身的 SHA-256（可用 sha256sum -c manifest.sha256 核对）\n"
         f"{CSV_NAME}        同一清单，供 Excel 打开\n"
         "timeline.json   相关记录在审计链中的事件（含链哈希，可由系统核对）\n"
-        "verify.py       核对脚本，只需 Python 3.11 或更新版本的标准库：python verify.py\n\n"
+        "verify.py       核对脚本，只需 Python 3.10 或更新版本的标准库：python verify.py\n\n"
         "EXIF 中的拍摄时间与位置是相机的“声称”，可被修改，仅供参考；收取时间由服务器记录。\n"
         "对照系统核对（摘要是否为收取时所记、时间线是否与审计链一致）：\n"
         "zerocrop evidence-verify 证据包.zip\n"
