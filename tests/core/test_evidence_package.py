@@ -3,6 +3,7 @@ library alone, and every change to a file, the manifest or the timeline reported
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import io
 import json
@@ -97,10 +98,10 @@ def unpack(path: Path, tmp_path: Path) -> Path:
 
 
 def run_verifier(folder: Path, *args: str) -> subprocess.CompletedProcess:
-    """As a court would: python -I (no project, no site packages), from another folder."""
+    """As a court would: python -I -S (no project, no site-packages at all), from elsewhere."""
     env = {"PATH": os.environ.get("PATH", ""), "PYTHONIOENCODING": "utf-8"}
     return subprocess.run(
-        [sys.executable, "-I", str(folder / "verify.py"), *args],
+        [sys.executable, "-I", "-S", str(folder / "verify.py"), *args],
         cwd="/",
         env=env,
         capture_output=True,
@@ -349,3 +350,11 @@ def test_the_stored_sm3_is_what_the_pure_sm3_computes(record) -> None:
     evidence = record.photos.first().evidence
     with default_storage.open(evidence.storage_name, "rb") as file:
         assert evidence.sm3 == PureSM3(file.read()).hexdigest()
+
+
+def test_the_verifier_imports_only_the_standard_library() -> None:
+    tree = ast.parse(Path(evidence_verify.__file__).read_text("utf-8"))
+    modules = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    modules |= {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
+    outside = {m for m in modules if m.split(".")[0] not in sys.stdlib_module_names}
+    assert "hashlib" in modules and not outside

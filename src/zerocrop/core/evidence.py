@@ -178,7 +178,7 @@ def evidence_store_verify() -> StoreReport:
             report.problems.append(f"证据文件丢失：{label}")
             continue
         with default_storage.open(evidence.storage_name, "rb") as file:
-            size, sha256, sm3 = file_hashes(file)
+            size, sha256, sm3 = file_hashes(file, sm3=bool(evidence.sm3))
         report.checked += 1
         if sha256 != evidence.sha256:
             report.problems.append(f"证据文件内容已改变（SHA-256 不符）：{label}")

@@ -176,16 +176,6 @@ def _readme(title: str) -> bytes:
     return text.encode("utf-8")
 
 
-def _copy(source: IO[bytes], target: IO[bytes]) -> tuple[int, str, str]:
-    sha256, sm3, size = hashlib.sha256(), evidence_verify.sm3_hasher(), 0
-    while chunk := source.read(evidence_verify.CHUNK):
-        size += len(chunk)
-        sha256.update(chunk)
-        sm3.update(chunk)
-        target.write(chunk)
-    return size, sha256.hexdigest(), sm3.hexdigest()
-
-
 def _write_file(archive: zipfile.ZipFile, path: str, evidence: EvidenceFile) -> None:
     if not default_storage.exists(evidence.storage_name):
         raise ApplicationError(
@@ -196,7 +186,10 @@ def _write_file(archive: zipfile.ZipFile, path: str, evidence: EvidenceFile) -> 
         default_storage.open(evidence.storage_name, "rb") as source,
         archive.open(zipfile.ZipInfo(path, date_time=_zip_time()), "w", force_zip64=True) as target,
     ):
-        size, sha256, sm3 = _copy(source, target)
+        # SM3 only where it was recorded at receipt (OpenSSL may lack it; the pure one is slow).
+        size, sha256, sm3 = evidence_verify.file_hashes(
+            source, sm3=bool(evidence.sm3), copy_to=target
+        )
     if sha256 != evidence.sha256 or (evidence.sm3 and sm3 != evidence.sm3) or size != evidence.size:
         raise ApplicationError(
             f"证据文件「{evidence.original_name}」的存储内容与收取时的摘要不符，无法生成证据包；"
@@ -321,7 +314,7 @@ def evidence_package_build(*, user: Any, kind: str, object_id: str) -> BuiltPack
             _write_bytes(archive, README, readme)
             _write_bytes(archive, evidence_verify.VERIFIER, verifier)
         temp.seek(0)
-        size, sha256, _ = _copy(temp, _Null())
+        size, sha256, _ = evidence_verify.file_hashes(temp, sm3=False)
         temp.seek(0)
     except BaseException:
         temp.close()
@@ -336,11 +329,6 @@ def evidence_package_build(*, user: Any, kind: str, object_id: str) -> BuiltPack
         after={"files": len(files), "size": size, "sha256": sha256, "manifest_sha256": digest},
     )
     return BuiltPackage(file=temp, filename=filename, size=size, sha256=sha256, count=len(files))
-
-
-class _Null:
-    def write(self, data: bytes) -> int:
-        return len(data)
 
 
 # --------------------------------------------------------------------------- against the system

@@ -119,14 +119,21 @@ def sm3_hasher(*, pure: bool = False) -> Any:
     return PureSM3()
 
 
-def file_hashes(file: IO[bytes], *, pure_sm3: bool = False) -> tuple[int, str, str]:
-    """(size, SHA-256, SM3) of a file read from where it stands to its end."""
-    sha256, sm3, size = hashlib.sha256(), sm3_hasher(pure=pure_sm3), 0
+def file_hashes(
+    file: IO[bytes], *, pure_sm3: bool = False, sm3: bool = True, copy_to: IO[bytes] | None = None
+) -> tuple[int, str, str]:
+    """(size, SHA-256, SM3) of a file read from where it stands to its end; SM3 is "" when not
+    asked for. `copy_to` receives the bytes as they are hashed."""
+    sha256, size = hashlib.sha256(), 0
+    sm3_hash = sm3_hasher(pure=pure_sm3) if sm3 else None
     while chunk := file.read(CHUNK):
         size += len(chunk)
         sha256.update(chunk)
-        sm3.update(chunk)
-    return size, sha256.hexdigest(), sm3.hexdigest()
+        if sm3_hash is not None:
+            sm3_hash.update(chunk)
+        if copy_to is not None:
+            copy_to.write(chunk)
+    return size, sha256.hexdigest(), sm3_hash.hexdigest() if sm3_hash is not None else ""
 
 
 # --------------------------------------------------------------------------- the package
