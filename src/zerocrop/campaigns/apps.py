@@ -8,7 +8,7 @@ class CampaignsConfig(AppConfig):
     def ready(self) -> None:
         from django.conf import settings
 
-        from zerocrop.campaigns.evidence import register_evidence_owners
+        from zerocrop.campaigns.evidence import register_evidence_owners, register_evidence_packages
         from zerocrop.campaigns.indicators import register_indicators
         from zerocrop.campaigns.menu import register_menu_items
         from zerocrop.core.upload_limits import FileLimit, RouteLimit, register_upload_route
@@ -28,5 +28,6 @@ class CampaignsConfig(AppConfig):
             ),
         )
         register_evidence_owners()
+        register_evidence_packages()
         register_indicators()
         register_menu_items()

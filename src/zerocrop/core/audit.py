@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -183,6 +183,24 @@ def _event_fields(event: Any) -> dict[str, Any]:
 def _stored_events(event_model: type[models.Model] = AuditEvent) -> Iterator[dict[str, Any]]:
     for event in event_model.objects.order_by("seq").iterator(chunk_size=2000):
         yield _event_fields(event)
+
+
+def audit_events_of(*, objects: Sequence[tuple[str, str]]) -> list[dict[str, Any]]:
+    """The stored events of these (object_type, object_id) pairs in chain order, as hashed."""
+    query = models.Q(pk__in=[])
+    for object_type, object_id in objects:
+        query |= models.Q(object_type=object_type, object_id=object_id)
+    return [_event_fields(e) for e in AuditEvent.objects.filter(query).order_by("seq")]
+
+
+def audit_event_genuine(fields: Mapping[str, Any]) -> bool:
+    """Is this event, as given (e.g. copied into a package), exactly the chain's stored one?"""
+    try:
+        recomputed = event_hash(fields, fields["prev_hash"], key=_key())
+        stored = AuditEvent.objects.filter(seq=int(fields["seq"])).values_list("hash", flat=True)
+    except (KeyError, TypeError, ValueError):
+        return False
+    return recomputed == fields.get("hash") and stored.first() == fields.get("hash")
 
 
 # --------------------------------------------------------------------------- checkpoints

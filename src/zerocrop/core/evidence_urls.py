@@ -1,7 +1,12 @@
 from django.urls import path
 
-from zerocrop.core.evidence_views import evidence_download
+from zerocrop.core.evidence_views import evidence_download, evidence_package_download
 
 urlpatterns = [
     path("<uuid:evidence_id>/", evidence_download, name="evidence-file"),
+    path(
+        "package/<slug:kind>/<uuid:object_id>/",
+        evidence_package_download,
+        name="evidence-package",
+    ),
 ]

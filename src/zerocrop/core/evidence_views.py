@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpRequest
-from django.shortcuts import get_object_or_404
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_GET
 
 from zerocrop.core.audit import audit_record
 from zerocrop.core.downloads import content_disposition, no_store
+from zerocrop.core.errors import ApplicationError
 from zerocrop.core.evidence import evidence_visible
 from zerocrop.core.evidence_models import EvidenceFile
+from zerocrop.core.evidence_package import evidence_package_build
+from zerocrop.core.redirects import safe_next
 
 INLINE_TYPES = {"image/jpeg", "image/png", "application/pdf"}
 
@@ -33,5 +37,22 @@ def evidence_response(request: HttpRequest, evidence: EvidenceFile) -> FileRespo
     )
     response["Content-Disposition"] = content_disposition(
         evidence.original_name, inline=evidence.content_type in INLINE_TYPES
+    )
+    return no_store(response)
+
+
+@require_GET
+def evidence_package_download(request: HttpRequest, kind: str, object_id: str) -> HttpResponse:
+    """The evidence package (ZIP) of one record in the user's scope; built in a temporary file
+    and streamed from it. A lost or changed stored file refuses the package with its reason."""
+    try:
+        built = evidence_package_build(user=request.user, kind=kind, object_id=str(object_id))
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return redirect(safe_next(request, "/"))
+    response = FileResponse(built.file, content_type="application/zip")
+    response["Content-Length"] = str(built.size)
+    response["Content-Disposition"] = content_disposition(
+        built.filename, ascii_name=f"evidence-package-{kind}.zip"
     )
     return no_store(response)

@@ -11,7 +11,7 @@ class PatrolsConfig(AppConfig):
         from zerocrop.core.export_jobs import register_export
         from zerocrop.core.jobs import register_job_kind
         from zerocrop.core.upload_limits import FileLimit, RouteLimit, register_upload_route
-        from zerocrop.patrols.evidence import register_evidence_owners
+        from zerocrop.patrols.evidence import register_evidence_owners, register_evidence_packages
         from zerocrop.patrols.indicators import register_indicators
         from zerocrop.patrols.jobs import recompute_coverage
         from zerocrop.patrols.ledger import DEAD_CORNER_EXPORT, dead_corner_download
@@ -34,6 +34,7 @@ class PatrolsConfig(AppConfig):
             ),
         )
         register_evidence_owners()
+        register_evidence_packages()
         register_indicators()
         register_panels()
         register_menu_items()
