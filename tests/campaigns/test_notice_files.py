@@ -1,4 +1,4 @@
-"""Hostile notice files: archive bombs, hangs and server paths in messages (issue 7)."""
+"""Reading notice files: encodings, refused types; hostile files (bombs, hangs, paths; issue 7)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from support.hostile_files import docx_bomb
 from zerocrop.campaigns import notice_files
-from zerocrop.campaigns.notice_files import NoticeFileError, read_notice_bytes, read_notice_file
+from zerocrop.campaigns.notice_files import (
+    NoticeFileError,
+    decode_text,
+    read_notice_bytes,
+    read_notice_file,
+)
 
 MAX_SECONDS = 2.0
 NOTICES = Path(__file__).parent / "notices"
@@ -106,3 +111,49 @@ def test_bytes_are_refused_like_a_file(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(notice_files, "MAX_NOTICE_BYTES", 10)
     with pytest.raises(NoticeFileError, match="文件太大：方案.txt"):
         read_notice_bytes(b"x" * 11, name="方案.txt")
+
+
+def test_read_utf8_utf8_bom_and_gbk(tmp_path: Path) -> None:
+    text = "组长：李树文  党委书记\n"
+    for encoding in ("utf-8", "utf-8-sig", "gbk", "gb18030", "utf-16"):
+        path = tmp_path / f"notice-{encoding}.txt"
+        path.write_bytes(text.encode(encoding))
+        assert read_notice_file(path) == text, encoding
+
+
+def test_upper_case_suffix_is_accepted(tmp_path: Path) -> None:
+    path = tmp_path / "NOTICE.TXT"
+    path.write_text("组长：李树文", encoding="utf-8")
+    assert read_notice_file(path) == "组长：李树文"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("notice.pdf", b"%PDF-1.4", "不支持的文件类型 .pdf"),
+        ("notice", b"abc", "不支持的文件类型 （无扩展名）"),
+        ("notice.doc", b"\xd0\xcf\x11\xe0", "不支持旧版 Word（.doc）文件"),
+        ("notice.docx", b"not a zip at all", "无法读取 Word 文件"),
+        ("notice.txt", b"\x81\x30\xff\xff\xfe", "无法识别文件编码"),
+        ("notice.txt", b"abc\x00def", "不是文本文件"),
+    ],
+)
+def test_unreadable_files_raise_a_chinese_error(
+    tmp_path: Path, name: str, content: bytes, message: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(NoticeFileError, match=message.replace("(", r"\(").replace(".", r"\.")):
+        read_notice_file(path)
+
+
+def test_missing_file_and_directory(tmp_path: Path) -> None:
+    with pytest.raises(NoticeFileError, match="找不到文件"):
+        read_notice_file(tmp_path / "nope.txt")
+    with pytest.raises(NoticeFileError, match="不是文件"):
+        read_notice_file(tmp_path)
+
+
+def test_decode_text_prefers_utf8() -> None:
+    assert decode_text("无定河镇".encode()) == "无定河镇"
+    assert decode_text("无定河镇".encode("gbk")) == "无定河镇"

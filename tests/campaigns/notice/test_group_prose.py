@@ -10,7 +10,7 @@ import pytest
 from zerocrop.campaigns.notice import parse_notice
 from zerocrop.campaigns.notice_files import read_notice_file
 
-NOTICES = Path(__file__).parent / "notices"
+NOTICES = Path(__file__).parents[1] / "notices"
 HEAD = (
     "青山镇人民政府关于印发《青山镇“净土-24”禁种铲毒行动实施方案》的通知\n"
     "青山镇人民政府\n2024年4月8日\n"
