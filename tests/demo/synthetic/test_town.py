@@ -14,18 +14,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from shapely import LineString, Point, Polygon
 
-from zerocrop.geo.synthetic import (
+from zerocrop.demo.synthetic import (
     AREA_RANGES_M2,
     DEFAULT_UNITS,
     HISTORY_YEARS,
+    METRIC_CRS,
     PLOT_KINDS,
     SPECIES,
     SyntheticTown,
     generate_town,
-    metric_area_m2,
-    person_names,
-    to_metric,
 )
+from zerocrop.geo.crs import WGS84, area_m2, project_geometry
 
 TILE_TOLERANCE_DEG2 = 1e-9
 LON_RANGE = (108.3, 108.9)
@@ -42,6 +41,11 @@ def big_town() -> tuple[SyntheticTown, float]:
     started = time.perf_counter()
     result = generate_town(plot_count=10_000)
     return result, time.perf_counter() - started
+
+
+def to_metric(geometry):
+    """WGS84 geometry (or geometries) → UTM 49N metres, where the generator works."""
+    return project_geometry(geometry, WGS84, METRIC_CRS)
 
 
 def top_units(town: SyntheticTown):
@@ -100,7 +104,7 @@ def test_town_boundary_is_an_irregular_polygon_of_plausible_size(town: Synthetic
     assert town.name == "无定河镇"
     assert isinstance(town.boundary, Polygon) and town.boundary.is_valid
     assert len(town.boundary.exterior.coords) > 50
-    area_km2 = metric_area_m2(town.boundary) / 1e6
+    area_km2 = area_m2(town.boundary) / 1e6
     assert 250 < area_km2 < 600
     assert town.boundary.area < 0.9 * shapely.envelope(town.boundary).area  # not a rectangle
     minx, miny, maxx, maxy = to_metric(town.boundary).bounds
@@ -121,7 +125,7 @@ def test_units_tile_the_town(town: SyntheticTown) -> None:
 
 
 def test_communities_are_small_and_at_the_seat_on_the_river(town: SyntheticTown) -> None:
-    areas = {u.name: metric_area_m2(u.boundary) for u in top_units(town)}
+    areas = {u.name: area_m2(u.boundary) for u in top_units(town)}
     communities = [areas["河园社区"], areas["河南社区"]]
     villages = [area for name, area in areas.items() if name.endswith("村")]
     assert max(communities) < min(villages)
@@ -280,18 +284,6 @@ def test_plot_names_look_chinese(town: SyntheticTown) -> None:
     for plot in town.plots:
         assert re.match(patterns[plot.kind], plot.name), plot.name
         assert re.match(r"^WDH-\d{2}-\d{4,}$", plot.code)
-
-
-# --------------------------------------------------------------------------- names
-
-
-def test_person_names_are_distinct_and_deterministic() -> None:
-    names = person_names(500, seed=3)
-    assert len(set(names)) == 500
-    assert names == person_names(500, seed=3)
-    assert names != person_names(500, seed=4)
-    assert all(2 <= len(name) <= 6 for name in names)
-    assert all(re.fullmatch(r"[\u4e00-\u9fff]+", name) for name in names)
 
 
 # --------------------------------------------------------------------------- determinism
