@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from zerocrop.demo.synthetic import SyntheticTown, generate_town
-from zerocrop.geo.models import Plot, UnitBoundary
+from zerocrop.geo.models import UnitBoundary
 from zerocrop.geo.services import boundary_set, plot_create, zone_create
 from zerocrop.org.choices import UnitLevel
 from zerocrop.org.models import AdminUnit, Person
@@ -83,7 +83,3 @@ def _load_units(
             )
         boundary_set(unit=units[item.name], geometry=item.boundary, is_demo=True)
     return units
-
-
-def demo_plot_count() -> int:
-    return Plot.objects.filter(is_demo=True).count()
