@@ -34,6 +34,9 @@ _PLOT_GAP_M = 3.0  # minimum distance between two plots
 _PLOT_MARGIN_M = 3.0  # minimum distance between a plot and its grid/unit border
 
 
+# --------------------------------------------------------------------------- plot placement
+
+
 @dataclass
 class _Candidates:
     quads: np.ndarray  # (n, 4, 2) corners in metres
