@@ -6,7 +6,7 @@
     DATABASE_URL=postgres://… python bench/map_endpoint.py   # on PostgreSQL (a throw-away DB)
 
 One run sets up Django on a fresh database (SQLite in a temporary folder unless DATABASE_URL
-is set), loads a deterministic synthetic town (`zerocrop.geo.synthetic.generate_town`), logs a
+is set), loads a deterministic synthetic town (`zerocrop.demo.synthetic.generate_town`), logs a
 town administrator in, and times full request → response through Django's test Client (URL
 routing, every middleware, session and user lookup, django-ninja, the query, the GeoJSON and
 its serialisation) for the views a township user actually looks at: the whole town at zoom 11
@@ -131,9 +131,9 @@ def load_town(plot_count: int) -> Town:
     """
     from django.db import transaction
 
+    from zerocrop.demo.synthetic import generate_town
     from zerocrop.geo.geometry import located_fields
     from zerocrop.geo.models import Plot
-    from zerocrop.geo.synthetic import generate_town
     from zerocrop.org.choices import Role, UnitLevel
     from zerocrop.org.models import Person
     from zerocrop.org.services import unit_create, user_create

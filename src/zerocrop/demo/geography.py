@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from zerocrop.geo.models import Plot, UnitBoundary
+from zerocrop.demo.synthetic import SyntheticTown, generate_town
+from zerocrop.geo.models import UnitBoundary
 from zerocrop.geo.services import boundary_set, plot_create, zone_create
-from zerocrop.geo.synthetic import SyntheticTown, generate_town
 from zerocrop.org.choices import UnitLevel
 from zerocrop.org.models import AdminUnit, Person
 from zerocrop.org.services import person_get_or_create, unit_get_or_create
@@ -83,7 +83,3 @@ def _load_units(
             )
         boundary_set(unit=units[item.name], geometry=item.boundary, is_demo=True)
     return units
-
-
-def demo_plot_count() -> int:
-    return Plot.objects.filter(is_demo=True).count()

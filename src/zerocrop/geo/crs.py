@@ -210,16 +210,8 @@ def gcj02_to_bd09(lon: float, lat: float) -> tuple[float, float]:
     return convert_coords(lon, lat, "gcj02", "bd09")
 
 
-def bd09_to_gcj02(lon: float, lat: float) -> tuple[float, float]:
-    return convert_coords(lon, lat, "bd09", "gcj02")
-
-
 def wgs84_to_bd09(lon: float, lat: float) -> tuple[float, float]:
     return convert_coords(lon, lat, "wgs84", "bd09")
-
-
-def bd09_to_wgs84(lon: float, lat: float) -> tuple[float, float]:
-    return convert_coords(lon, lat, "bd09", "wgs84")
 
 
 def haversine_m(lon1: object, lat1: object, lon2: object, lat2: object) -> FloatArray:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import shapely
-from shapely.geometry import mapping, shape
+from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
 from zerocrop.geo.crs import area_m2
@@ -25,7 +25,3 @@ def located_fields(geom: BaseGeometry) -> dict[str, Any]:
         "max_lat": max_lat,
         "area_m2": round(area_m2(geom), 2) if geom.geom_type.endswith("Polygon") else 0.0,
     }
-
-
-def to_shape(geojson: dict[str, Any]) -> BaseGeometry:
-    return shape(geojson)

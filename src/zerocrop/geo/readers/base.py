@@ -216,7 +216,3 @@ def child_text(element: Element, name: str) -> str | None:
         return None
     text = found.text.strip()
     return text or None
-
-
-def descendants(element: Element, name: str) -> list[Element]:
-    return [item for item in element.iter() if local_name(item.tag) == name]
