@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "zerocrop.campaigns",
     "zerocrop.geo",
     "zerocrop.patrols",
+    "zerocrop.findings",
     "zerocrop.demo",  # last: the demo data of every app
 ]
 
@@ -257,6 +258,9 @@ ZEROCROP_SCAN_MAX_BYTES = env.int("ZEROCROP_SCAN_MAX_BYTES", default=10 * 1024 *
 ZEROCROP_NOTICE_MAX_BYTES = 2 * 1024 * 1024
 ZEROCROP_TRACK_MAX_BYTES = 50 * 1024 * 1024
 ZEROCROP_PHOTO_MAX_COUNT = 20
+# Days a finding may wait for eradication before it is overdue, and from eradication to re-check.
+ZEROCROP_ERADICATE_DAYS = env.int("ZEROCROP_ERADICATE_DAYS", default=3)
+ZEROCROP_RECHECK_DAYS = env.int("ZEROCROP_RECHECK_DAYS", default=7)
 
 SESSION_COOKIE_HTTPONLY = True
 # Idle timeout: 30 minutes without a request logs the user out (等保 idle-timeout guidance).
