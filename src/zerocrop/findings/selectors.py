@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
+from uuid import UUID
 
 from django.db.models import Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
@@ -15,6 +16,13 @@ from zerocrop.findings import rules
 from zerocrop.findings.choices import FindingStatus
 from zerocrop.findings.models import Eradication, Finding, FindingPhoto, Recheck
 from zerocrop.findings.states import LABELS, State, state_of
+
+
+def parse_uuid(value: Any) -> UUID | None:
+    try:
+        return UUID(str(value))
+    except (TypeError, ValueError):
+        return None
 
 
 def _start_of(day: date) -> datetime:
