@@ -123,7 +123,7 @@ class FindingForm(_PhotoLimit, forms.Form):
     quadrats = forms.CharField(
         label="样方（每行：面积 平方米、株数）",
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "1 35\n1 28"}),
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "例：1 35"}),
         help_text="样方推算时填写：株数 = 样方总株数 ÷ 样方总面积 × 种植面积",
     )
     source = forms.ChoiceField(label="发现方式", choices=FindingSource.choices)

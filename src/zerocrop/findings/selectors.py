@@ -10,6 +10,7 @@ from uuid import UUID
 from django.db.models import Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
+from zerocrop.core.audit_labels import audit_action_label
 from zerocrop.core.models import AuditEvent
 from zerocrop.core.scoping import get_visible_or_404, visible_to
 from zerocrop.findings import rules
@@ -109,13 +110,24 @@ def finding_get(*, user: Any, finding_id: Any) -> Finding:
     return get_visible_or_404(findings, user, pk=finding_id)
 
 
-def finding_timeline(*, finding: Finding) -> list[AuditEvent]:
-    """The audit events of the finding; callers show action, actor and time only."""
-    return list(
-        AuditEvent.objects.filter(
-            object_type=Finding._meta.label_lower, object_id=str(finding.pk)
-        ).order_by("seq")
-    )
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    actor: str
+    action: str
+    seq: int
+
+
+def finding_timeline(*, finding: Finding) -> list[TimelineEntry]:
+    """What was done to the finding, from the audit chain: when, who, what (never the values,
+    which hold police-only facts)."""
+    events = AuditEvent.objects.filter(
+        object_type=Finding._meta.label_lower, object_id=str(finding.pk)
+    ).order_by("seq")
+    return [
+        TimelineEntry(at=e.at, actor=e.actor_label, action=audit_action_label(e.action), seq=e.seq)
+        for e in events
+    ]
 
 
 @dataclass(frozen=True)
