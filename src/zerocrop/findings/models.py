@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zerocrop.campaigns.models import Campaign
@@ -105,9 +106,8 @@ class Finding(Located, Voidable):
         indexes = [models.Index(fields=["min_lon", "max_lon", "min_lat", "max_lat"])]
 
     def __str__(self) -> str:
-        return (
-            f"{self.unit.name} {self.found_at:%Y-%m-%d} {self.species_label} {self.plant_count} 株"
-        )
+        found = timezone.localtime(self.found_at)
+        return f"{self.unit.name} {found:%Y-%m-%d} {self.species_label} {self.plant_count} 株"
 
     @property
     def species_label(self) -> str:
