@@ -216,3 +216,57 @@ def test_the_plot_page_and_overview_show_findings(login_as, record, village, dem
     assert f"/findings/{finding.pk}/" in plot_page
     overview = client.get(f"/campaigns/{demo_campaign.pk}/").content.decode()
     assert "发现与铲除" in overview and "超期未铲除 1 处" in overview
+
+
+def _api_body(village, point, person, **extra):
+    body = {
+        "unit_id": str(village.pk),
+        "geometry": point,
+        "species": "cannabis",
+        "stage": "emerged",
+        "setting": "wild",
+        "source": "target",
+        "source_ref": "靶点-001",
+        "found_at": ago(hours=1).isoformat(),
+        "found_by": [str(person.pk)],
+        "counting_method": "sampled",
+        "area_m2": 50,
+        "quadrats": [{"area_m2": 1, "plants": 4}],
+    }
+    body.update(extra)
+    return body
+
+
+def test_the_api_records_a_finding_and_refuses_bad_input(
+    login_as, village, point_in, cadre_person
+) -> None:
+    client = login_as("cadre")
+    response = client.post(
+        "/api/v1/findings/",
+        _api_body(village, point_in(village), cadre_person),
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["plant_count"] == 200 and "grower" not in response.json()
+    before = Finding.objects.count()
+    other = AdminUnit.objects.get(name="排子湾村")
+    response = client.post(
+        "/api/v1/findings/",
+        _api_body(other, point_in(other), cadre_person),
+        content_type="application/json",
+    )
+    assert response.status_code == 400 and response.json()["field"] == "unit_id"
+    response = client.post(
+        "/api/v1/findings/",
+        _api_body(village, point_in(village), cadre_person, quadrats=[]),
+        content_type="application/json",
+    )
+    assert response.status_code == 400 and "至少需要一个样方" in response.json()["detail"]
+    leader = login_as("leader")
+    response = leader.post(
+        "/api/v1/findings/",
+        _api_body(village, point_in(village), cadre_person),
+        content_type="application/json",
+    )
+    assert response.status_code == 403
+    assert Finding.objects.count() == before
