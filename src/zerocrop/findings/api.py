@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 from uuid import UUID
-
-from datetime import datetime
 
 from django.http import Http404, HttpRequest
 from django.utils import timezone
