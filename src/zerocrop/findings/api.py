@@ -1,4 +1,4 @@
-"""Findings in the JSON API (read). Police-only facts are in the body only for police and admin."""
+"""Findings in the JSON API. Police-only facts are in the body only for police and the admin."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
 from zerocrop.campaigns.selectors import campaign_get
-from zerocrop.core.api_types import ModelText
+from zerocrop.core.api_types import ModelText, Text
 from zerocrop.core.clock import today
 from zerocrop.core.errors import ApplicationError
 from zerocrop.findings import selectors, services
@@ -20,6 +20,9 @@ from zerocrop.findings.visibility import sees_police_fields
 from zerocrop.org.selectors import person_list, villages_and_communities
 
 router = Router(tags=["发现与铲除"])
+
+UnitText = Text(max_length=40, label="村（社区）")
+ChoiceText = Text(max_length=32, label="筛选条件")
 
 
 def finding_body(finding: Finding, *, user: Any, day: Any) -> dict[str, Any]:
@@ -61,7 +64,11 @@ def finding_body(finding: Finding, *, user: Any, day: Any) -> dict[str, Any]:
 
 @router.get("/", summary="发现点列表")
 def finding_list(
-    request: HttpRequest, unit: str = "", species: str = "", state: str = "", source: str = ""
+    request: HttpRequest,
+    unit: UnitText = "",
+    species: ChoiceText = "",
+    state: ChoiceText = "",
+    source: ChoiceText = "",
 ) -> list[dict[str, Any]]:
     day = today()
     unit_id = selectors.parse_uuid(unit) if unit else None
