@@ -270,3 +270,24 @@ def test_the_api_records_a_finding_and_refuses_bad_input(
     )
     assert response.status_code == 403
     assert Finding.objects.count() == before
+
+
+def test_the_report_to_the_police_station_is_added_later(login_as, record) -> None:
+    finding = record()
+    client = login_as("cadre")
+    page = client.get(f"/findings/{finding.pk}/edit/")
+    assert page.status_code == 200
+    reported = timezone.localtime(ago(minutes=20)).strftime("%Y-%m-%dT%H:%M")
+    data = {"stage": "flowering", "setting": "courtyard", "source": "patrol"}
+    early = timezone.localtime(ago(days=3)).strftime("%Y-%m-%dT%H:%M")
+    response = client.post(f"/findings/{finding.pk}/edit/", {**data, "reported_at": early})
+    assert "报告派出所时间早于发现时间" in response.content.decode()
+    response = client.post(
+        f"/findings/{finding.pk}/edit/",
+        {**data, "reported_at": reported, "report_receiver": "李登军", "place": "三组"},
+    )
+    assert response.status_code == 302
+    finding.refresh_from_db()
+    assert finding.report_receiver == "李登军" and finding.place == "三组"
+    assert login_as("cadre2").get(f"/findings/{finding.pk}/edit/").status_code == 404
+    assert login_as("leader").get(f"/findings/{finding.pk}/edit/").status_code == 403

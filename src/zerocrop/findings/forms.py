@@ -158,6 +158,25 @@ class FindingForm(_PhotoLimit, forms.Form):
         return self._limited("photos")
 
 
+class FindingEditForm(_PhotoLimit, forms.Form):
+    """The facts that may change after recording (location and count are voided and re-recorded)."""
+
+    place = FindingForm.base_fields["place"]
+    stage = FindingForm.base_fields["stage"]
+    setting = FindingForm.base_fields["setting"]
+    source = FindingForm.base_fields["source"]
+    source_ref = FindingForm.base_fields["source_ref"]
+    resisted = FindingForm.base_fields["resisted"]
+    self_removed = FindingForm.base_fields["self_removed"]
+    reported_at = FindingForm.base_fields["reported_at"]
+    report_receiver = FindingForm.base_fields["report_receiver"]
+    note = _note()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.style()
+
+
 class PoliceFieldsForm(_PhotoLimit, forms.Form):
     """Grower identity and prior handling: shown to and filled by police and the town admin."""
 

@@ -22,6 +22,7 @@ from zerocrop.findings.capabilities import FINDING_ERADICATE, FINDING_RECORD
 from zerocrop.findings.choices import FindingStatus, PhotoPhase
 from zerocrop.findings.forms import (
     EradicateForm,
+    FindingEditForm,
     FindingFilterForm,
     FindingForm,
     PoliceFieldsForm,
@@ -234,6 +235,7 @@ def finding_detail(request: HttpRequest, finding_id: str) -> HttpResponse:
             and finding.status == FindingStatus.ERADICATED
             and can(request.user, FINDING_ERADICATE, finding.unit),
             "can_void": not finding.is_void and can(request.user, FINDING_RECORD, finding.unit),
+            "can_edit": not finding.is_void and can(request.user, FINDING_RECORD, finding.unit),
             "void_form": VoidForm(),
             "config": {**_map_base(), "geometry": finding.geometry},
         },
@@ -317,6 +319,31 @@ def finding_recheck(request: HttpRequest, finding_id: str) -> HttpResponse:
         request,
         "findings/action_form.html",
         {"finding": finding, "form": form, "title": "登记复查", "submit": "保存复查记录"},
+    )
+
+
+def finding_edit(request: HttpRequest, finding_id: str) -> HttpResponse:
+    finding = selectors.finding_get(user=request.user, finding_id=finding_id)
+    if not can(request.user, FINDING_RECORD, finding.unit) or finding.is_void:
+        raise PermissionDenied("无权修改该发现点")
+    fields = list(FindingEditForm.base_fields)
+    form = FindingEditForm(
+        request.POST or None, initial={name: getattr(finding, name) for name in fields}
+    )
+    if request.method == "POST" and form.is_valid():
+        changes = {k: v for k, v in form.cleaned_data.items() if v != getattr(finding, k)}
+        try:
+            if changes:
+                services.finding_update(finding=finding, changes=changes, actor=request.user)
+        except ApplicationError as exc:
+            add_application_error(form, exc)
+        else:
+            messages.success(request, "已保存修改" if changes else "没有修改")
+            return redirect("finding-detail", finding_id=finding.pk)
+    return render(
+        request,
+        "findings/action_form.html",
+        {"finding": finding, "form": form, "title": "修改发现点", "submit": "保存修改"},
     )
 
 
