@@ -291,3 +291,36 @@ def test_the_report_to_the_police_station_is_added_later(login_as, record) -> No
     assert finding.report_receiver == "李登军" and finding.place == "三组"
     assert login_as("cadre2").get(f"/findings/{finding.pk}/edit/").status_code == 404
     assert login_as("leader").get(f"/findings/{finding.pk}/edit/").status_code == 403
+
+
+def test_police_enter_the_grower_on_the_finding_page(login_as, record, village) -> None:
+    finding = record()
+    grower = Person.objects.create(name="种植人乙", unit=village)
+    police = login_as("police")
+    page = police.get(f"/findings/{finding.pk}/").content.decode()
+    assert "种植人（仅民警和镇管理员可见）" in page
+    response = police.post(
+        f"/findings/{finding.pk}/police/",
+        {"police-grower": grower.pk, "police-grower_unowned": "on"},
+        follow=True,
+    )
+    assert "已填写种植人，不能同时标为无主" in response.content.decode()
+    police.post(
+        f"/findings/{finding.pk}/police/",
+        {"police-grower": grower.pk, "police-prior_handled": "on"},
+    )
+    finding.refresh_from_db()
+    assert finding.grower == grower and finding.prior_handled
+
+
+def test_the_admin_records_the_grower_with_the_finding(
+    login_as, village, point_in, cadre_person
+) -> None:
+    client = login_as("admin")
+    assert "police-grower_unowned" in client.get("/findings/new/").content.decode()
+    response = client.post(
+        "/findings/new/",
+        {**_form(village, point_in(village), cadre_person), "police-grower_unowned": "on"},
+    )
+    assert response.status_code == 302
+    assert Finding.objects.latest("created_at").grower_unowned
