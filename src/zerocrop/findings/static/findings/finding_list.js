@@ -12,7 +12,7 @@
     const link = document.createElement("a");
     link.href = p.url;
     link.textContent = p.label; // text only: no HTML from the data
-    marker.bindPopup(link);
+    marker.bindPopup(() => link);
     marker.addTo(group);
   });
   if (group.getLayers().length) map.fitBounds(group.getBounds(), { padding: [20, 20], maxZoom: 15 });
