@@ -324,3 +324,33 @@ def test_the_admin_records_the_grower_with_the_finding(
     )
     assert response.status_code == 302
     assert Finding.objects.latest("created_at").grower_unowned
+
+
+def test_a_patch_drawn_on_the_map_is_kept_as_a_polygon_with_its_area(
+    login_as, village, point_in, cadre_person
+) -> None:
+    import json
+
+    from zerocrop.geo.models import Plot
+
+    plot = Plot.objects.filter(unit=village, voided_at__isnull=True).order_by("-area_m2").first()
+    patch = shape(plot.geometry).representative_point().buffer(0.0001, quad_segs=2)
+    from shapely.geometry import mapping
+
+    client = login_as("cadre")
+    response = client.post(
+        "/findings/new/",
+        {
+            **_form(village, point_in(village), cadre_person),
+            "outline": json.dumps(mapping(patch)),
+        },
+    )
+    assert response.status_code == 302
+    finding = Finding.objects.latest("created_at")
+    assert finding.geometry["type"] == "Polygon"
+    assert 200 < finding.area_m2 < 350  # an octagon of ~10 m radius: ~2.8 r²
+    assert finding.plot == plot
+    response = client.post(
+        "/findings/new/", {**_form(village, point_in(village), cadre_person), "outline": "[1, 2"}
+    )
+    assert "地图上画的范围无法识别" in response.content.decode()

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django import forms
@@ -109,6 +110,8 @@ class FindingForm(_PhotoLimit, forms.Form):
         error_messages={"required": "请在地图上选点或填写纬度", "invalid": "纬度应为数字"},
     )
     source_crs = forms.ChoiceField(label="坐标系", choices=CRS_CHOICES, initial="wgs84")
+    # A polygon drawn on the map (GeoJSON); empty for a point at lon/lat.
+    outline = forms.CharField(widget=forms.HiddenInput, required=False, max_length=200_000)
     place = forms.CharField(label="地点（组、地名）", max_length=200, required=False)
     species = forms.ChoiceField(label="植物种类", choices=FindingSpecies.choices)
     species_name = forms.CharField(label="其他种类名称", max_length=50, required=False)
@@ -150,6 +153,18 @@ class FindingForm(_PhotoLimit, forms.Form):
         self.fields["campaign"].queryset = campaigns
         self.fields["found_by"].queryset = people
         self.style()
+
+    def clean_outline(self) -> dict[str, Any] | None:
+        text = (self.cleaned_data.get("outline") or "").strip()
+        if not text:
+            return None
+        try:
+            outline = json.loads(text)
+        except ValueError:
+            raise forms.ValidationError("地图上画的范围无法识别，请重新画") from None
+        if not isinstance(outline, dict):
+            raise forms.ValidationError("地图上画的范围无法识别，请重新画")
+        return outline
 
     def clean_quadrats(self) -> list[dict[str, object]]:
         return parse_quadrat_lines(self.cleaned_data.get("quadrats") or "")

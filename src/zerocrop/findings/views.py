@@ -133,7 +133,8 @@ def finding_create(request: HttpRequest) -> HttpResponse:
             finding = services.finding_record(
                 unit=data["unit"],
                 campaign=data.get("campaign"),
-                geometry={"type": "Point", "coordinates": [data["lon"], data["lat"]]},
+                geometry=data.get("outline")
+                or {"type": "Point", "coordinates": [data["lon"], data["lat"]]},
                 source_crs=data["source_crs"],
                 place=data.get("place") or "",
                 species=data["species"],
@@ -159,7 +160,7 @@ def finding_create(request: HttpRequest) -> HttpResponse:
                 **_police_kwargs(extra),
             )
         except ApplicationError as exc:
-            add_application_error(form, exc, field_map={"location": "lon"})
+            add_application_error(form, exc, field_map={"location": None})
         else:
             messages.success(request, f"已登记发现点：{finding}")
             return redirect("finding-detail", finding_id=finding.pk)
