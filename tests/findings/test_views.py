@@ -354,3 +354,17 @@ def test_a_patch_drawn_on_the_map_is_kept_as_a_polygon_with_its_area(
         "/findings/new/", {**_form(village, point_in(village), cadre_person), "outline": "[1, 2"}
     )
     assert "地图上画的范围无法识别" in response.content.decode()
+
+
+def test_a_voided_finding_says_so_and_offers_no_eradication(login_as, record) -> None:
+    finding = record()
+    client = login_as("cadre")
+    response = client.post(f"/findings/{finding.pk}/void/", {"reason": ""}, follow=True)
+    assert "作废必须填写原因" in response.content.decode()
+    client.post(f"/findings/{finding.pk}/void/", {"reason": "重复登记"})
+    page = client.get(f"/findings/{finding.pk}/").content.decode()
+    assert "已作废：重复登记" in page and 'data-testid="finding-eradicate"' not in page
+    assert f"/findings/{finding.pk}/" not in client.get("/findings/").content.decode()
+    response = client.post(f"/findings/{finding.pk}/eradicate/", {}, follow=True)
+    assert "该发现点已作废，不能登记铲除" in response.content.decode()
+    assert not finding.eradications.exists()

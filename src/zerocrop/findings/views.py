@@ -17,7 +17,7 @@ from zerocrop.core.clock import today
 from zerocrop.core.errors import ApplicationError
 from zerocrop.core.export_jobs import export_respond
 from zerocrop.core.forms import VoidForm, add_application_error
-from zerocrop.findings import selectors, services
+from zerocrop.findings import rules, selectors, services
 from zerocrop.findings.capabilities import FINDING_ERADICATE, FINDING_RECORD
 from zerocrop.findings.choices import FindingStatus, PhotoPhase
 from zerocrop.findings.forms import (
@@ -205,7 +205,7 @@ def finding_detail(request: HttpRequest, finding_id: str) -> HttpResponse:
                 "prior_handling": finding.prior_handling,
             },
         )
-    deadlines = services.rules.deadlines()
+    deadlines = rules.deadlines()
     return render(
         request,
         "findings/finding_detail.html",
@@ -251,6 +251,9 @@ def finding_eradicate(request: HttpRequest, finding_id: str) -> HttpResponse:
     finding = selectors.finding_get(user=request.user, finding_id=finding_id)
     if not can(request.user, FINDING_ERADICATE, finding.unit):
         raise PermissionDenied("无权登记铲除")
+    if finding.is_void:
+        messages.error(request, "该发现点已作废，不能登记铲除")
+        return redirect("finding-detail", finding_id=finding.pk)
     people = person_list(user=request.user)
     initial: dict[str, Any] = {
         "done_at": _now_local(),
@@ -293,6 +296,9 @@ def finding_recheck(request: HttpRequest, finding_id: str) -> HttpResponse:
     finding = selectors.finding_get(user=request.user, finding_id=finding_id)
     if not can(request.user, FINDING_ERADICATE, finding.unit):
         raise PermissionDenied("无权登记复查")
+    if finding.is_void:
+        messages.error(request, "该发现点已作废，不能登记复查")
+        return redirect("finding-detail", finding_id=finding.pk)
     people = person_list(user=request.user)
     initial: dict[str, Any] = {"done_at": _now_local()}
     if request.user.person_id:
