@@ -45,7 +45,7 @@ from zerocrop.org.choices import Role, UnitLevel
 from zerocrop.org.models import AdminUnit, Person
 
 FUTURE_SLACK = timedelta(minutes=10)
-CADRE_TITLE = re.compile(r"书记|主任|委员|村干部|文书|会计|监委|村长|组长")
+CADRE_TITLE = re.compile(r"书记|主任|委员|村干部|文书|会计|监委|村长")  # 村“两委”
 BOUNDARY_SLACK_DEG = 0.0005  # ~50 m, as for plots
 
 
