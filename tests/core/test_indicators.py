@@ -78,5 +78,9 @@ def test_the_apps_register_their_indicators() -> None:
         "campaigns.unit_pledge_rate",
         "patrols.area_coverage",
         "patrols.cell_completion",
+        "findings.eradication_plants",
+        "findings.eradication_sites",
+        "findings.overdue",
+        "findings.recheck_done",
     ]
     assert all(i.definition for i in indicators.indicators())

@@ -15,12 +15,20 @@ pytestmark = pytest.mark.django_db
 TOWN_ONLY = ["campaign.create", "round.create", "zone.import", "login_locks.manage"]
 
 # role → the capabilities it holds (somewhere in its scope).
+FINDINGS = {"finding.record", "finding.eradicate"}  # registered by the findings app
 EXPECTED = {
-    Role.TOWN_ADMIN: {"unit.manage", "fieldwork", "campaign.edit_structure", *TOWN_ONLY},
-    Role.VILLAGE_CADRE: {"unit.manage", "fieldwork"},
-    Role.GRID_WORKER: {"fieldwork"},
+    Role.TOWN_ADMIN: {
+        "unit.manage",
+        "fieldwork",
+        "campaign.edit_structure",
+        "finding.police_fields",
+        *FINDINGS,
+        *TOWN_ONLY,
+    },
+    Role.VILLAGE_CADRE: {"unit.manage", "fieldwork", *FINDINGS},
+    Role.GRID_WORKER: {"fieldwork", *FINDINGS},
     Role.LEADER: set(),
-    Role.POLICE: set(),
+    Role.POLICE: {"finding.police_fields"},
 }
 
 

@@ -136,7 +136,9 @@ def test_the_plot_fact_tells_the_last_survey_or_that_there_is_none(demo_campaign
 
 def test_the_overview_shows_the_indicators_with_their_definitions(login_as, demo_campaign) -> None:
     page = login_as("cadre").get(f"/campaigns/{demo_campaign.pk}/").content.decode()
-    for label in ("踏查覆盖率（按面积）", "踏查完成率（按网格）", "责任状签订率"):
+    labels = ("踏查覆盖率（按面积）", "踏查完成率（按网格）", "责任状签订率")
+    labels += ("铲除率（按株）", "铲除率（按处）", "超期未铲除", "复查完成率")  # findings
+    for label in labels:
         assert label in page
-    assert page.count('data-testid="indicator-definition"') == 3
+    assert page.count('data-testid="indicator-definition"') == len(labels)
     assert "指标说明：" in page

@@ -35,6 +35,10 @@ PARAMETER_LABELS = {
     "campaign_id": "行动",
     "plot_id": "地块",
     "round_id": "踏查轮次",
+    "finding_id": "发现点",
+    "species": "植物种类",
+    "state": "状态",
+    "source": "发现方式",
     "payload": "请求内容",
 }
 

@@ -8,6 +8,7 @@ from ninja.security import django_auth
 from zerocrop.api.errors import ZeroCropAPI
 from zerocrop.campaigns.api import router as campaigns_router
 from zerocrop.core.api import router as jobs_router
+from zerocrop.findings.api import router as findings_router
 from zerocrop.geo.api import router as geo_router
 from zerocrop.patrols.api import router as patrols_router
 
@@ -29,4 +30,5 @@ api = ZeroCropAPI(
 api.add_router("/campaigns", campaigns_router)
 api.add_router("/geo", geo_router)
 api.add_router("/patrols", patrols_router)
+api.add_router("/findings", findings_router)
 api.add_router("/jobs", jobs_router)

@@ -23,6 +23,7 @@ urlpatterns = [
     path("org/", include("zerocrop.org.urls")),
     path("geo/", include("zerocrop.geo.urls")),
     path("patrols/", include("zerocrop.patrols.urls")),
+    path("findings/", include("zerocrop.findings.urls")),
     path("jobs/", include("zerocrop.core.urls")),
     path("", include("zerocrop.campaigns.urls")),
 ]

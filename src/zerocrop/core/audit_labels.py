@@ -13,6 +13,8 @@ AUDIT_ACTIONS = {
     "assign": _("分包"),
     "unassign": _("取消分包"),
     "survey": _("踏查"),
+    "eradicate": _("铲除"),
+    "recheck": _("复查"),
     "export": _("导出"),
     "download": _("下载"),
     "rekey": _("更换密钥"),

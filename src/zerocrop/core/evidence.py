@@ -60,7 +60,7 @@ def evidence_visible(*, user: Any, evidence: EvidenceFile) -> bool:
 def _check(*, kind: str, name: str, data: Upload) -> CheckedFile:
     if kind == EvidenceKind.PLEDGE_SCAN:
         return check_scan(name=name, data=data)
-    if kind == EvidenceKind.PATROL_PHOTO:
+    if kind in (EvidenceKind.PATROL_PHOTO, EvidenceKind.FINDING_PHOTO):
         return check_scan(name=name, data=data, label="照片", images_only=True)
     if kind == EvidenceKind.TRACK_FILE:
         return check_plain(
@@ -86,7 +86,7 @@ def _sm3(file: IO[bytes]) -> str:
 
 
 def _claim(kind: str, file: IO[bytes]) -> dict[str, Any] | None:
-    if kind != EvidenceKind.PATROL_PHOTO:
+    if kind not in (EvidenceKind.PATROL_PHOTO, EvidenceKind.FINDING_PHOTO):
         return None
     claim = asdict(read_claim(file))
     claim["taken_at"] = claim["taken_at"].isoformat() if claim["taken_at"] else None

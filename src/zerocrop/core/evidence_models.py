@@ -14,6 +14,7 @@ class EvidenceKind(models.TextChoices):
     PATROL_PHOTO = "patrol_photo", _("踏查照片")
     TRACK_FILE = "track_file", _("轨迹文件")
     EXPORT = "export", _("导出文件")
+    FINDING_PHOTO = "finding_photo", _("发现铲除照片")
 
 
 class EvidenceFile(BaseModel):

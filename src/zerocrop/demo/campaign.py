@@ -11,6 +11,7 @@ from django.db import transaction
 
 from zerocrop.campaigns.models import Campaign
 from zerocrop.campaigns.services import campaign_create_from_facts, pledge_register
+from zerocrop.demo.findings import demo_findings_load
 from zerocrop.demo.geography import demo_geography_load
 from zerocrop.demo.patrols import demo_round_load
 from zerocrop.org.choices import Role, UnitLevel
@@ -46,6 +47,7 @@ def demo_load() -> tuple[Campaign, bool]:
     _demo_users(campaign)
     _demo_pledges(campaign)
     demo_round_load(campaign=campaign)
+    demo_findings_load(campaign=campaign)
     return campaign, True
 
 
