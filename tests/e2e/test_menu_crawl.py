@@ -228,3 +228,8 @@ def test_rendered_pages_speak_chinese(logged_in, live_server, viewport) -> None:
             words = english_words(f"<p>{escape(text)}</p>", allowed=ALLOWED)
             assert not words, (username, path, words)
         page.context.clear_cookies()
+
+
+def test_identifiers_shown_as_they_are_are_not_english_words() -> None:
+    shown = "<p>对象 1dd9c564-3d70-accb-b991-a9c46adfad17，哈希 deadbeefcafebabe0123，Export</p>"
+    assert english_words(shown) == {"Export"}

@@ -8,6 +8,11 @@ from html.parser import HTMLParser
 SPOKEN_ATTRIBUTES = {"title", "placeholder", "aria-label", "alt"}
 BUTTON_INPUTS = {"submit", "button", "reset"}
 ENGLISH_WORD = re.compile(r"\b[A-Za-z]{3,}\b")
+# Identifiers shown as they are (a record's UUID, a hash): their letter-only runs ("…-accb-…")
+# are not words.
+IDENTIFIER = re.compile(
+    r"\b[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\b|\b[0-9a-fA-F]{16,}\b"
+)
 
 
 class _Reader(HTMLParser):
@@ -41,5 +46,6 @@ def visible_text(html: str) -> list[str]:
 
 def english_words(html: str, *, allowed: set[str] = frozenset()) -> set[str]:
     """Latin-letter words of three letters or more, but for names the product uses as they are."""
-    words = {w for part in visible_text(html) for w in ENGLISH_WORD.findall(part)}
+    parts = [IDENTIFIER.sub(" ", part) for part in visible_text(html)]
+    words = {w for part in parts for w in ENGLISH_WORD.findall(part)}
     return words - {"ZeroCrop", *allowed}
