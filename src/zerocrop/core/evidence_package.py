@@ -40,7 +40,7 @@ from zerocrop.core.audit import (
 )
 from zerocrop.core.audit_chain import canonical
 from zerocrop.core.errors import ApplicationError
-from zerocrop.core.evidence import evidence_visible
+from zerocrop.core.evidence import evidence_original_visible
 from zerocrop.core.evidence_models import EvidenceFile
 
 PACKAGE_VERSION = 1
@@ -282,9 +282,12 @@ def evidence_package_build(*, user: Any, kind: str, object_id: str) -> BuiltPack
     if registration is None:
         raise Http404("不存在或无权查看")
     subject = registration.collect(user=user, object_id=object_id)
-    # The same scoping as /evidence/<id>/: a file the user may not fetch is not packed either.
+    # The same scoping as /evidence/<id>/: a file whose original the user may not fetch is not
+    # packed either (a package holds originals only, never previews).
     items = [
-        i for i in _unique_items(subject.items) if evidence_visible(user=user, evidence=i.evidence)
+        i
+        for i in _unique_items(subject.items)
+        if evidence_original_visible(user=user, evidence=i.evidence)
     ]
     generated_at = timezone.localtime()
     temp = tempfile.TemporaryFile(prefix="zerocrop-package-")  # noqa: SIM115 (returned open)
