@@ -2,18 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from zerocrop.core.evidence import register_evidence_owner
+from zerocrop.core.evidence import register_evidence_original, register_evidence_owner
 from zerocrop.core.evidence_models import EvidenceFile, EvidenceKind
 from zerocrop.core.evidence_package import PackageItem, PackageSubject, register_evidence_package
+from zerocrop.findings.evidence_checks import PhotoCheck, check_photo
 from zerocrop.findings.models import POLICE_ONLY_FIELDS, Eradication, Finding, FindingPhoto, Recheck
 from zerocrop.findings.selectors import finding_get
 from zerocrop.findings.visibility import sees_police_fields
+from zerocrop.org.capabilities import FIELD_ROLES, can, capability_get, register_capability
+from zerocrop.org.choices import Role
 from zerocrop.org.models import AdminUnit
+from zerocrop.patrols.models import PatrolRecord
+
+# Who may fetch a finding photo's original bytes, whose EXIF holds where and when it was taken.
+# Everyone else in scope (the leader: overviews, not field locations) gets the re-encoded
+# preview without EXIF at /evidence/<id>/preview/, and no camera position on the page.
+PHOTO_ORIGINALS = "finding.photo_originals"
 
 
 def _photo_units(evidence: EvidenceFile) -> QuerySet[AdminUnit]:
@@ -21,8 +32,77 @@ def _photo_units(evidence: EvidenceFile) -> QuerySet[AdminUnit]:
     return AdminUnit.objects.filter(pk__in=findings)
 
 
+def sees_photo_originals(user: Any, unit: AdminUnit | None = None) -> bool:
+    return can(user, PHOTO_ORIGINALS, unit)
+
+
+def _original_allowed(user: Any, evidence: EvidenceFile) -> bool:
+    units = _photo_units(evidence)
+    return any(sees_photo_originals(user, unit) for unit in units) or not units.exists()
+
+
 def register_evidence_owners() -> None:
     register_evidence_owner(EvidenceKind.FINDING_PHOTO, _photo_units)
+    try:
+        capability_get(PHOTO_ORIGINALS)
+    except LookupError:
+        register_capability(
+            PHOTO_ORIGINALS,
+            "查看发现铲除照片原件（含 EXIF 拍摄时间与 GPS 位置）；其他人只看去除 EXIF 的预览图",
+            roles=[*FIELD_ROLES, Role.POLICE],
+        )
+    register_evidence_original(EvidenceKind.FINDING_PHOTO, _original_allowed)
+
+
+def _local(value: datetime) -> datetime:
+    return timezone.localtime(value).replace(tzinfo=None)
+
+
+def _claimed_time(claim: dict[str, Any]) -> datetime | None:
+    try:
+        return datetime.fromisoformat(claim["taken_at"]) if claim.get("taken_at") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def photo_checks(*, finding: Finding, photos: Sequence[FindingPhoto]) -> list[FindingPhoto]:
+    """Set `photo.claim_check` (evidence_checks.PhotoCheck) on each photo and answer them: the
+    EXIF claim against the receipt time, the finding's location and the nearest patrol track of
+    the uploader among the rounds of the finding's campaign."""
+    tracks: dict[Any, list[Any]] = {}
+    uploaders = {p.evidence.created_by.person_id for p in photos if p.evidence.created_by_id}
+    uploaders.discard(None)
+    if finding.campaign_id and uploaders:
+        records = (
+            PatrolRecord.objects.filter(
+                round__campaign_id=finding.campaign_id,
+                people__in=uploaders,
+                track__isnull=False,
+            )
+            .prefetch_related("people")
+            .distinct()
+        )
+        for record in records:
+            lines = (record.track or {}).get("coordinates") or []
+            for person in record.people.all():
+                if person.pk in uploaders:
+                    tracks.setdefault(person.pk, []).append(lines)
+    for photo in photos:
+        claim = photo.evidence.exif_claim or {}
+        uploader = photo.evidence.created_by
+        photo.claim_check = check_photo(
+            taken_at=_claimed_time(claim),
+            lon=claim.get("lon"),
+            lat=claim.get("lat"),
+            received_at=_local(photo.evidence.created_at),
+            finding_lon=finding.lon,
+            finding_lat=finding.lat,
+            tracks=tracks.get(uploader.person_id, []) if uploader is not None else [],
+        )
+    return list(photos)
+
+
+__all__ = ["PhotoCheck", "photo_checks", "sees_photo_originals"]
 
 
 def police_only_snapshot_fields() -> tuple[str, ...]:
