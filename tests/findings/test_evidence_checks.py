@@ -96,8 +96,8 @@ def test_missing_claims_are_noted_not_flagged() -> None:
     result = check(taken_at=None, lon=None, lat=None)
     assert result.flags == []
     assert result.notes == [
-        "照片没有 EXIF 拍摄时间，无法与上传时间比对",
-        "照片没有 EXIF GPS 位置，无法与发现点和踏查轨迹比对",
+        "照片未记录拍摄时间，无法与上传时间比对",
+        "照片未记录 GPS 位置，无法与发现点和踏查轨迹比对",
     ]
     assert check(tracks=[]).notes == ["同一行动中没有上传人的踏查轨迹可比对"]
 
@@ -173,7 +173,7 @@ def test_the_leader_sees_previews_and_no_claimed_position(claimed, login_as) -> 
     evidence = finding.photos.get().evidence
     leader = login_as("leader")
     page = leader.get(f"/findings/{finding.pk}/").content.decode()
-    assert "相机声称位置" not in page and "预览图（已去除 EXIF）" in page
+    assert "相机声称位置" not in page and "预览图（已去除拍摄时间和位置信息）" in page
     original = leader.get(f"/evidence/{evidence.pk}/")
     assert original.status_code == 302
     assert original["Location"].startswith(f"/evidence/{evidence.pk}/preview/")

@@ -48,7 +48,8 @@ def register_evidence_owners() -> None:
     except LookupError:
         register_capability(
             PHOTO_ORIGINALS,
-            "查看发现铲除照片原件（含 EXIF 拍摄时间与 GPS 位置）；其他人只看去除 EXIF 的预览图",
+            "查看发现铲除照片原件（含相机记录的拍摄时间与 GPS 位置）；"
+            "其他人只看去除这些信息的预览图",
             roles=[*FIELD_ROLES, Role.POLICE],
         )
     register_evidence_original(EvidenceKind.FINDING_PHOTO, _original_allowed)

@@ -122,7 +122,7 @@ def check_photo(
     notes: list[str] = []
     difference = None
     if taken_at is None:
-        notes.append("照片没有 EXIF 拍摄时间，无法与上传时间比对")
+        notes.append("照片未记录拍摄时间，无法与上传时间比对")
     else:
         difference = received_at - taken_at
         if difference > TIME_LIMIT:
@@ -131,7 +131,7 @@ def check_photo(
             flags.append(f"拍摄时间晚于上传时间 {duration_text(difference)}（相机时钟可能不准）")
     to_finding = to_track = None
     if lon is None or lat is None:
-        notes.append("照片没有 EXIF GPS 位置，无法与发现点和踏查轨迹比对")
+        notes.append("照片未记录 GPS 位置，无法与发现点和踏查轨迹比对")
     else:
         to_finding = float(haversine_m(lon, lat, finding_lon, finding_lat))
         if to_finding > FINDING_LIMIT_M:
