@@ -123,13 +123,41 @@ def test_the_system_sees_a_redacted_event_edited(finding, login_as, tmp_path) ->
     event = next(e for e in timeline["events"] if e.get("redacted"))
     event["after"]["plant_count"] = 1  # a redacted event whose remaining facts were changed
     files["timeline.json"] = json.dumps(timeline, ensure_ascii=False).encode()
+    with pytest.raises(CommandError) as error:
+        call_command("evidence_verify", str(repack(files, tmp_path)), stdout=io.StringIO())
+    assert f"时间线第 {event['seq']} 号事件与审计链不符" in str(error.value)
+
+
+def repack(files: dict[str, bytes], tmp_path: Path) -> Path:
     forged = tmp_path / "forged.zip"
     with zipfile.ZipFile(forged, "w") as archive:
         for name, data in files.items():
             archive.writestr(name, data)
+    return forged
+
+
+def test_the_system_refuses_a_redaction_of_any_other_field(finding, login_as, tmp_path) -> None:
+    """Removing a fact the package may not redact (the plant count) and calling it redacted
+    hides evidence: the system names the event."""
+    files = members(download(login_as("police"), finding, tmp_path))
+    timeline = json.loads(files["timeline.json"])
+    event = next(
+        e
+        for e in timeline["events"]
+        if e["action"] == "create" and e["object_type"] == "findings.finding"
+    )
+    del event["after"]["plant_count"]
+    event["redacted"], event["redacted_fields"] = True, ["plant_count"]
+    files["timeline.json"] = json.dumps(timeline, ensure_ascii=False).encode()
     with pytest.raises(CommandError) as error:
-        call_command("evidence_verify", str(forged), stdout=io.StringIO())
+        call_command("evidence_verify", str(repack(files, tmp_path)), stdout=io.StringIO())
     assert f"时间线第 {event['seq']} 号事件与审计链不符" in str(error.value)
+
+
+def test_only_roles_with_the_originals_see_the_package_button(finding, login_as) -> None:
+    url = f"/findings/{finding.pk}/"
+    assert 'data-testid="evidence-package"' in login_as("cadre").get(url).content.decode()
+    assert 'data-testid="evidence-package"' not in login_as("leader").get(url).content.decode()
 
 
 def test_another_village_cannot_download_the_package(finding, login_as) -> None:

@@ -80,14 +80,25 @@ Collect = Callable[..., PackageSubject]
 class _Registration:
     collect: Collect
     label: str
+    redactable: Mapping[str, tuple[str, ...]]
 
 
 _PACKAGES: dict[str, _Registration] = {}
 
 
-def register_evidence_package(kind: str, *, collect: Collect, label: str) -> None:
-    """`collect(*, user, object_id)` answers the subject in the user's scope or raises Http404."""
-    _PACKAGES[kind] = _Registration(collect=collect, label=label)
+def register_evidence_package(
+    kind: str,
+    *,
+    collect: Collect,
+    label: str,
+    redactable: Mapping[str, tuple[str, ...]] | None = None,
+) -> None:
+    """`collect(*, user, object_id)` answers the subject in the user's scope or raises Http404.
+
+    `redactable` names the only fields a subject of this kind may redact (by object type); a
+    packed event claiming any other field redacted fails the check against the system.
+    """
+    _PACKAGES[kind] = _Registration(collect=collect, label=label, redactable=redactable or {})
 
 
 def evidence_package_kinds() -> list[str]:
@@ -282,6 +293,9 @@ def evidence_package_build(*, user: Any, kind: str, object_id: str) -> BuiltPack
     if registration is None:
         raise Http404("不存在或无权查看")
     subject = registration.collect(user=user, object_id=object_id)
+    for object_type, fields in subject.redact.items():
+        if not set(fields) <= set(registration.redactable.get(object_type, ())):
+            raise ValueError(f"package {kind!r} redacts unregistered fields of {object_type}")
     # The same scoping as /evidence/<id>/: a file whose original the user may not fetch is not
     # packed either (a package holds originals only, never previews).
     items = [
@@ -399,20 +413,25 @@ def evidence_package_check(*, path: str | Path) -> list[str]:
         ):
             problems.append(f"清单中的摘要与系统收取时记录的不符：{entry.get('path')}")
     events = timeline.get("events", []) if isinstance(timeline, Mapping) else []
+    subject = manifest.get("subject")
+    registration = _PACKAGES.get(subject.get("kind")) if isinstance(subject, Mapping) else None
+    redactable = registration.redactable if registration is not None else {}
     for event in events:
-        if not isinstance(event, Mapping) or not _event_genuine(event):
+        if not isinstance(event, Mapping) or not _event_genuine(event, redactable):
             seq = event.get("seq") if isinstance(event, Mapping) else "?"
             problems.append(f"时间线第 {seq} 号事件与审计链不符（被改动、删除或不属于本系统）")
     return problems
 
 
-def _event_genuine(event: Mapping[str, Any]) -> bool:
+def _event_genuine(event: Mapping[str, Any], redactable: Mapping[str, tuple[str, ...]]) -> bool:
     if not event.get("redacted"):
         return audit_event_genuine(event)
     # A redacted event cannot be re-hashed as it is: the chain's stored event must be genuine,
-    # and removing the same fields from it must give exactly the packed event.
+    # removing the same fields (only those the kind may redact) must give exactly the packed one.
     fields = event.get("redacted_fields")
     if not isinstance(fields, list) or not all(isinstance(f, str) for f in fields):
+        return False
+    if not set(fields) <= set(redactable.get(str(event.get("object_type")), ())):
         return False
     try:
         objects = [(str(event["object_type"]), str(event["object_id"]))]

@@ -178,4 +178,9 @@ def _finding_package(*, user: Any, object_id: str) -> PackageSubject:
 
 
 def register_evidence_packages() -> None:
-    register_evidence_package("finding", collect=_finding_package, label="发现点")
+    register_evidence_package(
+        "finding",
+        collect=_finding_package,
+        label="发现点",
+        redactable={Finding._meta.label_lower: police_only_snapshot_fields()},
+    )
