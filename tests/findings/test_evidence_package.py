@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -163,3 +166,22 @@ def test_only_roles_with_the_originals_see_the_package_button(finding, login_as)
 def test_another_village_cannot_download_the_package(finding, login_as) -> None:
     response = login_as("cadre2").get(f"/evidence/package/finding/{finding.pk}/")
     assert response.status_code == 404
+
+
+def test_the_shipped_verifier_alone_names_the_redacted_events(finding, login_as, tmp_path) -> None:
+    """As a court would run it: python -I -S, no project, no site-packages, unpacked folder."""
+    path = download(login_as("cadre"), finding, tmp_path)
+    folder = tmp_path / "unpacked"
+    with zipfile.ZipFile(path) as archive:
+        archive.extractall(folder)
+    done = subprocess.run(
+        [sys.executable, "-I", "-S", str(folder / "verify.py")],
+        cwd="/",
+        env={"PATH": os.environ.get("PATH", ""), "PYTHONIOENCODING": "utf-8"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "核对通过" in done.stdout
+    assert "已脱敏，离线无法核验链哈希" in done.stdout
