@@ -37,6 +37,7 @@ OwnerUnits = Callable[[EvidenceFile], QuerySet[Any]]
 _OWNERS: dict[str, OwnerUnits] = {}
 Access = Callable[[Any, EvidenceFile], bool]
 _ACCESS: dict[str, Access] = {}
+_ORIGINALS: dict[str, Access] = {}
 
 
 def register_evidence_owner(kind: str, units: OwnerUnits) -> None:
@@ -47,6 +48,19 @@ def register_evidence_owner(kind: str, units: OwnerUnits) -> None:
 def register_evidence_access(kind: str, allowed: Access) -> None:
     """`allowed(user, evidence)` answers whether a user may fetch a file this kind links."""
     _ACCESS[kind] = allowed
+
+
+def register_evidence_original(kind: str, allowed: Access) -> None:
+    """`allowed(user, evidence)` answers whether a user who may see a file of this kind may
+    fetch its original bytes (EXIF included); others get only `/evidence/<id>/preview/`."""
+    _ORIGINALS[kind] = allowed
+
+
+def evidence_original_visible(*, user: Any, evidence: EvidenceFile) -> bool:
+    if not evidence_visible(user=user, evidence=evidence):
+        return False
+    allowed = _ORIGINALS.get(evidence.kind)
+    return allowed is None or allowed(user, evidence)
 
 
 def evidence_visible(*, user: Any, evidence: EvidenceFile) -> bool:

@@ -22,7 +22,7 @@ import re
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 from uuid import UUID
@@ -40,12 +40,12 @@ from zerocrop.core.audit import (
 )
 from zerocrop.core.audit_chain import canonical
 from zerocrop.core.errors import ApplicationError
-from zerocrop.core.evidence import evidence_visible
+from zerocrop.core.evidence import evidence_original_visible
 from zerocrop.core.evidence_models import EvidenceFile
 
 PACKAGE_VERSION = 1
 CSV_NAME = "清单.csv"
-TIMELINE = "timeline.json"
+TIMELINE = evidence_verify.TIMELINE
 README = "说明.txt"
 AUDIT_OBJECT_TYPE = "evidence_package"
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
@@ -66,6 +66,11 @@ class PackageSubject:
     title: str  # Chinese, names the record: 踏查记录 毛布拉格村 2022年5月20日
     items: list[PackageItem]
     audit_objects: list[tuple[str, str]]  # (object_type, object_id) whose events form the timeline
+    # object_type -> the before/after fields this user may not read (e.g. a finding's police-only
+    # facts for a cadre); they are removed from the timeline's events, which are marked redacted.
+    redact: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # What the record says, as this user may read it: (Chinese label, value), in the manifest.
+    facts: list[tuple[str, str]] = field(default_factory=list)
 
 
 Collect = Callable[..., PackageSubject]
@@ -75,14 +80,25 @@ Collect = Callable[..., PackageSubject]
 class _Registration:
     collect: Collect
     label: str
+    redactable: Mapping[str, tuple[str, ...]]
 
 
 _PACKAGES: dict[str, _Registration] = {}
 
 
-def register_evidence_package(kind: str, *, collect: Collect, label: str) -> None:
-    """`collect(*, user, object_id)` answers the subject in the user's scope or raises Http404."""
-    _PACKAGES[kind] = _Registration(collect=collect, label=label)
+def register_evidence_package(
+    kind: str,
+    *,
+    collect: Collect,
+    label: str,
+    redactable: Mapping[str, tuple[str, ...]] | None = None,
+) -> None:
+    """`collect(*, user, object_id)` answers the subject in the user's scope or raises Http404.
+
+    `redactable` names the only fields a subject of this kind may redact (by object type); a
+    packed event claiming any other field redacted fails the check against the system.
+    """
+    _PACKAGES[kind] = _Registration(collect=collect, label=label, redactable=redactable or {})
 
 
 def evidence_package_kinds() -> list[str]:
@@ -109,10 +125,34 @@ def _zip_name(index: int, evidence: EvidenceFile) -> str:
     return f"files/{index:03d}_{name}"
 
 
+def redact_event(event: Mapping[str, Any], fields: Iterable[str]) -> dict[str, Any]:
+    """The event with `fields` removed from its before/after; marked `redacted` (with the fields
+    actually removed) when any was there, else returned as it is."""
+    names = set(fields)
+    removed: set[str] = set()
+    result = dict(event)
+    for side in ("before", "after"):
+        values = event.get(side)
+        if isinstance(values, Mapping):
+            removed |= names & set(values)
+            result[side] = {k: v for k, v in values.items() if k not in names}
+    if not removed:
+        return dict(event)
+    result["redacted"] = True
+    result["redacted_fields"] = sorted(removed)
+    return result
+
+
 def _timeline(subject: PackageSubject, *, kind: str, object_id: str) -> list[dict[str, Any]]:
-    return audit_events_of(
+    events = audit_events_of(
         objects=[*subject.audit_objects, (AUDIT_OBJECT_TYPE, f"{kind}:{object_id}")]
     )
+    return [
+        redact_event(e, subject.redact[e["object_type"]])
+        if e["object_type"] in subject.redact
+        else e
+        for e in events
+    ]
 
 
 def _entry(*, path: str, size: int, sha256: str, sm3: str) -> dict[str, Any]:
@@ -159,7 +199,7 @@ def _csv(files: list[dict[str, Any]]) -> bytes:
     return "\ufeff".encode() + buffer.getvalue().encode("utf-8")
 
 
-def _readme(title: str) -> bytes:
+def _readme(title: str, *, redacted: bool) -> bytes:
     text = (
         f"ZeroCrop 证据包：{title}\n\n"
         "files/          收取时的原始文件（未重新编码）\n"
@@ -173,6 +213,11 @@ def _readme(title: str) -> bytes:
         "对照系统核对（摘要是否为收取时所记、时间线是否与审计链一致）：\n"
         "zerocrop evidence-verify 证据包.zip\n"
     )
+    if redacted:
+        text += (
+            "\n本证据包已按生成人的权限脱敏：时间线中标注 redacted 的事件去除了仅限民警查看的"
+            "字段（redacted_fields），离线无法核验其链哈希；系统核对时按同样规则脱敏后与审计链比对。\n"
+        )
     return text.encode("utf-8")
 
 
@@ -248,9 +293,15 @@ def evidence_package_build(*, user: Any, kind: str, object_id: str) -> BuiltPack
     if registration is None:
         raise Http404("不存在或无权查看")
     subject = registration.collect(user=user, object_id=object_id)
-    # The same scoping as /evidence/<id>/: a file the user may not fetch is not packed either.
+    for object_type, fields in subject.redact.items():
+        if not set(fields) <= set(registration.redactable.get(object_type, ())):
+            raise ValueError(f"package {kind!r} redacts unregistered fields of {object_type}")
+    # The same scoping as /evidence/<id>/: a file whose original the user may not fetch is not
+    # packed either (a package holds originals only, never previews).
     items = [
-        i for i in _unique_items(subject.items) if evidence_visible(user=user, evidence=i.evidence)
+        i
+        for i in _unique_items(subject.items)
+        if evidence_original_visible(user=user, evidence=i.evidence)
     ]
     generated_at = timezone.localtime()
     temp = tempfile.TemporaryFile(prefix="zerocrop-package-")  # noqa: SIM115 (returned open)
@@ -265,16 +316,18 @@ def evidence_package_build(*, user: Any, kind: str, object_id: str) -> BuiltPack
                     _write_file(archive, path, item.evidence)
                     written[str(item.evidence.pk)] = path
                 rows.append(_file_row(path, item))
+            events = _timeline(subject, kind=kind, object_id=object_id)
+            redacted = any(e.get("redacted") for e in events)
             timeline = _json(
                 {
                     "subject": {"kind": kind, "id": object_id, "title": subject.title},
                     "note": "审计链事件：hash 为密钥 HMAC，"
                     "可由系统用 zerocrop evidence-verify 核对",
-                    "events": _timeline(subject, kind=kind, object_id=object_id),
+                    "events": events,
                 }
             )
             table = _csv(rows)
-            readme = _readme(subject.title)
+            readme = _readme(subject.title, redacted=redacted)
             verifier = Path(evidence_verify.__file__).read_bytes()
             files = list({r["path"]: r for r in rows}.values())
             manifest = {
@@ -287,6 +340,7 @@ def evidence_package_build(*, user: Any, kind: str, object_id: str) -> BuiltPack
                     "kind_label": registration.label,
                     "id": object_id,
                     "title": subject.title,
+                    "facts": [{"label": label, "value": value} for label, value in subject.facts],
                 },
                 "audit_checkpoint": current_checkpoint().to_token(),
                 "files": files,
@@ -359,11 +413,35 @@ def evidence_package_check(*, path: str | Path) -> list[str]:
         ):
             problems.append(f"清单中的摘要与系统收取时记录的不符：{entry.get('path')}")
     events = timeline.get("events", []) if isinstance(timeline, Mapping) else []
+    subject = manifest.get("subject")
+    registration = _PACKAGES.get(subject.get("kind")) if isinstance(subject, Mapping) else None
+    redactable = registration.redactable if registration is not None else {}
     for event in events:
-        if not isinstance(event, Mapping) or not audit_event_genuine(event):
+        if not isinstance(event, Mapping) or not _event_genuine(event, redactable):
             seq = event.get("seq") if isinstance(event, Mapping) else "?"
             problems.append(f"时间线第 {seq} 号事件与审计链不符（被改动、删除或不属于本系统）")
     return problems
+
+
+def _event_genuine(event: Mapping[str, Any], redactable: Mapping[str, tuple[str, ...]]) -> bool:
+    if not event.get("redacted"):
+        return audit_event_genuine(event)
+    # A redacted event cannot be re-hashed as it is: the chain's stored event must be genuine,
+    # removing the same fields (only those the kind may redact) must give exactly the packed one.
+    fields = event.get("redacted_fields")
+    if not isinstance(fields, list) or not all(isinstance(f, str) for f in fields):
+        return False
+    if not set(fields) <= set(redactable.get(str(event.get("object_type")), ())):
+        return False
+    try:
+        objects = [(str(event["object_type"]), str(event["object_id"]))]
+        seq = int(event["seq"])
+    except (KeyError, TypeError, ValueError):
+        return False
+    stored = next((e for e in audit_events_of(objects=objects) if e["seq"] == seq), None)
+    if stored is None or not audit_event_genuine(stored):
+        return False
+    return json.loads(json.dumps(redact_event(stored, fields))) == dict(event)
 
 
 def _member(path: str | Path, name: str) -> bytes:

@@ -31,6 +31,7 @@ FORMAT = "zerocrop-evidence-package"
 MANIFEST = "manifest.json"
 MANIFEST_HASH = "manifest.sha256"
 VERIFIER = "verify.py"
+TIMELINE = "timeline.json"
 UNLISTED = frozenset({MANIFEST, MANIFEST_HASH})  # the two files that cannot list themselves
 CHUNK = 1024 * 1024
 
@@ -167,6 +168,7 @@ class Report:
 
     checked: int = 0
     problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # not problems: what could not be checked
     manifest: dict[str, Any] | None = None
 
     @property
@@ -177,10 +179,12 @@ class Report:
         if self.ok:
             return [
                 f"核对通过：{self.checked} 个文件的大小、SHA-256 和 SM3 与清单一致，"
-                "无缺少、无多余。"
+                "无缺少、无多余。",
+                *self.notes,
             ]
         return [
             *self.problems,
+            *self.notes,
             f"共发现 {len(self.problems)} 处问题（核对了 {self.checked} 个文件）。",
         ]
 
@@ -263,7 +267,30 @@ def _verify(source: Any, *, pure_sm3: bool) -> Report:
         listed.add(entry.get("path"))
     for name in sorted(present - listed - UNLISTED):
         report.problems.append(f"多出清单之外的文件：{name}")
+    if TIMELINE in listed and TIMELINE in present:
+        report.notes.extend(_redacted_notes(source))
     return report
+
+
+def _redacted_notes(source: Any) -> list[str]:
+    """A redacted event (fields the packer's user may not read were removed) is not tampering,
+    but its chain hash cannot be re-computed from what is left; say so for each."""
+    try:
+        with source.open(TIMELINE) as file:
+            timeline = json.loads(file.read().decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return []
+    events = timeline.get("events", []) if isinstance(timeline, dict) else []
+    notes = []
+    for event in events:
+        if isinstance(event, dict) and event.get("redacted"):
+            fields = event.get("redacted_fields")
+            named = "、".join(str(f) for f in fields) if isinstance(fields, list) else ""
+            notes.append(
+                f"时间线第 {event.get('seq')} 号事件已脱敏，离线无法核验链哈希"
+                f"（去除了 {named}；可由系统用 zerocrop evidence-verify 核对）"
+            )
+    return notes
 
 
 def verify_package(path: str | Path, *, pure_sm3: bool = False) -> Report:

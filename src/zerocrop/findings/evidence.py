@@ -1,13 +1,30 @@
-"""Which units own a finding photo: those of the findings linking it."""
+"""Findings' evidence: which units own a finding photo, and the finding's evidence package."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
 
-from zerocrop.core.evidence import register_evidence_owner
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from zerocrop.core.evidence import register_evidence_original, register_evidence_owner
 from zerocrop.core.evidence_models import EvidenceFile, EvidenceKind
-from zerocrop.findings.models import FindingPhoto
+from zerocrop.core.evidence_package import PackageItem, PackageSubject, register_evidence_package
+from zerocrop.findings.evidence_checks import PhotoCheck, check_photo
+from zerocrop.findings.models import POLICE_ONLY_FIELDS, Eradication, Finding, FindingPhoto, Recheck
+from zerocrop.findings.selectors import finding_get
+from zerocrop.findings.visibility import sees_police_fields
+from zerocrop.org.capabilities import FIELD_ROLES, can, capability_get, register_capability
+from zerocrop.org.choices import Role
 from zerocrop.org.models import AdminUnit
+from zerocrop.patrols.models import PatrolRecord
+
+# Who may fetch a finding photo's original bytes, whose EXIF holds where and when it was taken.
+# Everyone else in scope (the leader: overviews, not field locations) gets the re-encoded
+# preview without EXIF at /evidence/<id>/preview/, and no camera position on the page.
+PHOTO_ORIGINALS = "finding.photo_originals"
 
 
 def _photo_units(evidence: EvidenceFile) -> QuerySet[AdminUnit]:
@@ -15,5 +32,155 @@ def _photo_units(evidence: EvidenceFile) -> QuerySet[AdminUnit]:
     return AdminUnit.objects.filter(pk__in=findings)
 
 
+def sees_photo_originals(user: Any, unit: AdminUnit | None = None) -> bool:
+    return can(user, PHOTO_ORIGINALS, unit)
+
+
+def _original_allowed(user: Any, evidence: EvidenceFile) -> bool:
+    units = _photo_units(evidence)
+    return any(sees_photo_originals(user, unit) for unit in units) or not units.exists()
+
+
 def register_evidence_owners() -> None:
     register_evidence_owner(EvidenceKind.FINDING_PHOTO, _photo_units)
+    try:
+        capability_get(PHOTO_ORIGINALS)
+    except LookupError:
+        register_capability(
+            PHOTO_ORIGINALS,
+            "查看发现铲除照片原件（含相机记录的拍摄时间与 GPS 位置）；"
+            "其他人只看去除这些信息的预览图",
+            roles=[*FIELD_ROLES, Role.POLICE],
+        )
+    register_evidence_original(EvidenceKind.FINDING_PHOTO, _original_allowed)
+
+
+def _local(value: datetime) -> datetime:
+    return timezone.localtime(value).replace(tzinfo=None)
+
+
+def _claimed_time(claim: dict[str, Any]) -> datetime | None:
+    try:
+        return datetime.fromisoformat(claim["taken_at"]) if claim.get("taken_at") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def photo_checks(*, finding: Finding, photos: Sequence[FindingPhoto]) -> list[FindingPhoto]:
+    """Set `photo.claim_check` (evidence_checks.PhotoCheck) on each photo and answer them: the
+    EXIF claim against the receipt time, the finding's location and the nearest patrol track of
+    the uploader among the rounds of the finding's campaign."""
+    tracks: dict[Any, list[Any]] = {}
+    uploaders = {p.evidence.created_by.person_id for p in photos if p.evidence.created_by_id}
+    uploaders.discard(None)
+    if finding.campaign_id and uploaders:
+        records = (
+            PatrolRecord.objects.filter(
+                round__campaign_id=finding.campaign_id,
+                people__in=uploaders,
+                track__isnull=False,
+            )
+            .prefetch_related("people")
+            .distinct()
+        )
+        for record in records:
+            lines = (record.track or {}).get("coordinates") or []
+            for person in record.people.all():
+                if person.pk in uploaders:
+                    tracks.setdefault(person.pk, []).append(lines)
+    for photo in photos:
+        claim = photo.evidence.exif_claim or {}
+        uploader = photo.evidence.created_by
+        photo.claim_check = check_photo(
+            taken_at=_claimed_time(claim),
+            lon=claim.get("lon"),
+            lat=claim.get("lat"),
+            received_at=_local(photo.evidence.created_at),
+            finding_lon=finding.lon,
+            finding_lat=finding.lat,
+            tracks=tracks.get(uploader.person_id, []) if uploader is not None else [],
+        )
+    return list(photos)
+
+
+__all__ = ["PhotoCheck", "photo_checks", "sees_photo_originals"]
+
+
+def police_only_snapshot_fields() -> tuple[str, ...]:
+    """The police-only fields as an audit snapshot names them (a foreign key by its attname)."""
+    names = {Finding._meta.get_field(name).attname for name in POLICE_ONLY_FIELDS}
+    return tuple(sorted(names | set(POLICE_ONLY_FIELDS)))
+
+
+def _photo_label(photo: FindingPhoto) -> str:
+    where = photo.get_phase_display()
+    if photo.eradication_id:
+        where = f"铲除 {timezone.localtime(photo.eradication.done_at):%Y-%m-%d} {where}"
+    elif photo.recheck_id:
+        where = f"复查 {timezone.localtime(photo.recheck.done_at):%Y-%m-%d} {where}"
+    return f"{where}照片「{photo.caption or photo.evidence.original_name}」"
+
+
+def _finding_package(*, user: Any, object_id: str) -> PackageSubject:
+    """The finding's photos, its eradications' before/after photos and its re-check photos;
+    the timeline of the finding, its eradications, re-checks, photos and files. For a user
+    without the police right the finding's police-only facts are removed from the timeline."""
+    finding = finding_get(user=user, finding_id=object_id)
+    photos = (
+        FindingPhoto.objects.filter(finding=finding)
+        .select_related("evidence__created_by", "eradication", "recheck")
+        .order_by("created_at", "pk")
+    )
+    items = [
+        PackageItem(
+            evidence=photo.evidence,
+            owner_type=FindingPhoto._meta.label_lower,
+            owner_id=str(photo.pk),
+            owner_label=_photo_label(photo),
+        )
+        for photo in photos
+    ]
+    audit_objects = [(Finding._meta.label_lower, str(finding.pk))]
+    audit_objects += [
+        (Eradication._meta.label_lower, str(pk))
+        for pk in finding.eradications.values_list("pk", flat=True)
+    ]
+    audit_objects += [
+        (Recheck._meta.label_lower, str(pk)) for pk in finding.rechecks.values_list("pk", flat=True)
+    ]
+    audit_objects += [(i.owner_type, i.owner_id) for i in items]
+    audit_objects += [(EvidenceFile._meta.label_lower, str(i.evidence.pk)) for i in items]
+    police = sees_police_fields(user, finding)
+    redact = {} if police else {Finding._meta.label_lower: police_only_snapshot_fields()}
+    found = timezone.localtime(finding.found_at)
+    facts = [
+        ("村（社区）", finding.unit.name),
+        ("位置（WGS84）", f"{finding.lon}, {finding.lat}"),
+        ("植物种类", finding.species_label),
+        ("株数", f"{finding.plant_count}（{finding.get_counting_method_display()}）"),
+        ("发现时间", f"{found:%Y-%m-%d %H:%M}"),
+        ("发现人", "、".join(p.name for p in finding.found_by.all())),
+    ]
+    if police:
+        grower = finding.grower
+        facts += [
+            ("种植人", grower.name if grower else ("无主" if finding.grower_unowned else "未填写")),
+            ("曾因种植被公安处理", "是" if finding.prior_handled else "否"),
+            ("此前处理情况", finding.prior_handling),
+        ]
+    return PackageSubject(
+        title=f"发现点 {finding.unit.name} {found:%Y年%m月%d日} {finding.species_label}",
+        items=items,
+        audit_objects=audit_objects,
+        redact=redact,
+        facts=facts,
+    )
+
+
+def register_evidence_packages() -> None:
+    register_evidence_package(
+        "finding",
+        collect=_finding_package,
+        label="发现点",
+        redactable={Finding._meta.label_lower: police_only_snapshot_fields()},
+    )

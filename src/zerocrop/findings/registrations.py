@@ -21,7 +21,7 @@ def _photos_limit(*fields: str) -> RouteLimit:
 
 def register_all() -> None:
     from zerocrop.findings.capabilities import register_capabilities
-    from zerocrop.findings.evidence import register_evidence_owners
+    from zerocrop.findings.evidence import register_evidence_owners, register_evidence_packages
     from zerocrop.findings.indicators import register_indicators
     from zerocrop.findings.ledger import FINDING_EXPORT, finding_download
     from zerocrop.findings.menu import register_menu_items
@@ -29,6 +29,7 @@ def register_all() -> None:
 
     register_capabilities()
     register_evidence_owners()
+    register_evidence_packages()
     register_upload_route("finding-create", lambda: _photos_limit("photos"))
     register_upload_route(
         "finding-eradicate", lambda: _photos_limit("before_photos", "after_photos")

@@ -105,7 +105,7 @@ def finding_get(*, user: Any, finding_id: Any) -> Finding:
             queryset=Eradication.objects.prefetch_related("done_by", "witnesses", "photos"),
         ),
         Prefetch("rechecks", queryset=Recheck.objects.prefetch_related("done_by", "photos")),
-        Prefetch("photos", queryset=FindingPhoto.objects.select_related("evidence")),
+        Prefetch("photos", queryset=FindingPhoto.objects.select_related("evidence__created_by")),
     )
     return get_visible_or_404(findings, user, pk=finding_id)
 

@@ -20,6 +20,7 @@ from zerocrop.core.forms import VoidForm, add_application_error
 from zerocrop.findings import rules, selectors, services
 from zerocrop.findings.capabilities import FINDING_ERADICATE, FINDING_RECORD
 from zerocrop.findings.choices import FindingStatus, PhotoPhase
+from zerocrop.findings.evidence import photo_checks, sees_photo_originals
 from zerocrop.findings.forms import (
     EradicateForm,
     FindingEditForm,
@@ -191,7 +192,7 @@ def finding_detail(request: HttpRequest, finding_id: str) -> HttpResponse:
     day = today()
     state = selectors.finding_state(finding, today=day)
     police = sees_police_fields(request.user, finding)
-    photos = list(finding.photos.all())
+    photos = photo_checks(finding=finding, photos=list(finding.photos.all()))
     people = person_list(user=request.user)
     police_form = None
     if police:
@@ -214,6 +215,7 @@ def finding_detail(request: HttpRequest, finding_id: str) -> HttpResponse:
             "state": state,
             "police": police,
             "police_form": police_form,
+            "photo_originals": sees_photo_originals(request.user, finding.unit),
             "found_photos": [p for p in photos if p.phase == PhotoPhase.FOUND],
             "eradications": [
                 (e, [p for p in photos if p.eradication_id == e.pk])
