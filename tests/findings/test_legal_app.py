@@ -196,3 +196,12 @@ def test_a_species_outside_the_table_gets_a_chinese_reason_not_a_route(record) -
     finding = record(species="other", species_name="恰特草", found_at=_at(2026))
     legal = selectors.finding_legal_route(finding=finding)
     assert legal.suggestion is None and "条文表不覆盖" in legal.problem
+
+
+def test_a_source_shows_its_web_addresses_as_chinese_named_links() -> None:
+    from zerocrop.findings.templatetags.statutes import source_links
+
+    html = source_links("http://a.example/x.html ；<b>公报</b>（https://b.example/y）")
+    assert '<a href="http://a.example/x.html"' in html and ">网页1</a>" in html
+    assert '<a href="https://b.example/y"' in html and ">网页2</a>" in html
+    assert "&lt;b&gt;公报&lt;/b&gt;" in html and "<b>" not in html

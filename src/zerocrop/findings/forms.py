@@ -320,7 +320,6 @@ class StatuteVerificationForm(_PhotoLimit, forms.Form):
     def __init__(self, *args: Any, rows: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["row_key"].choices = [
-            (row.key, f"{row.statute} {row.article or '（条号未核实）'}（{row.key}）")
-            for row in rows
+            (row.key, f"《{row.statute}》{row.article or '（条号未核实）'}") for row in rows
         ]
         self.style()

@@ -409,6 +409,7 @@ def statute_list(request: HttpRequest) -> HttpResponse:
     if not can(request.user, STATUTE_VERIFY):
         raise PermissionDenied("无权查看和核实条文表")
     rows = selectors.statute_rows()
+    names = {r.shipped.key: r.shipped.statute for r in rows}
     initial_key = request.GET.get("row", "")
     form = StatuteVerificationForm(
         request.POST or None,
@@ -433,5 +434,12 @@ def statute_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "findings/statute_list.html",
-        {"rows": rows, "form": form, "history": selectors.statute_history()[:50]},
+        {
+            "rows": rows,
+            "form": form,
+            "history": [
+                (entry, names.get(entry.row_key, entry.row_key))
+                for entry in selectors.statute_history()[:50]
+            ],
+        },
     )
