@@ -304,4 +304,4 @@ def discovery_by_unit(*, user: Any, campaign: Any = None, unit: Any = None) -> l
     by_unit = discovery.discovery_by_unit(_discovery_rows(user=user, campaign=campaign, unit=unit))
     units = AdminUnit.objects.in_bulk(list(by_unit))
     rows = [UnitDiscovery(units[pk], figures) for pk, figures in by_unit.items() if pk in units]
-    return sorted(rows, key=lambda r: (-r.figures.local_misses, r.unit.path))
+    return sorted(rows, key=lambda r: (-r.figures.local_misses, r.unit.name))
