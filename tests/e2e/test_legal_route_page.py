@@ -67,3 +67,59 @@ def test_a_cadre_on_the_same_finding_sees_no_route(logged_in, live_server) -> No
     assert page.get_by_test_id("finding-facts").is_visible()
     assert page.get_by_test_id("legal-route").count() == 0
     assert "处理途径建议" not in page.content()
+
+
+def test_police_verify_the_2025_revision_and_a_2026_finding_cites_it(
+    logged_in, live_server
+) -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from django.conf import settings
+    from shapely.geometry import mapping, shape
+
+    from zerocrop.findings.services import finding_record
+    from zerocrop.geo.models import UnitBoundary
+    from zerocrop.org.models import AdminUnit, User
+
+    cadre = User.objects.get(username="cadre")
+    village = AdminUnit.objects.get(name="毛布拉格村")
+    point = mapping(shape(UnitBoundary.objects.get(unit=village).geometry).representative_point())
+    finding = finding_record(
+        unit=village,
+        geometry=point,
+        species="poppy",
+        stage="flowering",
+        setting="courtyard",
+        source="patrol",
+        found_at=datetime(2026, 5, 20, 9, 0, tzinfo=ZoneInfo(settings.TIME_ZONE)),
+        found_by=[cadre.person],
+        plant_count=30,
+        actor=cadre,
+    )
+    page = logged_in("police")
+    page.goto(f"{live_server.url}/findings/{finding.pk}/")
+    cited = page.locator("[data-testid=legal-route-article][data-key=zhian-2025]")
+    assert cited.get_attribute("data-verified") == "false" and "未核实" in cited.inner_text()
+
+    page.goto(f"{live_server.url}/findings/statutes/")
+    page.get_by_test_id("statute-verify-zhian-2025").click()
+    assert page.input_value("#id_row_key") == "zhian-2025"
+    page.get_by_test_id("statute-save").click()  # empty: refused in Chinese
+    assert "请填写核实后的条号" in page.get_by_test_id("error-article").inner_text()
+    page.fill("#id_article", "第八十四条")
+    page.fill("#id_excerpt", "非法种植罂粟不满五百株……（浏览器测试摘录）")
+    page.fill("#id_source", "国家法律法规数据库")
+    page.get_by_test_id("statute-save").click()
+    # The redirect keeps the #verify fragment of the page the form was on.
+    page.wait_for_url(re.compile(r".*/findings/statutes/(#verify)?$"))
+    row = page.locator("[data-testid=statute-row][data-key=zhian-2025]")
+    assert "已核实" in row.get_by_test_id("statute-state").inner_text()
+    assert "李登军" in row.get_by_test_id("statute-state").inner_text()  # who entered it
+    assert "第八十四条" in page.get_by_test_id("statute-history").inner_text()
+
+    page.goto(f"{live_server.url}/findings/{finding.pk}/")
+    cited = page.locator("[data-testid=legal-route-article][data-key=zhian-2025]")
+    assert cited.get_attribute("data-verified") == "true"
+    assert "第八十四条" in cited.inner_text() and "已核实" in cited.inner_text()
+    page.get_by_test_id("legal-route").screenshot(path=f"{SHOTS}/route-verified.png")

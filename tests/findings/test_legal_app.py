@@ -117,6 +117,9 @@ def test_a_2026_finding_cites_the_2025_revision_unverified_until_it_is_verified(
     assert cited.source == "国家法律法规数据库"
     assert not any("未核实" in r for r in after.reasons)
     assert ARTICLE in " ".join(after.reasons)
+    # Only the article was checked: the engine's 款、项 are not cited as if they were.
+    assert cited.clauses == () and cited.label == f"《{cited.statute}》{ARTICLE}"
+    assert "第一款第（一）项" not in " ".join(after.reasons)
     page = client.get(f"/findings/{small_2026.pk}/").content.decode()
     assert ARTICLE in page and 'data-key="zhian-2025" data-verified="true"' in page
     api = client.get(f"/api/v1/findings/{small_2026.pk}").json()["legal_route"]

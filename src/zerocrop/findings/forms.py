@@ -301,7 +301,7 @@ class StatuteVerificationForm(_PhotoLimit, forms.Form):
     article = forms.CharField(
         label="核实后的条号",
         max_length=ARTICLE_MAX,
-        help_text="如“第××条”",
+        help_text="如“第××条”，可写到款、项；建议引用时只用这里填写的条号，不再附加款、项",
         error_messages={"required": "请填写核实后的条号（如“第××条”）"},
     )
     excerpt = forms.CharField(

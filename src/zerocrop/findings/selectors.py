@@ -209,7 +209,11 @@ def statute_table() -> StatuteTable:
     for key, entry in latest.items():
         try:
             table = table.with_verified_article(
-                key=key, article=entry.article, excerpt=entry.excerpt, source=entry.source
+                key=key,
+                article=entry.article,
+                excerpt=entry.excerpt,
+                source=entry.source,
+                clauses_checked=False,  # the user checked the article, not our 款、项
             )
         except StatuteTableError:
             continue  # a row no longer shipped: its old verification applies to nothing
