@@ -82,5 +82,7 @@ def test_the_apps_register_their_indicators() -> None:
         "findings.eradication_sites",
         "findings.overdue",
         "findings.recheck_done",
+        "findings.self_discovery",
+        "findings.local_misses",
     ]
     assert all(i.definition for i in indicators.indicators())

@@ -44,6 +44,13 @@ def _request(username: str, path: str = "/org/units/"):
 
 # Items of apps added after the registry, which the old menu could not have shown.
 NEWER_ITEMS = {"/findings/": ('data-testid="menu-findings"', "bi-flower1", "发现与铲除")}
+# Newer items behind a capability: who sees them.
+NEWER_FOR = {
+    "/findings/statutes/": (
+        {"admin", "police"},
+        ('data-testid="menu-statutes"', "bi-journal-check", "条文表与核实"),
+    )
+}
 
 
 @pytest.mark.parametrize("username", ["admin", "leader", "cadre", "grid", "police"])
@@ -53,9 +60,10 @@ def test_each_role_sees_the_menu_it_saw_before(login_as, username) -> None:
     expected = _links(old)
     assert len(expected) >= 8  # the comparison is not vacuous
     links = _links(_sidenav(page))
-    newer = [link for link in links if link[0] in NEWER_ITEMS]
-    assert newer == [(href, *item) for href, item in NEWER_ITEMS.items()]
-    assert [link for link in links if link[0] not in NEWER_ITEMS] == expected
+    shown = {**NEWER_ITEMS, **{h: i for h, (users, i) in NEWER_FOR.items() if username in users}}
+    newer = [link for link in links if link[0] in NEWER_ITEMS or link[0] in NEWER_FOR]
+    assert newer == [(href, *item) for href, item in shown.items()]
+    assert [link for link in links if link[0] not in shown] == expected
 
 
 def test_the_roles_differ_where_the_old_menu_did(login_as) -> None:

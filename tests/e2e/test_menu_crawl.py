@@ -43,6 +43,8 @@ ALLOWED = {
     "GPS", "GCJ", "EPSG", "UTF", "GBK", "SHA",
     # a product the user exports from, by its name
     "Google", "Earth",
+    # the law-text collection (a GitHub repository) the statute table cites as a source
+    "LawRefBook", "Laws",
     # key names in Django's own Chinese help for multiple choice ("按住 Control…Mac 上的 Command")
     "Control", "Mac", "Command",
 }  # fmt: skip

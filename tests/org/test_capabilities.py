@@ -13,6 +13,7 @@ from zerocrop.org.models import AdminUnit, User
 pytestmark = pytest.mark.django_db
 
 TOWN_ONLY = ["campaign.create", "round.create", "zone.import", "login_locks.manage"]
+# statute.verify (police and town admin) is unscoped: the statute table is installation-wide.
 
 # role → the capabilities it holds (somewhere in its scope).
 FINDINGS = {"finding.record", "finding.eradicate"}  # registered by the findings app
@@ -22,13 +23,14 @@ EXPECTED = {
         "fieldwork",
         "campaign.edit_structure",
         "finding.police_fields",
+        "statute.verify",
         *FINDINGS,
         *TOWN_ONLY,
     },
     Role.VILLAGE_CADRE: {"unit.manage", "fieldwork", *FINDINGS},
     Role.GRID_WORKER: {"fieldwork", *FINDINGS},
     Role.LEADER: set(),
-    Role.POLICE: {"finding.police_fields"},
+    Role.POLICE: {"finding.police_fields", "statute.verify"},
 }
 
 

@@ -138,6 +138,7 @@ def test_the_overview_shows_the_indicators_with_their_definitions(login_as, demo
     page = login_as("cadre").get(f"/campaigns/{demo_campaign.pk}/").content.decode()
     labels = ("踏查覆盖率（按面积）", "踏查完成率（按网格）", "责任状签订率")
     labels += ("铲除率（按株）", "铲除率（按处）", "超期未铲除", "复查完成率")  # findings
+    labels += ("自查发现率", "本地漏查")  # findings, 发现率
     for label in labels:
         assert label in page
     assert page.count('data-testid="indicator-definition"') == len(labels)

@@ -16,7 +16,7 @@ from zerocrop.core.clock import today
 from zerocrop.core.errors import ApplicationError
 from zerocrop.findings import selectors, services
 from zerocrop.findings.models import Finding
-from zerocrop.findings.visibility import sees_police_fields
+from zerocrop.findings.visibility import sees_legal_route, sees_police_fields
 from zerocrop.org.selectors import person_list, villages_and_communities
 
 router = Router(tags=["发现与铲除"])
@@ -85,10 +85,20 @@ def finding_list(
     return [finding_body(f, user=request.user, day=day) for f in findings]
 
 
-@router.get("/{finding_id}", summary="发现点")
+@router.get("/{finding_id}", summary="发现点（民警和镇管理员另见处理途径建议）")
 def finding_get(request: HttpRequest, finding_id: UUID) -> dict[str, Any]:
     finding = selectors.finding_get(user=request.user, finding_id=finding_id)
-    return finding_body(finding, user=request.user, day=today())
+    body = finding_body(finding, user=request.user, day=today())
+    if sees_legal_route(request.user, finding):
+        body["legal_route"] = legal_route_body(selectors.finding_legal_route(finding=finding))
+    return body
+
+
+def legal_route_body(legal: selectors.LegalRoute) -> dict[str, Any]:
+    """The suggestion (`RouteSuggestion.to_dict()`, see docs/legal-route.md), or why none."""
+    if legal.suggestion is None:
+        return {"route": None, "problem": legal.problem}
+    return legal.suggestion.to_dict()
 
 
 class QuadratIn(Schema):

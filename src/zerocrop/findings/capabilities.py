@@ -6,6 +6,9 @@ from zerocrop.org.choices import Role
 FINDING_RECORD = "finding.record"
 FINDING_ERADICATE = "finding.eradicate"
 FINDING_POLICE_FIELDS = "finding.police_fields"
+# Police use the articles and can read the official texts; the town admin keeps the system.
+# Unscoped: the statute table is one for the whole installation, not per unit.
+STATUTE_VERIFY = "statute.verify"
 
 
 def register_capabilities() -> None:
@@ -22,4 +25,10 @@ def register_capabilities() -> None:
         FINDING_POLICE_FIELDS,
         "查看和填写种植人身份及此前处理情况（仅限民警和镇管理员）",
         roles=[Role.POLICE, Role.TOWN_ADMIN],
+    )
+    register_capability(
+        STATUTE_VERIFY,
+        "录入条文表中条文核实后的条号和原文（民警和镇管理员）",
+        roles=[Role.POLICE, Role.TOWN_ADMIN],
+        scoped=False,
     )

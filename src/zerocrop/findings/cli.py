@@ -30,8 +30,12 @@ USAGE = (
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "legal-route",
-        help="按条文表给出一处发现的处理途径建议（刑事/治安/不予处罚；供公安机关参考，无需数据库）",
-        description="按条文表给出一处发现的处理途径建议。仅供公安机关参考，不是定性结论。",
+        help="按条文表给出一处发现的处理途径建议（刑事/治安/不予处罚；供公安机关参考；只读随软件发布的条文表，不读数据库中的核实录入）",
+        description=(
+            "按条文表给出一处发现的处理途径建议。仅供公安机关参考，不是定性结论。"
+            "本命令只读随软件发布的条文表（findings/data/statutes.toml），不连数据库："
+            "在系统“条文表与核实”页录入的核实结果不在这里生效，网页上的建议才会引用它们。"
+        ),
         usage=USAGE,
     )
     # Values are read as text and checked in `run`, so that every refusal is in Chinese.

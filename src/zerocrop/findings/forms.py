@@ -18,6 +18,7 @@ from zerocrop.findings.choices import (
 )
 from zerocrop.findings.models import NOTE_MAX
 from zerocrop.findings.states import LABELS
+from zerocrop.findings.statute_models import ARTICLE_MAX, EXCERPT_MAX, SOURCE_MAX
 from zerocrop.org.widgets import (
     PersonChoiceField,
     PersonMultipleChoiceField,
@@ -289,5 +290,36 @@ class FindingFilterForm(_PhotoLimit, forms.Form):
         self.fields["unit"].choices = [
             ("", "全部村（社区）"),
             *((str(u.pk), u.name) for u in units),
+        ]
+        self.style()
+
+
+class StatuteVerificationForm(_PhotoLimit, forms.Form):
+    """The checked article and excerpt of one row of the statute table."""
+
+    row_key = forms.ChoiceField(label="条文表行", error_messages={"required": "请选择条文表行"})
+    article = forms.CharField(
+        label="核实后的条号",
+        max_length=ARTICLE_MAX,
+        help_text="如“第××条”，可写到款、项；建议引用时只用这里填写的条号，不再附加款、项",
+        error_messages={"required": "请填写核实后的条号（如“第××条”）"},
+    )
+    excerpt = forms.CharField(
+        label="核实后的原文摘录",
+        max_length=EXCERPT_MAX,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "请填写核实后的条文原文摘录"},
+    )
+    source = forms.CharField(
+        label="核实来源",
+        max_length=SOURCE_MAX,
+        help_text="正式文本的出处，如公报期号或官方网址",
+        error_messages={"required": "请填写核实所依据的来源（正式文本的出处）"},
+    )
+
+    def __init__(self, *args: Any, rows: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["row_key"].choices = [
+            (row.key, f"《{row.statute}》{row.article or '（条号未核实）'}") for row in rows
         ]
         self.style()

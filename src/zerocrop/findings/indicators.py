@@ -6,12 +6,14 @@ from typing import Any
 
 from zerocrop.core.clock import today
 from zerocrop.core.indicators import Ratio, register_indicator
-from zerocrop.findings.selectors import totals
+from zerocrop.findings.selectors import discovery_total, totals
 
 ERADICATION_PLANTS = "findings.eradication_plants"
 ERADICATION_SITES = "findings.eradication_sites"
 OVERDUE = "findings.overdue"
 RECHECK_DONE = "findings.recheck_done"
+SELF_DISCOVERY = "findings.self_discovery"
+LOCAL_MISSES = "findings.local_misses"
 
 
 def _totals(campaign: Any, user: Any, unit: Any) -> Any:
@@ -36,6 +38,23 @@ def overdue(*, campaign: Any, user: Any, unit: Any = None) -> Ratio:
 def recheck_done(*, campaign: Any, user: Any, unit: Any = None) -> Ratio:
     t = _totals(campaign, user, unit)
     return Ratio(t.rechecked, t.recheck_total)
+
+
+def self_discovery(*, campaign: Any, user: Any, unit: Any = None) -> Ratio:
+    d = discovery_total(user=user, campaign=campaign, unit=unit)
+    return Ratio(d.own, d.sites)
+
+
+def local_misses(*, campaign: Any, user: Any, unit: Any = None) -> Ratio:
+    d = discovery_total(user=user, campaign=campaign, unit=unit)
+    return Ratio(d.local_misses, d.sites)
+
+
+# Who found a site first is its finding's 发现方式 (findings.discovery).
+_FIRST_FINDER = (
+    "每处发现点只登记一次，登记的“发现方式”即最先发现它的一方；复查发现的再生不算新的发现点；"
+    "作废的不计。"
+)
 
 
 def register_indicators() -> None:
@@ -82,4 +101,28 @@ def register_indicators() -> None:
         compute=recheck_done,
         quantity="处",
         order=43,
+    )
+    register_indicator(
+        key=SELF_DISCOVERY,
+        label="自查发现率",
+        definition=(
+            "本行动的发现点中，由本级踏查最先发现的处数 ÷ 全部发现点处数（按处，不论株数）。"
+            + _FIRST_FINDER
+            + "“其他”方式发现的计入分母、不计入分子。"
+        ),
+        compute=self_discovery,
+        quantity="处",
+        order=44,
+    )
+    register_indicator(
+        key=LOCAL_MISSES,
+        label="本地漏查",
+        definition=(
+            "由外部来源（上级靶点核查、群众举报、公安发现、督导检查）先于本级踏查发现的发现点，"
+            "记为所在村（社区）的本地漏查；此处为漏查处数 ÷ 全部发现点处数，应为 0。"
+            + _FIRST_FINDER
+        ),
+        compute=local_misses,
+        quantity="处",
+        order=45,
     )

@@ -85,6 +85,9 @@ class StatuteRow:
     thresholds: Mapping[str, float] = field(default_factory=dict)
     note: str = ""
     short: str = ""  # the name used inside reasons, e.g. 刑法
+    # Whether the engine's clause numbers (款、项) were checked for this article; an article
+    # verified in the app was checked as a whole, so it is cited without them.
+    clauses_checked: bool = True
 
     def in_force(self, on: date) -> bool:
         return self.effective_from <= on and (self.effective_to is None or on <= self.effective_to)
@@ -132,11 +135,19 @@ class StatuteTable:
         )
 
     def with_verified_article(
-        self, *, key: str, article: str, excerpt: str, source: str | None = None
+        self,
+        *,
+        key: str,
+        article: str,
+        excerpt: str,
+        source: str | None = None,
+        clauses_checked: bool = True,
     ) -> StatuteTable:
         """A copy of the table in which row `key` carries the checked article and excerpt.
 
-        Pure: the caller (a later UI for a user with the right role) stores the result.
+        Pure: the caller stores the result (the app: `selectors.statute_table`). With
+        `clauses_checked=False` the row is cited by its article alone, without the clause
+        numbers (款、项) the engine would add, since only the article was checked.
         """
         row = self.row(key)
         article, excerpt = article.strip(), excerpt.strip()
@@ -150,6 +161,7 @@ class StatuteTable:
             excerpt=excerpt,
             source=(source or "").strip() or row.source,
             verified=True,
+            clauses_checked=clauses_checked,
         )
         return replace(self, rows=tuple(verified if r.key == key else r for r in self.rows))
 
@@ -368,7 +380,8 @@ class _Cited:
     def add(self, row: StatuteRow, clause: str = "") -> str:
         self._rows.setdefault(row.key, row)
         clauses = self._clauses.setdefault(row.key, [])
-        if not row.article:  # a clause of an unknown article number means nothing
+        # A clause of an unknown article number means nothing; one not checked is not cited.
+        if not row.article or not row.clauses_checked:
             clause = ""
         if clause and clause not in clauses:
             clauses.append(clause)

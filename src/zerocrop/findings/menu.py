@@ -1,6 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from zerocrop.core.navigation import register_menu_item
+from zerocrop.findings.capabilities import STATUTE_VERIFY
 
 
 def register_menu_items() -> None:
@@ -11,4 +12,13 @@ def register_menu_items() -> None:
         icon="flower1",
         order=75,
         testid="menu-findings",
+    )
+    register_menu_item(
+        section="findings",
+        label=_("条文表与核实"),
+        url_name="statute-list",
+        icon="journal-check",
+        order=76,
+        capability=STATUTE_VERIFY,
+        testid="menu-statutes",
     )

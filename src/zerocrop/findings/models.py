@@ -18,6 +18,7 @@ from zerocrop.findings.choices import (
     PhotoPhase,
     Setting,
 )
+from zerocrop.findings.statute_models import StatuteVerification  # noqa: F401 (registers it)
 from zerocrop.geo.models import Located, Plot
 from zerocrop.org.models import AdminUnit, Person
 

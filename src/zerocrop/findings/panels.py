@@ -8,7 +8,14 @@ from django.http import HttpRequest
 
 from zerocrop.core.clock import today
 from zerocrop.core.panels import register_panel
-from zerocrop.findings.selectors import finding_list, finding_state, rechecks_due, totals
+from zerocrop.findings.selectors import (
+    discovery_by_unit,
+    discovery_total,
+    finding_list,
+    finding_state,
+    rechecks_due,
+    totals,
+)
 
 
 def overview_context(request: HttpRequest, campaign: Any) -> dict[str, Any] | None:
@@ -36,6 +43,20 @@ def plot_context(request: HttpRequest, plot: Any) -> dict[str, Any] | None:
     return {"findings": [(f, finding_state(f, today=day)) for f in findings]}
 
 
+def discovery_context(request: HttpRequest, campaign: Any) -> dict[str, Any] | None:
+    total = discovery_total(user=request.user, campaign=campaign)
+    if not total.sites:
+        return None
+    return {
+        "total": total,
+        "missed": [
+            row
+            for row in discovery_by_unit(user=request.user, campaign=campaign)
+            if row.figures.local_misses
+        ],
+    }
+
+
 def register_panels() -> None:
     register_panel(
         slot="campaign.overview",
@@ -50,4 +71,11 @@ def register_panels() -> None:
         template="findings/_panel_plot.html",
         order=20,
         context=plot_context,
+    )
+    register_panel(
+        slot="campaign.overview",
+        key="findings.discovery",
+        template="findings/_panel_discovery.html",
+        order=21,
+        context=discovery_context,
     )

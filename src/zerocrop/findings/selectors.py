@@ -11,12 +11,25 @@ from django.db.models import Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from zerocrop.core.audit_labels import audit_action_label
+from zerocrop.core.errors import ApplicationError
 from zerocrop.core.models import AuditEvent
 from zerocrop.core.scoping import get_visible_or_404, visible_to
-from zerocrop.findings import rules
+from zerocrop.findings import discovery, rules
 from zerocrop.findings.choices import FindingStatus
+from zerocrop.findings.discovery import Discovery
+from zerocrop.findings.legal import (
+    SPECIES_LABELS,
+    RouteSuggestion,
+    StatuteRow,
+    StatuteTable,
+    StatuteTableError,
+    default_table,
+    suggest_route,
+)
 from zerocrop.findings.models import Eradication, Finding, FindingPhoto, Recheck
 from zerocrop.findings.states import LABELS, State, state_of
+from zerocrop.findings.statute_models import StatuteVerification
+from zerocrop.org.models import AdminUnit
 
 
 def parse_uuid(value: Any) -> UUID | None:
@@ -181,3 +194,118 @@ def rechecks_due(*, user: Any, campaign: Any = None, today: date) -> list[tuple[
         if f.eradicated_at
     ]
     return due
+
+
+# ---------------------------------------------------------------------------------------------
+# The legal route and the verified statutes (issue 10, "Legal route")
+
+
+def statute_table() -> StatuteTable:
+    """The shipped statute table with the latest in-app verification of each row applied."""
+    table = default_table()
+    latest: dict[str, StatuteVerification] = {}
+    for entry in StatuteVerification.objects.order_by("entered_at", "created_at"):
+        latest[entry.row_key] = entry
+    for key, entry in latest.items():
+        try:
+            table = table.with_verified_article(
+                key=key,
+                article=entry.article,
+                excerpt=entry.excerpt,
+                source=entry.source,
+                clauses_checked=False,  # the user checked the article, not our 款、项
+            )
+        except StatuteTableError:
+            continue  # a row no longer shipped: its old verification applies to nothing
+    return table
+
+
+@dataclass(frozen=True)
+class StatuteRowState:
+    """One row of the table as shipped and as applied, with its latest in-app verification."""
+
+    shipped: StatuteRow
+    applied: StatuteRow
+    entry: StatuteVerification | None
+
+
+def statute_rows() -> list[StatuteRowState]:
+    applied = statute_table()
+    entries: dict[str, StatuteVerification] = {}
+    for entry in StatuteVerification.objects.select_related("entered_by").order_by(
+        "entered_at", "created_at"
+    ):
+        entries[entry.row_key] = entry
+    return [
+        StatuteRowState(shipped=row, applied=applied.row(row.key), entry=entries.get(row.key))
+        for row in default_table().rows
+    ]
+
+
+def statute_history() -> QuerySet[StatuteVerification]:
+    return StatuteVerification.objects.select_related("entered_by").order_by("-entered_at")
+
+
+@dataclass(frozen=True)
+class LegalRoute:
+    """The suggested route of a finding, or why none can be given (`problem`, Chinese)."""
+
+    suggestion: RouteSuggestion | None
+    problem: str = ""
+
+
+def finding_legal_route(*, finding: Finding, table: StatuteTable | None = None) -> LegalRoute:
+    """`legal.suggest_route` on the finding's facts and date, with the verified statutes.
+
+    For police and the town admin only: the caller checks `visibility.sees_police_fields`
+    (the facts used include the police-only prior handling).
+    """
+    if finding.species not in SPECIES_LABELS:
+        return LegalRoute(None, "该发现点不是罂粟或大麻，条文表不覆盖，请由公安机关依法认定。")
+    area = finding.area_m2 if finding.area_m2 and finding.area_m2 > 0 else None
+    try:
+        suggestion = suggest_route(
+            species=finding.species,
+            plants=finding.plant_count,
+            area_m2=area,
+            unsprouted=not finding.sprouted,
+            prior_handling=finding.prior_handled,
+            resisted=finding.resisted,
+            self_removed_before_maturity=finding.self_removed,
+            on=timezone.localtime(finding.found_at).date(),
+            table=table or statute_table(),
+        )
+    except ApplicationError as exc:
+        return LegalRoute(None, f"无法给出建议：{exc.message}")
+    return LegalRoute(suggestion)
+
+
+# ---------------------------------------------------------------------------------------------
+# 发现率: who found each site first (see findings.discovery)
+
+
+@dataclass(frozen=True)
+class UnitDiscovery:
+    unit: AdminUnit
+    figures: Discovery
+
+
+def _discovery_rows(*, user: Any, campaign: Any, unit: Any) -> list[tuple[Any, str]]:
+    findings = finding_list(user=user, campaign=campaign)
+    if unit is not None:
+        findings = findings.filter(unit__path__startswith=unit.path)
+    return list(findings.values_list("unit_id", "source"))
+
+
+def discovery_total(*, user: Any, campaign: Any = None, unit: Any = None) -> Discovery:
+    return discovery.discovery_total(
+        source for _, source in _discovery_rows(user=user, campaign=campaign, unit=unit)
+    )
+
+
+def discovery_by_unit(*, user: Any, campaign: Any = None, unit: Any = None) -> list[UnitDiscovery]:
+    """Each unit with sites, those with the most local misses first."""
+    by_unit = discovery.discovery_by_unit(_discovery_rows(user=user, campaign=campaign, unit=unit))
+    units = AdminUnit.objects.in_bulk(list(by_unit))
+    rows = [UnitDiscovery(units[pk], figures) for pk, figures in by_unit.items() if pk in units]
+    return sorted(rows, key=lambda r: (-r.figures.local_misses, r.unit.name))

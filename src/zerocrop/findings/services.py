@@ -24,6 +24,7 @@ from zerocrop.findings.capabilities import (
     FINDING_ERADICATE,
     FINDING_POLICE_FIELDS,
     FINDING_RECORD,
+    STATUTE_VERIFY,
 )
 from zerocrop.findings.choices import (
     CountingMethod,
@@ -35,7 +36,14 @@ from zerocrop.findings.choices import (
     PhotoPhase,
     Setting,
 )
+from zerocrop.findings.legal import StatuteTableError, default_table
 from zerocrop.findings.models import NOTE_MAX, Eradication, Finding, FindingPhoto, Recheck
+from zerocrop.findings.statute_models import (
+    ARTICLE_MAX,
+    EXCERPT_MAX,
+    SOURCE_MAX,
+    StatuteVerification,
+)
 from zerocrop.geo.crs import convert_arrays, in_china, transform_geometry
 from zerocrop.geo.geometry import located_fields
 from zerocrop.geo.models import Plot, UnitBoundary
@@ -573,3 +581,49 @@ def finding_recheck(
         },
     )
     return recheck
+
+
+# ---------------------------------------------------------------------------------------------
+# Verified statutes (issue 10, "Legal route")
+
+
+@transaction.atomic
+def statute_verify(
+    *, row_key: str, article: str, excerpt: str, source: str, actor: Any
+) -> StatuteVerification:
+    """Record the checked article and excerpt of one statute-table row; later suggestions cite
+    it as 已核实. Never edits an earlier entry: a correction is a new one."""
+    if not can(actor, STATUTE_VERIFY):
+        raise NotPermitted("无权录入条文核实结果（仅限民警和镇管理员）")
+    row_key, source = (row_key or "").strip(), (source or "").strip()
+    article, excerpt = (article or "").strip(), (excerpt or "").strip()
+    if len(article) > ARTICLE_MAX:
+        raise ApplicationError(f"条号不能超过 {ARTICLE_MAX} 个字", field="article")
+    if len(excerpt) > EXCERPT_MAX:
+        raise ApplicationError(f"原文摘录不能超过 {EXCERPT_MAX} 个字", field="excerpt")
+    if not source:
+        raise ApplicationError("请填写核实所依据的来源（正式文本的出处）", field="source")
+    if len(source) > SOURCE_MAX:
+        raise ApplicationError(f"来源不能超过 {SOURCE_MAX} 个字", field="source")
+    try:
+        # Checks the key, the article and the excerpt with the table's own Chinese messages.
+        default_table().with_verified_article(
+            key=row_key, article=article, excerpt=excerpt, source=source
+        )
+    except StatuteTableError as exc:
+        field = {"statute_article": "article", "statute_excerpt": "excerpt"}.get(
+            exc.code or "", "row_key"
+        )
+        raise ApplicationError(exc.message, field=field, code=exc.code) from None
+    entry = StatuteVerification(
+        row_key=row_key,
+        article=article,
+        excerpt=excerpt,
+        source=source,
+        entered_by=_actor(actor),
+        entered_at=timezone.now(),
+    )
+    entry.full_clean()
+    entry.save()
+    audit_record(actor=actor, action="create", instance=entry, after=snapshot(entry))
+    return entry

@@ -18,7 +18,7 @@ from zerocrop.core.errors import ApplicationError
 from zerocrop.core.export_jobs import export_respond
 from zerocrop.core.forms import VoidForm, add_application_error
 from zerocrop.findings import rules, selectors, services
-from zerocrop.findings.capabilities import FINDING_ERADICATE, FINDING_RECORD
+from zerocrop.findings.capabilities import FINDING_ERADICATE, FINDING_RECORD, STATUTE_VERIFY
 from zerocrop.findings.choices import FindingStatus, PhotoPhase
 from zerocrop.findings.evidence import photo_checks, sees_photo_originals
 from zerocrop.findings.forms import (
@@ -28,9 +28,10 @@ from zerocrop.findings.forms import (
     FindingForm,
     PoliceFieldsForm,
     RecheckForm,
+    StatuteVerificationForm,
 )
 from zerocrop.findings.ledger import FINDING_EXPORT
-from zerocrop.findings.visibility import sees_police_fields
+from zerocrop.findings.visibility import sees_legal_route, sees_police_fields
 from zerocrop.geo.models import UnitBoundary
 from zerocrop.org.capabilities import can
 from zerocrop.org.selectors import person_list, villages_and_communities
@@ -241,6 +242,12 @@ def finding_detail(request: HttpRequest, finding_id: str) -> HttpResponse:
             "can_edit": not finding.is_void and can(request.user, FINDING_RECORD, finding.unit),
             "void_form": VoidForm(),
             "config": {**_map_base(), "geometry": finding.geometry},
+            "legal": (
+                selectors.finding_legal_route(finding=finding)
+                if sees_legal_route(request.user, finding)
+                else None
+            ),
+            "can_verify_statutes": can(request.user, STATUTE_VERIFY),
         },
     )
 
@@ -394,3 +401,47 @@ def finding_void(request: HttpRequest, finding_id: str) -> HttpResponse:
         else:
             messages.success(request, "已作废")
     return redirect("finding-detail", finding_id=finding.pk)
+
+
+# ---------------------------------------------------------------------------------------------
+# Verified statutes (issue 10, "Legal route")
+
+
+def statute_list(request: HttpRequest) -> HttpResponse:
+    if not can(request.user, STATUTE_VERIFY):
+        raise PermissionDenied("无权查看和核实条文表")
+    rows = selectors.statute_rows()
+    names = {r.shipped.key: r.shipped.statute for r in rows}
+    initial_key = request.GET.get("row", "")
+    form = StatuteVerificationForm(
+        request.POST or None,
+        rows=[r.shipped for r in rows],
+        initial={"row_key": initial_key} if initial_key else None,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            entry = services.statute_verify(
+                row_key=data["row_key"],
+                article=data["article"],
+                excerpt=data["excerpt"],
+                source=data["source"],
+                actor=request.user,
+            )
+        except ApplicationError as exc:
+            add_application_error(form, exc)
+        else:
+            messages.success(request, f"已录入核实结果：{entry.row_key} {entry.article}")
+            return redirect("statute-list")
+    return render(
+        request,
+        "findings/statute_list.html",
+        {
+            "rows": rows,
+            "form": form,
+            "history": [
+                (entry, names.get(entry.row_key, entry.row_key))
+                for entry in selectors.statute_history()[:50]
+            ],
+        },
+    )
