@@ -6,6 +6,10 @@ from zerocrop.org.choices import Role
 FINDING_RECORD = "finding.record"
 FINDING_ERADICATE = "finding.eradicate"
 FINDING_POLICE_FIELDS = "finding.police_fields"
+KEY_PERSON_VIEW = "keyperson.view"
+KEY_PERSON_MANAGE = "keyperson.manage"
+KEY_PERSON_VISIT = "keyperson.visit"
+CASE_MANAGE = "case.manage"
 
 
 def register_capabilities() -> None:
@@ -22,4 +26,22 @@ def register_capabilities() -> None:
         FINDING_POLICE_FIELDS,
         "查看和填写种植人身份及此前处理情况（仅限民警和镇管理员）",
         roles=[Role.POLICE, Role.TOWN_ADMIN],
+    )
+    register_capability(
+        KEY_PERSON_VIEW,
+        "查看本单位及下级单位的重点人员及走访记录",
+        roles=[*FIELD_ROLES, Role.POLICE, Role.LEADER],
+    )
+    register_capability(
+        KEY_PERSON_MANAGE,
+        "在本单位及下级单位登记、修改和作废重点人员",
+        roles=[Role.TOWN_ADMIN, Role.VILLAGE_CADRE, Role.POLICE],
+    )
+    register_capability(
+        KEY_PERSON_VISIT,
+        "为本单位及下级单位的重点人员登记走访",
+        roles=[*FIELD_ROLES, Role.POLICE],
+    )
+    register_capability(
+        CASE_MANAGE, "查看和登记案件（仅限民警和镇管理员）", roles=[Role.POLICE, Role.TOWN_ADMIN]
     )

@@ -1,6 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from zerocrop.core.navigation import register_menu_item
+from zerocrop.findings.capabilities import CASE_MANAGE, KEY_PERSON_VIEW
 
 
 def register_menu_items() -> None:
@@ -11,4 +12,22 @@ def register_menu_items() -> None:
         icon="flower1",
         order=75,
         testid="menu-findings",
+    )
+    register_menu_item(
+        section="findings",
+        label=_("重点人员"),
+        url_name="key-person-list",
+        icon="person-exclamation",
+        order=76,
+        capability=KEY_PERSON_VIEW,
+        testid="menu-key-persons",
+    )
+    register_menu_item(
+        section="findings",
+        label=_("案件"),
+        url_name="case-list",
+        icon="folder2-open",
+        order=77,
+        capability=CASE_MANAGE,
+        testid="menu-cases",
     )

@@ -35,7 +35,14 @@ from zerocrop.findings.choices import (
     PhotoPhase,
     Setting,
 )
-from zerocrop.findings.models import NOTE_MAX, Eradication, Finding, FindingPhoto, Recheck
+from zerocrop.findings.models import (
+    NOTE_MAX,
+    Eradication,
+    Finding,
+    FindingPhoto,
+    KeyPerson,
+    Recheck,
+)
 from zerocrop.geo.crs import convert_arrays, in_china, transform_geometry
 from zerocrop.geo.geometry import located_fields
 from zerocrop.geo.models import Plot, UnitBoundary
@@ -152,7 +159,7 @@ def _police_fields(
     *,
     actor: Any,
     unit: AdminUnit,
-    grower: Person | None,
+    grower: KeyPerson | None,
     grower_unowned: bool,
     prior_handled: bool,
     prior_handling: str,
@@ -236,7 +243,7 @@ def finding_record(
     self_removed: bool = False,
     reported_at: datetime | None = None,
     report_receiver: str = "",
-    grower: Person | None = None,
+    grower: KeyPerson | None = None,
     grower_unowned: bool = False,
     prior_handled: bool = False,
     prior_handling: str = "",

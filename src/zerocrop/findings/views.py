@@ -17,7 +17,7 @@ from zerocrop.core.clock import today
 from zerocrop.core.errors import ApplicationError
 from zerocrop.core.export_jobs import export_respond
 from zerocrop.core.forms import VoidForm, add_application_error
-from zerocrop.findings import rules, selectors, services
+from zerocrop.findings import rules, selectors, selectors_persons, services
 from zerocrop.findings.capabilities import FINDING_ERADICATE, FINDING_RECORD
 from zerocrop.findings.choices import FindingStatus, PhotoPhase
 from zerocrop.findings.forms import (
@@ -88,6 +88,10 @@ def finding_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _growers(request: HttpRequest) -> Any:
+    return selectors_persons.key_person_list(user=request.user)
+
+
 def _record_choices(request: HttpRequest) -> tuple[Any, Any, Any]:
     villages = [
         u
@@ -120,7 +124,9 @@ def finding_create(request: HttpRequest) -> HttpResponse:
         initial=initial,
     )
     police_form = (
-        PoliceFieldsForm(request.POST or None, people=people, prefix="police") if police else None
+        PoliceFieldsForm(request.POST or None, growers=_growers(request), prefix="police")
+        if police
+        else None
     )
     if (
         request.method == "POST"
@@ -192,11 +198,10 @@ def finding_detail(request: HttpRequest, finding_id: str) -> HttpResponse:
     state = selectors.finding_state(finding, today=day)
     police = sees_police_fields(request.user, finding)
     photos = list(finding.photos.all())
-    people = person_list(user=request.user)
     police_form = None
     if police:
         police_form = PoliceFieldsForm(
-            people=people,
+            growers=_growers(request),
             prefix="police",
             initial={
                 "grower": finding.grower_id,
@@ -214,6 +219,8 @@ def finding_detail(request: HttpRequest, finding_id: str) -> HttpResponse:
             "state": state,
             "police": police,
             "police_form": police_form,
+            "repeat_planting": police and selectors_persons.is_repeat_planting(finding),
+            "cases": selectors_persons.cases_of_finding(user=request.user, finding=finding),
             "found_photos": [p for p in photos if p.phase == PhotoPhase.FOUND],
             "eradications": [
                 (e, [p for p in photos if p.eradication_id == e.pk])
@@ -359,7 +366,7 @@ def finding_police(request: HttpRequest, finding_id: str) -> HttpResponse:
     finding = selectors.finding_get(user=request.user, finding_id=finding_id)
     if not sees_police_fields(request.user, finding):
         raise PermissionDenied("无权填写种植人信息")
-    form = PoliceFieldsForm(request.POST, people=person_list(user=request.user), prefix="police")
+    form = PoliceFieldsForm(request.POST, growers=_growers(request), prefix="police")
     if form.is_valid():
         try:
             services.finding_update(
