@@ -67,3 +67,57 @@ def test_cadre_records_a_visit_with_a_scan(logged_in, live_server, viewport) -> 
     page.screenshot(path=f"{SHOTS}/detail-{tag}.png", full_page=True)
     saved = HomeVisit.objects.get(key_person=person)
     assert saved.notice_signed and saved.scan is not None and saved.scan.kind == "visit_scan"
+
+
+@pytest.mark.parametrize("viewport", [None, PHONE], ids=["desktop", "phone"])
+def test_police_see_the_case_with_its_route_suggestion(logged_in, live_server, viewport) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from shapely.geometry import mapping, shape
+
+    from zerocrop.findings import services, services_persons
+    from zerocrop.geo.models import UnitBoundary
+    from zerocrop.org.models import Person, User
+
+    police = User.objects.select_related("unit").get(username="police")
+    village = AdminUnit.objects.get(name="毛布拉格村")
+    grower = KeyPerson.objects.create(name="种植人丙", unit=village, category="prior_grower")
+    point = shape(UnitBoundary.objects.get(unit=village).geometry).representative_point()
+    finding = services.finding_record(
+        unit=village,
+        geometry=mapping(point),
+        species="poppy",
+        stage="flowering",
+        setting="courtyard",
+        source="police",
+        found_at=timezone.now() - timedelta(hours=3),
+        found_by=[Person.objects.get(name="王鸣山")],
+        plant_count=80,
+        grower=grower,
+        actor=User.objects.get(username="admin"),
+    )
+    case = services_persons.case_create(
+        unit=police.unit,
+        number="毛公(治)受字〔2026〕7号",
+        opened_on=timezone.localdate(),
+        findings=[finding],
+        key_persons=[grower],
+        actor=police,
+    )
+    page = logged_in("police")
+    if viewport:
+        page.set_viewport_size(viewport)
+    tag = "phone" if viewport else "desktop"
+    page.goto(f"{live_server.url}/findings/cases/")
+    page.get_by_role("link", name=case.number).click()
+    assert page.get_by_test_id("case-route").count() == 1
+    assert "种植人丙" in page.get_by_test_id("case-findings").inner_text()
+    assert "复种" in page.get_by_test_id("case-findings").inner_text()
+    assert "不是定性结论" in page.get_by_test_id("case-route-disclaimer").inner_text()
+    _no_sideways_scroll(page)
+    page.screenshot(path=f"{SHOTS}/case-{tag}.png", full_page=True)
+    page.goto(f"{live_server.url}/findings/{finding.pk}/")
+    assert page.get_by_test_id("finding-repeat").count() == 1
+    assert case.number in page.get_by_test_id("finding-cases").inner_text()
+    page.screenshot(path=f"{SHOTS}/finding-police-{tag}.png", full_page=True)

@@ -182,3 +182,27 @@ def test_police_record_and_edit_a_case_through_the_form(login_as, record, grower
     assert case.outcome_label == "批评教育" and case.outcome_amount is None
     listing = client.get("/findings/cases/").content.decode()
     assert "公(毛)行罚字〔2026〕1号" in listing and "批评教育" in listing
+
+
+def test_repeat_planting_alone_is_not_prior_police_handling(record, grower, police) -> None:
+    finding = record(plant_count=80)
+    services.finding_update(finding=finding, changes={"grower": grower}, actor=police)
+    assert selectors_persons.is_repeat_planting(finding)  # a prior grower: 复种
+    case = services_persons.case_create(
+        unit=police.unit,
+        number="案-新",
+        opened_on=timezone.localdate(),
+        findings=[finding],
+        key_persons=[grower],
+        actor=police,
+    )
+    assert selectors_persons.case_routes(case=case)[0].suggestion.route == "administrative"
+    services_persons.case_create(
+        unit=police.unit,
+        number="案-旧",
+        opened_on=timezone.localdate() - timedelta(days=400),
+        key_persons=[grower],
+        actor=police,
+    )
+    # An earlier case of the grower is 经公安机关处理后又种植: the filing standard applies.
+    assert selectors_persons.case_routes(case=case)[0].suggestion.route == "criminal"

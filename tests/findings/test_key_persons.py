@@ -147,8 +147,11 @@ def test_findings_history_and_repeat_planting_are_police_only(
         'data-testid="finding-repeat"'
         in police_client.get(f"/findings/{second.pk}/").content.decode()
     )
+    api = police_client.get(f"/api/v1/findings/{second.pk}").json()
+    assert api["repeat_planting"] is True and api["grower"]["name"] == "赵某某"
     for name in ("cadre", "grid", "leader"):
         client = login_as(name)
+        assert "repeat_planting" not in client.get(f"/api/v1/findings/{second.pk}").json()
         page = client.get(f"/findings/persons/{key_person.pk}/").content.decode()
         assert "赵某某" in page  # name, village, category and visits are theirs to see
         assert HIDDEN not in page and "发现记录" not in page

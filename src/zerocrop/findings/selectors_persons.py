@@ -122,6 +122,23 @@ def cases_of_finding(*, user: Any, finding: Finding) -> list[Case]:
     return list(visible_to(Case.objects.all(), user).filter(findings=finding))
 
 
+def _handled_before(finding: Finding, case: Case) -> bool:
+    """经公安机关处理后又种植: the finding says so, or its grower had an earlier case.
+
+    Repeat planting alone (a prior grower) is not prior police handling.
+    """
+    if finding.prior_handled:
+        return True
+    if finding.grower_id is None:
+        return False
+    found_on = timezone.localtime(finding.found_at).date()
+    return (
+        Case.objects.filter(key_persons=finding.grower_id, opened_on__lt=found_on)
+        .exclude(pk=case.pk)
+        .exists()
+    )
+
+
 @dataclass(frozen=True)
 class CaseRoute:
     """The legal route suggested for the case's findings of one species (never a verdict)."""
@@ -136,8 +153,8 @@ class CaseRoute:
 def case_routes(*, case: Case) -> list[CaseRoute]:
     """One suggestion per species (poppy, cannabis) over the linked findings' totals.
 
-    Flags hold for the total when any finding has them (prior handling, resisting, repeat
-    planting), self-removal only when every finding was removed by its grower; the date is the
+    Flags hold for the total when any finding has them (prior police handling, resisting),
+    self-removal only when every finding was removed by its grower; the date is the
     earliest finding's, which picks the statute versions in force.
     """
     groups: dict[str, list[Finding]] = defaultdict(list)
@@ -159,7 +176,7 @@ def case_routes(*, case: Case) -> list[CaseRoute]:
                 plants=plants,
                 area_m2=sum(f.area_m2 or 0 for f in findings) if unsprouted else None,
                 unsprouted=unsprouted,
-                prior_handling=any(f.prior_handled or is_repeat_planting(f) for f in findings),
+                prior_handling=any(_handled_before(f, case) for f in findings),
                 resisted=any(f.resisted for f in findings),
                 self_removed_before_maturity=all(f.self_removed for f in findings),
                 on=on,

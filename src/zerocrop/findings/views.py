@@ -221,6 +221,7 @@ def finding_detail(request: HttpRequest, finding_id: str) -> HttpResponse:
             "police_form": police_form,
             "repeat_planting": police and selectors_persons.is_repeat_planting(finding),
             "cases": selectors_persons.cases_of_finding(user=request.user, finding=finding),
+            "sees_cases": selectors_persons.sees_cases(request.user),
             "found_photos": [p for p in photos if p.phase == PhotoPhase.FOUND],
             "eradications": [
                 (e, [p for p in photos if p.eradication_id == e.pk])
