@@ -16,19 +16,23 @@ TOWN_ONLY = ["campaign.create", "round.create", "zone.import", "login_locks.mana
 
 # role → the capabilities it holds (somewhere in its scope).
 FINDINGS = {"finding.record", "finding.eradicate"}  # registered by the findings app
+KEY_PERSONS = {"keyperson.view", "keyperson.visit"}  # findings too
 EXPECTED = {
     Role.TOWN_ADMIN: {
         "unit.manage",
         "fieldwork",
         "campaign.edit_structure",
         "finding.police_fields",
+        "keyperson.manage",
+        "case.manage",
         *FINDINGS,
+        *KEY_PERSONS,
         *TOWN_ONLY,
     },
-    Role.VILLAGE_CADRE: {"unit.manage", "fieldwork", *FINDINGS},
-    Role.GRID_WORKER: {"fieldwork", *FINDINGS},
-    Role.LEADER: set(),
-    Role.POLICE: {"finding.police_fields"},
+    Role.VILLAGE_CADRE: {"unit.manage", "fieldwork", "keyperson.manage", *FINDINGS, *KEY_PERSONS},
+    Role.GRID_WORKER: {"fieldwork", *FINDINGS, *KEY_PERSONS},
+    Role.LEADER: {"keyperson.view"},
+    Role.POLICE: {"finding.police_fields", "keyperson.manage", "case.manage", *KEY_PERSONS},
 }
 
 
