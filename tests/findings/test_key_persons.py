@@ -238,3 +238,33 @@ def test_the_menu_shows_key_persons_to_cadres_and_cases_to_police_only(login_as)
     assert 'data-testid="menu-key-persons"' in cadre_home
     assert 'data-testid="menu-cases"' not in cadre_home
     assert 'data-testid="menu-cases"' in login_as("police").get("/findings/").content.decode()
+
+
+def test_a_cadre_registers_edits_and_voids_a_key_person_through_the_form(login_as, village) -> None:
+    client = login_as("cadre")
+    data = {
+        "name": "周某",
+        "unit": village.pk,
+        "category": "prior_grower",
+        "id_number": "15272219800101123",
+        "since": timezone.localdate().isoformat(),
+    }
+    response = client.post("/findings/persons/new/", data)
+    assert response.status_code == 200 and "身份证号应为 18 位" in response.content.decode()
+    assert not KeyPerson.objects.filter(name="周某").exists()
+    response = client.post("/findings/persons/new/", {**data, "id_number": "15272219800101123x"})
+    assert response.status_code == 302
+    person = KeyPerson.objects.get(name="周某")
+    assert person.id_number == "15272219800101123X"
+    edit = client.get(f"/findings/persons/{person.pk}/edit/").content.decode()
+    assert "15272219800101123X" not in edit  # a cadre never gets the full number back
+    response = client.post(
+        f"/findings/persons/{person.pk}/edit/", {**data, "id_number": "", "address": "五组"}
+    )
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert person.address == "五组" and person.id_number == "15272219800101123X"
+    assert login_as("grid").get("/findings/persons/new/").status_code == 403
+    client.post(f"/findings/persons/{person.pk}/void/", {"reason": "迁出本镇"})
+    person.refresh_from_db()
+    assert person.is_void and "周某" not in client.get("/findings/persons/").content.decode()
