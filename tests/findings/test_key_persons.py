@@ -147,6 +147,10 @@ def test_findings_history_and_repeat_planting_are_police_only(
         'data-testid="finding-repeat"'
         in police_client.get(f"/findings/{second.pk}/").content.decode()
     )
+    assert (
+        police_client.get("/findings/").content.decode().count('data-testid="finding-row-repeat"')
+        == 1
+    )
     api = police_client.get(f"/api/v1/findings/{second.pk}").json()
     assert api["repeat_planting"] is True and api["grower"]["name"] == "赵某某"
     for name in ("cadre", "grid", "leader"):
@@ -156,6 +160,7 @@ def test_findings_history_and_repeat_planting_are_police_only(
         assert "赵某某" in page  # name, village, category and visits are theirs to see
         assert HIDDEN not in page and "发现记录" not in page
         assert "复种" not in client.get(f"/findings/{second.pk}/").content.decode()
+        assert "复种" not in client.get("/findings/").content.decode()
 
 
 def test_a_prior_grower_category_or_prior_handling_flags_repeat_planting(

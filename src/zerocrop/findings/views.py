@@ -63,7 +63,16 @@ def finding_list(request: HttpRequest) -> HttpResponse:
     ).prefetch_related("photos")
     if request.GET.get("export") == "xlsx":
         return export_respond(request, kind=FINDING_EXPORT, params=params, count=findings.count())
-    rows = [(f, selectors.finding_state(f, today=day)) for f in findings[:500]]
+    shown = list(findings.select_related("grower")[:500])
+    police = sees_police_fields(request.user)
+    repeat = (
+        selectors_persons.repeat_planting_ids(
+            [f for f in shown if sees_police_fields(request.user, f)]
+        )
+        if police
+        else set()
+    )
+    rows = [(f, selectors.finding_state(f, today=day), f.pk in repeat) for f in shown]
     points = [
         {
             "lon": f.lon,
@@ -72,7 +81,7 @@ def finding_list(request: HttpRequest) -> HttpResponse:
             "state": state.value,
             "url": reverse("finding-detail", args=[f.pk]),
         }
-        for f, state in rows
+        for f, state, _ in rows
     ]
     return render(
         request,
