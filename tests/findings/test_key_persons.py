@@ -273,3 +273,18 @@ def test_a_cadre_registers_edits_and_voids_a_key_person_through_the_form(login_a
     client.post(f"/findings/persons/{person.pk}/void/", {"reason": "迁出本镇"})
     person.refresh_from_db()
     assert person.is_void and "周某" not in client.get("/findings/persons/").content.decode()
+
+
+def test_a_scan_that_is_not_a_picture_or_pdf_is_refused(key_person, cadre_person, user_named):
+    with pytest.raises(ApplicationError) as refused:
+        services_persons.visit_record(
+            person=key_person,
+            visited_on=timezone.localdate(),
+            visitors=[cadre_person],
+            notice_given=True,
+            notice_signed=True,
+            scan=("告知书.jpg", b"not an image at all"),
+            actor=user_named("cadre"),
+        )
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in refused.value.message)
+    assert not HomeVisit.objects.exists()

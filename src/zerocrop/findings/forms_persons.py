@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 
-from zerocrop.core.upload_fields import MultipleUploadField
+from zerocrop.core.upload_fields import UploadField
 from zerocrop.findings.choices import CaseOutcome, CaseStatus, KeyPersonCategory
 from zerocrop.findings.forms import _PhotoLimit
 from zerocrop.findings.models import NOTE_MAX
@@ -82,7 +82,7 @@ class VisitForm(_PhotoLimit, forms.Form):
     notes = _text("走访情况（谈话教育内容、家中情况）")
     notice_given = forms.BooleanField(label="已发放告知书", required=False)
     notice_signed = forms.BooleanField(label="告知书已签收", required=False)
-    scan = MultipleUploadField(label="签收告知书扫描件或照片", required=False)
+    scan = UploadField(label="签收告知书扫描件或照片（PDF/JPG/PNG）", required=False)
 
     def __init__(self, *args: Any, people: Any, village: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -90,13 +90,9 @@ class VisitForm(_PhotoLimit, forms.Form):
         if village is not None:
             self.fields["visitors"].show_village(village)
         self.style()
+        # No `capture`: on a phone the user may take a photo or pick a scanned PDF.
+        self.fields["scan"].widget.attrs.pop("capture", None)
         self.fields["scan"].widget.attrs["accept"] = "image/jpeg,image/png,application/pdf"
-
-    def clean_scan(self) -> list[Any]:
-        files = self.cleaned_data.get("scan") or []
-        if len(files) > 1:
-            raise forms.ValidationError("签收告知书扫描件只能上传 1 个文件")
-        return files
 
 
 class CaseFilterForm(forms.Form):

@@ -201,7 +201,7 @@ def key_person_visit(request: HttpRequest, person_id: str) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        scans = data.get("scan") or []
+        scan = data.get("scan")
         try:
             services_persons.visit_record(
                 person=person,
@@ -210,7 +210,7 @@ def key_person_visit(request: HttpRequest, person_id: str) -> HttpResponse:
                 notes=data.get("notes") or "",
                 notice_given=bool(data.get("notice_given")),
                 notice_signed=bool(data.get("notice_signed")),
-                scan=(scans[0].name, scans[0]) if scans else None,
+                scan=(scan.name, scan) if scan else None,
                 actor=request.user,
             )
         except ApplicationError as exc:
