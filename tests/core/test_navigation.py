@@ -43,13 +43,20 @@ def _request(username: str, path: str = "/org/units/"):
 
 
 # Items of apps added after the registry, which the old menu could not have shown.
-NEWER_ITEMS = {"/findings/": ('data-testid="menu-findings"', "bi-flower1", "发现与铲除")}
+NEWER_ITEMS = {
+    "/findings/": ('data-testid="menu-findings"', "bi-flower1", "发现与铲除"),
+    "/findings/persons/": ('data-testid="menu-key-persons"', "bi-person-exclamation", "重点人员"),
+}
 # Newer items behind a capability: who sees them.
 NEWER_FOR = {
+    "/findings/cases/": (
+        {"admin", "police"},
+        ('data-testid="menu-cases"', "bi-folder2-open", "案件"),
+    ),
     "/findings/statutes/": (
         {"admin", "police"},
         ('data-testid="menu-statutes"', "bi-journal-check", "条文表与核实"),
-    )
+    ),
 }
 
 

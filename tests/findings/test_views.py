@@ -9,7 +9,7 @@ from django.utils import timezone
 from shapely.geometry import shape
 
 from zerocrop.findings import services
-from zerocrop.findings.models import Finding
+from zerocrop.findings.models import Finding, KeyPerson
 from zerocrop.org.models import AdminUnit, Person
 
 from .conftest import ago, jpeg
@@ -135,7 +135,7 @@ def test_eradicate_and_recheck_through_the_forms(login_as, record, cadre_person)
 
 @pytest.fixture
 def marked_finding(record, user_named, village) -> Finding:
-    grower = Person.objects.create(name=MARKER, unit=village)
+    grower = KeyPerson.objects.create(name=MARKER, unit=village, category="other")
     finding = record()
     services.finding_update(
         finding=finding,
@@ -295,7 +295,7 @@ def test_the_report_to_the_police_station_is_added_later(login_as, record) -> No
 
 def test_police_enter_the_grower_on_the_finding_page(login_as, record, village) -> None:
     finding = record()
-    grower = Person.objects.create(name="种植人乙", unit=village)
+    grower = KeyPerson.objects.create(name="种植人乙", unit=village, category="other")
     police = login_as("police")
     page = police.get(f"/findings/{finding.pk}/").content.decode()
     assert "种植人（仅民警和镇管理员可见）" in page

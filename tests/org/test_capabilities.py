@@ -16,7 +16,9 @@ TOWN_ONLY = ["campaign.create", "round.create", "zone.import", "login_locks.mana
 # statute.verify (police and town admin) is unscoped: the statute table is installation-wide.
 
 # role → the capabilities it holds (somewhere in its scope).
-FINDINGS = {"finding.record", "finding.eradicate"}  # registered by the findings app
+# registered by the findings app
+FINDINGS = {"finding.record", "finding.eradicate", "finding.photo_originals"}
+KEY_PERSONS = {"keyperson.view", "keyperson.visit"}  # findings too
 EXPECTED = {
     Role.TOWN_ADMIN: {
         "unit.manage",
@@ -24,13 +26,23 @@ EXPECTED = {
         "campaign.edit_structure",
         "finding.police_fields",
         "statute.verify",
+        "keyperson.manage",
+        "case.manage",
         *FINDINGS,
+        *KEY_PERSONS,
         *TOWN_ONLY,
     },
-    Role.VILLAGE_CADRE: {"unit.manage", "fieldwork", *FINDINGS},
-    Role.GRID_WORKER: {"fieldwork", *FINDINGS},
-    Role.LEADER: set(),
-    Role.POLICE: {"finding.police_fields", "statute.verify"},
+    Role.VILLAGE_CADRE: {"unit.manage", "fieldwork", "keyperson.manage", *FINDINGS, *KEY_PERSONS},
+    Role.GRID_WORKER: {"fieldwork", *FINDINGS, *KEY_PERSONS},
+    Role.LEADER: {"keyperson.view"},
+    Role.POLICE: {
+        "finding.police_fields",
+        "finding.photo_originals",
+        "keyperson.manage",
+        "case.manage",
+        "statute.verify",
+        *KEY_PERSONS,
+    },
 }
 
 

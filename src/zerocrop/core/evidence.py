@@ -72,7 +72,7 @@ def evidence_visible(*, user: Any, evidence: EvidenceFile) -> bool:
 
 
 def _check(*, kind: str, name: str, data: Upload) -> CheckedFile:
-    if kind == EvidenceKind.PLEDGE_SCAN:
+    if kind in (EvidenceKind.PLEDGE_SCAN, EvidenceKind.VISIT_SCAN):
         return check_scan(name=name, data=data)
     if kind in (EvidenceKind.PATROL_PHOTO, EvidenceKind.FINDING_PHOTO):
         return check_scan(name=name, data=data, label="照片", images_only=True)

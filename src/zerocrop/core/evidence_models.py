@@ -15,6 +15,7 @@ class EvidenceKind(models.TextChoices):
     TRACK_FILE = "track_file", _("轨迹文件")
     EXPORT = "export", _("导出文件")
     FINDING_PHOTO = "finding_photo", _("发现铲除照片")
+    VISIT_SCAN = "visit_scan", _("走访告知书扫描件")
 
 
 class EvidenceFile(BaseModel):

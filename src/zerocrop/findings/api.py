@@ -16,6 +16,7 @@ from zerocrop.core.clock import today
 from zerocrop.core.errors import ApplicationError
 from zerocrop.findings import selectors, services
 from zerocrop.findings.models import Finding
+from zerocrop.findings.selectors_persons import is_repeat_planting
 from zerocrop.findings.visibility import sees_legal_route, sees_police_fields
 from zerocrop.org.selectors import person_list, villages_and_communities
 
@@ -59,6 +60,7 @@ def finding_body(finding: Finding, *, user: Any, day: Any) -> dict[str, Any]:
         body["grower_unowned"] = finding.grower_unowned
         body["prior_handled"] = finding.prior_handled
         body["prior_handling"] = finding.prior_handling
+        body["repeat_planting"] = is_repeat_planting(finding)
     return body
 
 

@@ -67,3 +67,30 @@ CRS_CHOICES = [
     ("gcj02", "GCJ-02（高德/腾讯）"),
     ("bd09", "BD-09（百度）"),
 ]
+
+
+# --- Key persons and cases -------------------------------------------------------------------
+
+
+class KeyPersonCategory(models.TextChoices):
+    PRIOR_GROWER = "prior_grower", "曾种植人员"
+    DRUG_USER = "drug_user", "吸毒人员"
+    OUTSIDER = "outsider", "外来人员"
+    OTHER = "other", "其他"
+
+
+class CaseStatus(models.TextChoices):
+    ACCEPTED = "accepted", "受理"
+    FILED = "filed", "立案"
+    INVESTIGATING = "investigating", "侦查"
+    PENALIZED = "penalized", "处罚"
+    CLOSED = "closed", "结案"
+
+
+class CaseOutcome(models.TextChoices):
+    PENDING = "", "未定"
+    EDUCATION = "education", "批评教育"
+    DETENTION = "detention", "行政拘留"
+    FINE = "fine", "罚款"
+    CRIMINAL = "criminal", "刑事立案"
+    NO_PENALTY = "no_penalty", "不予处罚"

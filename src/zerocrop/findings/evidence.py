@@ -12,24 +12,31 @@ from django.utils import timezone
 from zerocrop.core.evidence import register_evidence_original, register_evidence_owner
 from zerocrop.core.evidence_models import EvidenceFile, EvidenceKind
 from zerocrop.core.evidence_package import PackageItem, PackageSubject, register_evidence_package
+from zerocrop.findings.capabilities import PHOTO_ORIGINALS
 from zerocrop.findings.evidence_checks import PhotoCheck, check_photo
-from zerocrop.findings.models import POLICE_ONLY_FIELDS, Eradication, Finding, FindingPhoto, Recheck
+from zerocrop.findings.models import (
+    POLICE_ONLY_FIELDS,
+    Eradication,
+    Finding,
+    FindingPhoto,
+    HomeVisit,
+    Recheck,
+)
 from zerocrop.findings.selectors import finding_get
 from zerocrop.findings.visibility import sees_police_fields
-from zerocrop.org.capabilities import FIELD_ROLES, can, capability_get, register_capability
-from zerocrop.org.choices import Role
+from zerocrop.org.capabilities import can
 from zerocrop.org.models import AdminUnit
 from zerocrop.patrols.models import PatrolRecord
-
-# Who may fetch a finding photo's original bytes, whose EXIF holds where and when it was taken.
-# Everyone else in scope (the leader: overviews, not field locations) gets the re-encoded
-# preview without EXIF at /evidence/<id>/preview/, and no camera position on the page.
-PHOTO_ORIGINALS = "finding.photo_originals"
 
 
 def _photo_units(evidence: EvidenceFile) -> QuerySet[AdminUnit]:
     findings = FindingPhoto.objects.filter(evidence=evidence).values("finding__unit")
     return AdminUnit.objects.filter(pk__in=findings)
+
+
+def _visit_scan_units(evidence: EvidenceFile) -> QuerySet[AdminUnit]:
+    visits = HomeVisit.objects.filter(scan=evidence).values("key_person__unit")
+    return AdminUnit.objects.filter(pk__in=visits)
 
 
 def sees_photo_originals(user: Any, unit: AdminUnit | None = None) -> bool:
@@ -43,15 +50,7 @@ def _original_allowed(user: Any, evidence: EvidenceFile) -> bool:
 
 def register_evidence_owners() -> None:
     register_evidence_owner(EvidenceKind.FINDING_PHOTO, _photo_units)
-    try:
-        capability_get(PHOTO_ORIGINALS)
-    except LookupError:
-        register_capability(
-            PHOTO_ORIGINALS,
-            "查看发现铲除照片原件（含相机记录的拍摄时间与 GPS 位置）；"
-            "其他人只看去除这些信息的预览图",
-            roles=[*FIELD_ROLES, Role.POLICE],
-        )
+    register_evidence_owner(EvidenceKind.VISIT_SCAN, _visit_scan_units)
     register_evidence_original(EvidenceKind.FINDING_PHOTO, _original_allowed)
 
 

@@ -20,7 +20,6 @@ from zerocrop.findings.models import NOTE_MAX
 from zerocrop.findings.states import LABELS
 from zerocrop.findings.statute_models import ARTICLE_MAX, EXCERPT_MAX, SOURCE_MAX
 from zerocrop.org.widgets import (
-    PersonChoiceField,
     PersonMultipleChoiceField,
     PersonSelect,
     PersonSelectMultiple,
@@ -196,7 +195,13 @@ class FindingEditForm(_PhotoLimit, forms.Form):
 class PoliceFieldsForm(_PhotoLimit, forms.Form):
     """Grower identity and prior handling: shown to and filled by police and the town admin."""
 
-    grower = PersonChoiceField(label="种植人", queryset=None, required=False)
+    grower = forms.ModelChoiceField(
+        label="种植人（重点人员）",
+        queryset=None,
+        required=False,
+        error_messages={"invalid_choice": "所选种植人不存在或无权查看"},
+        help_text="种植人须先登记为重点人员",
+    )
     grower_unowned = forms.BooleanField(label="无主", required=False)
     prior_handled = forms.BooleanField(label="曾因种植被公安处理", required=False)
     prior_handling = forms.CharField(
@@ -206,9 +211,9 @@ class PoliceFieldsForm(_PhotoLimit, forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, growers: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["grower"].queryset = people
+        self.fields["grower"].queryset = growers
         self.style()
 
 

@@ -19,6 +19,7 @@ from zerocrop.core.ledger import Column, Ledger, Note, ledger_xlsx
 from zerocrop.findings import selectors
 from zerocrop.findings.choices import CRS_CHOICES, CountingMethod
 from zerocrop.findings.models import Finding
+from zerocrop.findings.selectors_persons import sees_cases
 from zerocrop.findings.visibility import sees_police_fields
 from zerocrop.geo.downloads import scope_name
 
@@ -64,6 +65,14 @@ def _grower(finding: Finding, police: bool) -> str:
     if finding.grower_id:
         return f"{finding.grower.name}（{finding.grower.unit.name}）"
     return "无主" if finding.grower_unowned else ""
+
+
+def _outcome(finding: Finding, user: Any) -> str:
+    if not sees_cases(user):
+        return ""
+    return "；".join(
+        f"{c.number} {c.outcome_label or c.get_status_display()}" for c in finding.cases.all()
+    )
 
 
 def _reported(finding: Finding) -> str:
@@ -112,7 +121,7 @@ def finding_rows(findings: Iterable[Finding], *, user: Any, today: date) -> list
                 "destruction": last.destruction if last else "",
                 "photos": "、".join(p.evidence.sha256[:8] for p in photos),
                 "reported": _reported(finding),
-                "outcome": "",  # cases (police) come with the case records
+                "outcome": _outcome(finding, user) if police else "",
                 "recheck": "；".join(
                     f"{_local(r.done_at):%Y-%m-%d} "
                     + (f"再生 {r.regrowth_plants} 株" if r.regrowth else "未见再生")
@@ -155,7 +164,11 @@ def export_queryset(*, user: Any, params: dict[str, Any]) -> Any:
         )
         .select_related("grower__unit")
         .prefetch_related(
-            "eradications__done_by", "eradications__witnesses", "rechecks", "photos__evidence"
+            "eradications__done_by",
+            "eradications__witnesses",
+            "rechecks",
+            "photos__evidence",
+            "cases",
         )
         .order_by("found_at")
     )

@@ -9,12 +9,15 @@ from zerocrop.campaigns.models import Campaign
 from zerocrop.core.evidence_models import EvidenceFile
 from zerocrop.core.models import BaseModel, Voidable
 from zerocrop.findings.choices import (
+    CaseOutcome,
+    CaseStatus,
     CountingMethod,
     EradicationMethod,
     FindingSource,
     FindingSpecies,
     FindingStatus,
     GrowthStage,
+    KeyPersonCategory,
     PhotoPhase,
     Setting,
 )
@@ -63,7 +66,7 @@ class Finding(Located, Voidable):
     source = models.CharField(_("发现方式"), max_length=16, choices=FindingSource.choices)
     source_ref = models.CharField(_("来源编号"), max_length=100, blank=True, default="")
     grower = models.ForeignKey(
-        Person,
+        "KeyPerson",
         verbose_name=_("种植人"),
         null=True,
         blank=True,
@@ -220,3 +223,125 @@ class FindingPhoto(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.get_phase_display()}照片"
+
+
+# --- Key persons, home visits and cases ------------------------------------------------------
+
+
+class KeyPerson(BaseModel, Voidable):
+    """A person the township watches (重点人员), e.g. a prior grower. Grower of findings."""
+
+    name = models.CharField(_("姓名"), max_length=50)
+    # Stored for the police; shown masked to everyone else.
+    id_number = models.CharField(_("身份证号"), max_length=18, blank=True, default="")
+    phone = models.CharField(_("电话"), max_length=32, blank=True, default="")
+    unit = models.ForeignKey(
+        AdminUnit, verbose_name=_("村（社区）"), on_delete=models.PROTECT, related_name="+"
+    )
+    address = models.CharField(_("住址"), max_length=200, blank=True, default="")
+    category = models.CharField(_("类别"), max_length=16, choices=KeyPersonCategory.choices)
+    note = models.TextField(_("备注"), max_length=NOTE_MAX, blank=True, default="")
+    since = models.DateField(_("列管日期"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["unit__path", "name"]
+        verbose_name = _("重点人员")
+        verbose_name_plural = _("重点人员")
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.unit.name}）"
+
+
+class HomeVisit(BaseModel):
+    """A home visit (入户走访) to a key person, with the 告知书 and its signed scan."""
+
+    key_person = models.ForeignKey(
+        KeyPerson, verbose_name=_("重点人员"), on_delete=models.PROTECT, related_name="visits"
+    )
+    visited_on = models.DateField(_("走访日期"))
+    visitors = models.ManyToManyField(Person, verbose_name=_("走访人员"), related_name="+")
+    notes = models.TextField(_("走访情况"), max_length=NOTE_MAX, blank=True, default="")
+    notice_given = models.BooleanField(_("已发放告知书"), default=False)
+    notice_signed = models.BooleanField(_("告知书已签收"), default=False)
+    scan = models.ForeignKey(
+        EvidenceFile,
+        verbose_name=_("签收告知书扫描件"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-visited_on", "-created_at"]
+        verbose_name = _("走访记录")
+        verbose_name_plural = _("走访记录")
+
+    def __str__(self) -> str:
+        return f"走访 {self.visited_on:%Y-%m-%d}"
+
+
+class Case(BaseModel):
+    """A police case (案件) on findings and key persons. Police and the town admin only."""
+
+    number = models.CharField(_("案件编号"), max_length=64, unique=True)
+    unit = models.ForeignKey(
+        AdminUnit, verbose_name=_("办案单位范围"), on_delete=models.PROTECT, related_name="+"
+    )
+    findings = models.ManyToManyField(
+        Finding, verbose_name=_("关联发现点"), related_name="cases", blank=True
+    )
+    key_persons = models.ManyToManyField(
+        KeyPerson, verbose_name=_("涉案人员"), related_name="cases", blank=True
+    )
+    status = models.CharField(
+        _("状态"), max_length=16, choices=CaseStatus.choices, default=CaseStatus.ACCEPTED
+    )
+    outcome = models.CharField(
+        _("处理结果"), max_length=16, choices=CaseOutcome.choices, blank=True, default=""
+    )
+    # Days of detention or yuan of fine, for those outcomes.
+    outcome_amount = models.PositiveIntegerField(_("拘留天数或罚款金额"), null=True, blank=True)
+    opened_on = models.DateField(_("受理日期"))
+    closed_on = models.DateField(_("结案日期"), null=True, blank=True)
+    note = models.TextField(_("备注"), max_length=NOTE_MAX, blank=True, default="")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-opened_on", "number"]
+        verbose_name = _("案件")
+        verbose_name_plural = _("案件")
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def outcome_label(self) -> str:
+        if self.outcome == CaseOutcome.DETENTION and self.outcome_amount:
+            return f"行政拘留 {self.outcome_amount} 日"
+        if self.outcome == CaseOutcome.FINE and self.outcome_amount:
+            return f"罚款 {self.outcome_amount} 元"
+        return self.get_outcome_display() if self.outcome else ""

@@ -24,6 +24,7 @@ def register_all() -> None:
     from zerocrop.findings.evidence import register_evidence_owners, register_evidence_packages
     from zerocrop.findings.indicators import register_indicators
     from zerocrop.findings.ledger import FINDING_EXPORT, finding_download
+    from zerocrop.findings.ledger_persons import VISIT_EXPORT, visit_download
     from zerocrop.findings.menu import register_menu_items
     from zerocrop.findings.panels import register_panels
 
@@ -35,7 +36,14 @@ def register_all() -> None:
         "finding-eradicate", lambda: _photos_limit("before_photos", "after_photos")
     )
     register_upload_route("finding-recheck", lambda: _photos_limit("photos"))
+    register_upload_route(
+        "key-person-visit",
+        lambda: RouteLimit(
+            files={"scan": FileLimit("签收告知书扫描件", settings.ZEROCROP_SCAN_MAX_BYTES, 1)}
+        ),
+    )
     register_export(FINDING_EXPORT, finding_download, label="导出发现铲除台账")
+    register_export(VISIT_EXPORT, visit_download, label="导出重点人员走访台账")
     register_menu_items()
     register_indicators()
     register_panels()

@@ -37,7 +37,14 @@ from zerocrop.findings.choices import (
     Setting,
 )
 from zerocrop.findings.legal import StatuteTableError, default_table
-from zerocrop.findings.models import NOTE_MAX, Eradication, Finding, FindingPhoto, Recheck
+from zerocrop.findings.models import (
+    NOTE_MAX,
+    Eradication,
+    Finding,
+    FindingPhoto,
+    KeyPerson,
+    Recheck,
+)
 from zerocrop.findings.statute_models import (
     ARTICLE_MAX,
     EXCERPT_MAX,
@@ -160,7 +167,7 @@ def _police_fields(
     *,
     actor: Any,
     unit: AdminUnit,
-    grower: Person | None,
+    grower: KeyPerson | None,
     grower_unowned: bool,
     prior_handled: bool,
     prior_handling: str,
@@ -244,7 +251,7 @@ def finding_record(
     self_removed: bool = False,
     reported_at: datetime | None = None,
     report_receiver: str = "",
-    grower: Person | None = None,
+    grower: KeyPerson | None = None,
     grower_unowned: bool = False,
     prior_handled: bool = False,
     prior_handling: str = "",

@@ -17,7 +17,7 @@ from zerocrop.core.clock import today
 from zerocrop.core.errors import ApplicationError
 from zerocrop.core.export_jobs import export_respond
 from zerocrop.core.forms import VoidForm, add_application_error
-from zerocrop.findings import rules, selectors, services
+from zerocrop.findings import rules, selectors, selectors_persons, services
 from zerocrop.findings.capabilities import FINDING_ERADICATE, FINDING_RECORD, STATUTE_VERIFY
 from zerocrop.findings.choices import FindingStatus, PhotoPhase
 from zerocrop.findings.evidence import photo_checks, sees_photo_originals
@@ -65,7 +65,16 @@ def finding_list(request: HttpRequest) -> HttpResponse:
     ).prefetch_related("photos")
     if request.GET.get("export") == "xlsx":
         return export_respond(request, kind=FINDING_EXPORT, params=params, count=findings.count())
-    rows = [(f, selectors.finding_state(f, today=day)) for f in findings[:500]]
+    shown = list(findings.select_related("grower")[:500])
+    police = sees_police_fields(request.user)
+    repeat = (
+        selectors_persons.repeat_planting_ids(
+            [f for f in shown if sees_police_fields(request.user, f)]
+        )
+        if police
+        else set()
+    )
+    rows = [(f, selectors.finding_state(f, today=day), f.pk in repeat) for f in shown]
     points = [
         {
             "lon": f.lon,
@@ -74,7 +83,7 @@ def finding_list(request: HttpRequest) -> HttpResponse:
             "state": state.value,
             "url": reverse("finding-detail", args=[f.pk]),
         }
-        for f, state in rows
+        for f, state, _ in rows
     ]
     return render(
         request,
@@ -88,6 +97,10 @@ def finding_list(request: HttpRequest) -> HttpResponse:
             "config": {**_map_base(), "points": points},
         },
     )
+
+
+def _growers(request: HttpRequest) -> Any:
+    return selectors_persons.key_person_list(user=request.user)
 
 
 def _record_choices(request: HttpRequest) -> tuple[Any, Any, Any]:
@@ -122,7 +135,9 @@ def finding_create(request: HttpRequest) -> HttpResponse:
         initial=initial,
     )
     police_form = (
-        PoliceFieldsForm(request.POST or None, people=people, prefix="police") if police else None
+        PoliceFieldsForm(request.POST or None, growers=_growers(request), prefix="police")
+        if police
+        else None
     )
     if (
         request.method == "POST"
@@ -194,11 +209,10 @@ def finding_detail(request: HttpRequest, finding_id: str) -> HttpResponse:
     state = selectors.finding_state(finding, today=day)
     police = sees_police_fields(request.user, finding)
     photos = photo_checks(finding=finding, photos=list(finding.photos.all()))
-    people = person_list(user=request.user)
     police_form = None
     if police:
         police_form = PoliceFieldsForm(
-            people=people,
+            growers=_growers(request),
             prefix="police",
             initial={
                 "grower": finding.grower_id,
@@ -217,6 +231,9 @@ def finding_detail(request: HttpRequest, finding_id: str) -> HttpResponse:
             "police": police,
             "police_form": police_form,
             "photo_originals": sees_photo_originals(request.user, finding.unit),
+            "repeat_planting": police and selectors_persons.is_repeat_planting(finding),
+            "cases": selectors_persons.cases_of_finding(user=request.user, finding=finding),
+            "sees_cases": selectors_persons.sees_cases(request.user),
             "found_photos": [p for p in photos if p.phase == PhotoPhase.FOUND],
             "eradications": [
                 (e, [p for p in photos if p.eradication_id == e.pk])
@@ -368,7 +385,7 @@ def finding_police(request: HttpRequest, finding_id: str) -> HttpResponse:
     finding = selectors.finding_get(user=request.user, finding_id=finding_id)
     if not sees_police_fields(request.user, finding):
         raise PermissionDenied("无权填写种植人信息")
-    form = PoliceFieldsForm(request.POST, people=person_list(user=request.user), prefix="police")
+    form = PoliceFieldsForm(request.POST, growers=_growers(request), prefix="police")
     if form.is_valid():
         try:
             services.finding_update(

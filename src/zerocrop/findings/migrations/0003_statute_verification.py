@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('findings', '0001_findings'),
+        ('findings', '0002_key_persons_cases'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
