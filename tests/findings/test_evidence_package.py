@@ -19,8 +19,8 @@ from tests.findings.conftest import ago
 
 from zerocrop.core.evidence_verify import verify_package
 from zerocrop.findings import services
-from zerocrop.findings.models import Finding
-from zerocrop.org.models import Person, User
+from zerocrop.findings.models import Finding, KeyPerson
+from zerocrop.org.models import User
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +30,7 @@ HANDLING = "标记前科丁戊己"
 
 @pytest.fixture
 def finding(record, eradicate, village, cadre, photo) -> Finding:
-    grower = Person.objects.create(name=GROWER, unit=village)
+    grower = KeyPerson.objects.create(name=GROWER, unit=village, category="other")
     found = record(
         actor=User.objects.get(username="admin"),
         grower=grower,
