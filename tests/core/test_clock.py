@@ -1,13 +1,13 @@
 import os
 import subprocess
 import sys
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
 
 from zerocrop.config import settings as base_settings
-from zerocrop.core.clock import pretended_today, today
+from zerocrop.core.clock import now_on_the_clock, pretended_today, today
 
 
 def settings_today(env: dict[str, str], tmp_path) -> subprocess.CompletedProcess:
@@ -76,3 +76,14 @@ def test_the_top_bar_shows_the_demo_date_only_when_the_clock_pretends(login_as, 
     assert "踏查铲毒阶段" in page and "行动已结束" not in page
     settings.ZEROCROP_TODAY = ""
     assert 'data-testid="demo-date"' not in client.get("/campaigns/").content.decode()
+
+
+def test_a_forms_now_is_the_time_of_day_on_the_clocks_day(settings) -> None:
+    settings.ZEROCROP_TODAY = "2022-07-10"
+    moment, real = now_on_the_clock(), timezone.localtime()
+    assert moment.date() == date(2022, 7, 10)
+    same_time = real.replace(year=2022, month=7, day=10, second=0, microsecond=0)
+    assert timedelta(0) <= same_time - moment <= timedelta(minutes=1)
+    assert moment.second == 0 and moment.tzinfo is not None
+    settings.ZEROCROP_TODAY = ""
+    assert now_on_the_clock().date() == timezone.localdate()

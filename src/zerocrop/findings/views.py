@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from zerocrop.campaigns.context_processors import request_top_campaign
 from zerocrop.campaigns.selectors import campaign_list
-from zerocrop.core.clock import today
+from zerocrop.core.clock import now_on_the_clock, today
 from zerocrop.core.errors import ApplicationError
 from zerocrop.core.export_jobs import export_respond
 from zerocrop.core.forms import VoidForm, add_application_error
@@ -122,7 +122,7 @@ def finding_create(request: HttpRequest) -> HttpResponse:
     initial: dict[str, Any] = {
         "unit": units.first().pk if units.count() == 1 else None,
         "campaign": top.pk if top else None,
-        "found_at": timezone.localtime().replace(second=0, microsecond=0),
+        "found_at": now_on_the_clock(),
     }
     if request.user.person_id:
         initial["found_by"] = [request.user.person_id]
@@ -269,10 +269,6 @@ def finding_detail(request: HttpRequest, finding_id: str) -> HttpResponse:
     )
 
 
-def _now_local() -> Any:
-    return timezone.localtime().replace(second=0, microsecond=0)
-
-
 def finding_eradicate(request: HttpRequest, finding_id: str) -> HttpResponse:
     finding = selectors.finding_get(user=request.user, finding_id=finding_id)
     if not can(request.user, FINDING_ERADICATE, finding.unit):
@@ -282,7 +278,7 @@ def finding_eradicate(request: HttpRequest, finding_id: str) -> HttpResponse:
         return redirect("finding-detail", finding_id=finding.pk)
     people = person_list(user=request.user)
     initial: dict[str, Any] = {
-        "done_at": _now_local(),
+        "done_at": now_on_the_clock(),
         "plants_destroyed": finding.plant_count or None,
     }
     if request.user.person_id:
@@ -326,7 +322,7 @@ def finding_recheck(request: HttpRequest, finding_id: str) -> HttpResponse:
         messages.error(request, "该发现点已作废，不能登记复查")
         return redirect("finding-detail", finding_id=finding.pk)
     people = person_list(user=request.user)
-    initial: dict[str, Any] = {"done_at": _now_local()}
+    initial: dict[str, Any] = {"done_at": now_on_the_clock()}
     if request.user.person_id:
         initial["done_by"] = [request.user.person_id]
     form = RecheckForm(request.POST or None, request.FILES or None, people=people, initial=initial)
