@@ -108,6 +108,7 @@ def test_the_case_page_shows_the_legal_route_with_its_disclaimer(login_as, marke
     page = login_as("police").get(f"/findings/cases/{marked_case.pk}/").content.decode()
     assert CASE_MARK in page and "行政拘留 10 日" in page
     assert legal.DISCLAIMER in page
+    assert f"/evidence/package/case/{marked_case.pk}/" in page  # 下载证据包
     assert "追究刑事责任" in page or "刑事" in page  # 620 poppy plants: over the filing threshold
     routes = selectors_persons.case_routes(case=marked_case)
     assert [r.plants for r in routes] == [620]

@@ -15,11 +15,12 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 from tests.findings.conftest import ago
 
 from zerocrop.core.evidence_verify import verify_package
-from zerocrop.findings import services
-from zerocrop.findings.models import Finding, KeyPerson
+from zerocrop.findings import services, services_persons
+from zerocrop.findings.models import Finding, FindingPhoto, KeyPerson
 from zerocrop.org.models import User
 
 pytestmark = pytest.mark.django_db
@@ -185,3 +186,30 @@ def test_the_shipped_verifier_alone_names_the_redacted_events(finding, login_as,
     assert done.returncode == 0, done.stdout + done.stderr
     assert "核对通过" in done.stdout
     assert "已脱敏，离线无法核验链哈希" in done.stdout
+
+
+def test_a_case_package_holds_its_findings_photos_and_verifies(finding, login_as, tmp_path) -> None:
+    police = User.objects.get(username="police")
+    case = services_persons.case_create(
+        unit=police.unit,
+        number="（2022）标记案 7 号",
+        opened_on=timezone.localdate(),
+        findings=[finding],
+        key_persons=[finding.grower],
+        actor=police,
+    )
+    assert login_as("cadre").get(f"/evidence/package/case/{case.pk}/").status_code == 404
+    response = login_as("police").get(f"/evidence/package/case/{case.pk}/")
+    assert response.status_code == 200, response.content[:300]
+    path = tmp_path / "case.zip"
+    path.write_bytes(b"".join(response.streaming_content))
+    manifest = json.loads(members(path)["manifest.json"])
+    photos = FindingPhoto.objects.filter(finding=finding).count()
+    assert len(manifest["links"]) == photos >= 4  # found, before, after, re-check
+    assert all(link["owner"]["label"].startswith("发现点（") for link in manifest["links"])
+    assert "（2022）标记案 7 号" in json.dumps(manifest, ensure_ascii=False)
+    report = verify_package(path)
+    assert report.ok, report.problems
+    out = io.StringIO()
+    call_command("evidence_verify", str(path), stdout=out)
+    assert "与系统核对一致" in out.getvalue()

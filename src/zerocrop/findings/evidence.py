@@ -16,6 +16,7 @@ from zerocrop.findings.capabilities import PHOTO_ORIGINALS
 from zerocrop.findings.evidence_checks import PhotoCheck, check_photo
 from zerocrop.findings.models import (
     POLICE_ONLY_FIELDS,
+    Case,
     Eradication,
     Finding,
     FindingPhoto,
@@ -23,6 +24,7 @@ from zerocrop.findings.models import (
     Recheck,
 )
 from zerocrop.findings.selectors import finding_get
+from zerocrop.findings.selectors_persons import case_get
 from zerocrop.findings.visibility import sees_police_fields
 from zerocrop.org.capabilities import can
 from zerocrop.org.models import AdminUnit
@@ -120,35 +122,57 @@ def _photo_label(photo: FindingPhoto) -> str:
     return f"{where}照片「{photo.caption or photo.evidence.original_name}」"
 
 
-def _finding_package(*, user: Any, object_id: str) -> PackageSubject:
-    """The finding's photos, its eradications' before/after photos and its re-check photos;
-    the timeline of the finding, its eradications, re-checks, photos and files. For a user
-    without the police right the finding's police-only facts are removed from the timeline."""
-    finding = finding_get(user=user, finding_id=object_id)
+def _finding_items(finding: Finding, *, prefix: str = "") -> list[PackageItem]:
     photos = (
         FindingPhoto.objects.filter(finding=finding)
         .select_related("evidence__created_by", "eradication", "recheck")
         .order_by("created_at", "pk")
     )
-    items = [
+    return [
         PackageItem(
             evidence=photo.evidence,
             owner_type=FindingPhoto._meta.label_lower,
             owner_id=str(photo.pk),
-            owner_label=_photo_label(photo),
+            owner_label=prefix + _photo_label(photo),
         )
         for photo in photos
     ]
-    audit_objects = [(Finding._meta.label_lower, str(finding.pk))]
-    audit_objects += [
+
+
+def _finding_audit_objects(finding: Finding) -> list[tuple[str, str]]:
+    """The finding, its eradications and re-checks: whose audit events tell its story."""
+    objects = [(Finding._meta.label_lower, str(finding.pk))]
+    objects += [
         (Eradication._meta.label_lower, str(pk))
         for pk in finding.eradications.values_list("pk", flat=True)
     ]
-    audit_objects += [
+    objects += [
         (Recheck._meta.label_lower, str(pk)) for pk in finding.rechecks.values_list("pk", flat=True)
     ]
-    audit_objects += [(i.owner_type, i.owner_id) for i in items]
-    audit_objects += [(EvidenceFile._meta.label_lower, str(i.evidence.pk)) for i in items]
+    return objects
+
+
+def _item_audit_objects(items: list[PackageItem]) -> list[tuple[str, str]]:
+    objects = [(i.owner_type, i.owner_id) for i in items]
+    return objects + [(EvidenceFile._meta.label_lower, str(i.evidence.pk)) for i in items]
+
+
+def _grower_facts(finding: Finding) -> list[tuple[str, str]]:
+    grower = finding.grower
+    return [
+        ("种植人", grower.name if grower else ("无主" if finding.grower_unowned else "未填写")),
+        ("曾因种植被公安处理", "是" if finding.prior_handled else "否"),
+        ("此前处理情况", finding.prior_handling),
+    ]
+
+
+def _finding_package(*, user: Any, object_id: str) -> PackageSubject:
+    """The finding's photos, its eradications' before/after photos and its re-check photos;
+    the timeline of the finding, its eradications, re-checks, photos and files. For a user
+    without the police right the finding's police-only facts are removed from the timeline."""
+    finding = finding_get(user=user, finding_id=object_id)
+    items = _finding_items(finding)
+    audit_objects = _finding_audit_objects(finding) + _item_audit_objects(items)
     police = sees_police_fields(user, finding)
     redact = {} if police else {Finding._meta.label_lower: police_only_snapshot_fields()}
     found = timezone.localtime(finding.found_at)
@@ -161,18 +185,53 @@ def _finding_package(*, user: Any, object_id: str) -> PackageSubject:
         ("发现人", "、".join(p.name for p in finding.found_by.all())),
     ]
     if police:
-        grower = finding.grower
-        facts += [
-            ("种植人", grower.name if grower else ("无主" if finding.grower_unowned else "未填写")),
-            ("曾因种植被公安处理", "是" if finding.prior_handled else "否"),
-            ("此前处理情况", finding.prior_handling),
-        ]
+        facts += _grower_facts(finding)
     return PackageSubject(
         title=f"发现点 {finding.unit.name} {found:%Y年%m月%d日} {finding.species_label}",
         items=items,
         audit_objects=audit_objects,
         redact=redact,
         facts=facts,
+    )
+
+
+def _case_package(*, user: Any, object_id: str) -> PackageSubject:
+    """A case (police and the town admin only, like the case itself): the photos of every
+    linked finding and the signed 告知书 scans of the linked key persons' visits, with the
+    timeline of the case, its findings and visits. Nothing is redacted: whoever may see the case
+    may see its police-only facts."""
+    case = case_get(user=user, case_id=object_id)
+    items: list[PackageItem] = []
+    audit_objects = [(Case._meta.label_lower, str(case.pk))]
+    facts = [
+        ("案件编号", case.number),
+        ("状态", case.get_status_display()),
+        ("处理结果", case.get_outcome_display() or "未填写"),
+        ("受理日期", f"{case.opened_on:%Y-%m-%d}"),
+        ("结案日期", f"{case.closed_on:%Y-%m-%d}" if case.closed_on else "未结案"),
+    ]
+    for finding in case.findings.all():
+        found = timezone.localtime(finding.found_at)
+        label = f"{finding.unit.name} {found:%Y-%m-%d} {finding.species_label}"
+        items += _finding_items(finding, prefix=f"发现点（{label}）")
+        audit_objects += _finding_audit_objects(finding)
+        facts.append(("关联发现点", f"{label} {finding.plant_count} 株"))
+    for person in case.key_persons.all():
+        facts.append(("涉案人员", f"{person.name}（{person.unit.name}）"))
+        visits = HomeVisit.objects.filter(key_person=person, scan__isnull=False)
+        for visit in visits.select_related("scan__created_by").order_by("visited_on", "pk"):
+            audit_objects.append((HomeVisit._meta.label_lower, str(visit.pk)))
+            items.append(
+                PackageItem(
+                    evidence=visit.scan,
+                    owner_type=HomeVisit._meta.label_lower,
+                    owner_id=str(visit.pk),
+                    owner_label=f"{person.name} {visit.visited_on:%Y-%m-%d} 走访告知书扫描件",
+                )
+            )
+    audit_objects += [(EvidenceFile._meta.label_lower, str(i.evidence.pk)) for i in items]
+    return PackageSubject(
+        title=f"案件 {case.number}", items=items, audit_objects=audit_objects, facts=facts
     )
 
 
@@ -183,3 +242,4 @@ def register_evidence_packages() -> None:
         label="发现点",
         redactable={Finding._meta.label_lower: police_only_snapshot_fields()},
     )
+    register_evidence_package("case", collect=_case_package, label="案件")
