@@ -1,10 +1,12 @@
 """Three demo findings around the demo date (2022-07-10): one eradicated and re-checked, one
-eradicated and due for its re-check, one overdue, so the findings pages and panels have content."""
+eradicated and due for its re-check, one overdue, so the findings pages and panels have content;
+two key persons, a home visit and a case, so the 重点人员 and 案件 pages have content too."""
 
 from __future__ import annotations
 
 import io
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
@@ -12,8 +14,15 @@ from PIL import Image
 from shapely.geometry import mapping, shape
 
 from zerocrop.campaigns.models import Campaign
+from zerocrop.findings.choices import KeyPersonCategory
 from zerocrop.findings.models import Finding
-from zerocrop.findings.services import finding_eradicate, finding_recheck, finding_record
+from zerocrop.findings.services import (
+    finding_eradicate,
+    finding_recheck,
+    finding_record,
+    finding_update,
+)
+from zerocrop.findings.services_persons import case_create, key_person_create, visit_record
 from zerocrop.geo.models import Plot, UnitBoundary
 from zerocrop.org.models import AdminUnit, Person
 
@@ -113,7 +122,7 @@ def demo_findings_load(*, campaign: Campaign) -> int:
         before_photos=[_photo("大麻铲除前", (70, 150, 70))],
         after_photos=[_photo("大麻铲除后", (110, 100, 80))],
     )
-    finding_record(
+    overdue = finding_record(
         unit=wyw,
         campaign=campaign,
         geometry=_point(wyw, 1),
@@ -129,4 +138,52 @@ def demo_findings_load(*, campaign: Campaign) -> int:
         note="核查上级下发靶点时发现，待组织铲除。",
         photos=[_photo("靶点", (200, 120, 40))],
     )
+    _demo_key_persons_load(town=town, wyw=wyw, pzw=pzw, overdue=overdue, at=at)
     return 3
+
+
+def _demo_key_persons_load(
+    *, town: AdminUnit, wyw: AdminUnit, pzw: AdminUnit, overdue: Finding, at: Any
+) -> None:
+    """Two watched persons, a visit with its signed 告知书, and the overdue site's grower, who
+    planted before: a repeat planting (复种) with a police case."""
+    prior = key_person_create(
+        unit=wyw,
+        name="白有福",
+        category=KeyPersonCategory.PRIOR_GROWER,
+        address="王窑湾村五组",
+        note="2021 年在房前屋后种植罂粟 60 株，经派出所批评教育。",
+        since=date(2021, 8, 3),
+    )
+    key_person_create(
+        unit=pzw,
+        name="贺三娃",
+        category=KeyPersonCategory.OUTSIDER,
+        address="排子湾村三组（租住）",
+        since=date(2022, 3, 1),
+    )
+    visit_record(
+        person=prior,
+        visited_on=date(2022, 5, 12),
+        visitors=[_cadre(wyw)],
+        notes="入户宣讲禁种铲毒政策，讲解种植罂粟的法律后果。",
+        notice_given=True,
+        notice_signed=True,
+        scan=_photo("告知书签收", (235, 235, 225)),
+    )
+    finding_update(
+        finding=overdue,
+        changes={
+            "grower": prior,
+            "prior_handled": True,
+            "prior_handling": "2021 年种植罂粟 60 株，派出所批评教育",
+        },
+    )
+    case_create(
+        unit=town,
+        number="无公（治）受字〔2022〕0712号",
+        opened_on=at(7, 6, 9).date(),
+        findings=[overdue],
+        key_persons=[prior],
+        note="经公安机关处理后又种植，待铲除后依法处理。",
+    )
