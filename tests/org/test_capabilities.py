@@ -19,6 +19,8 @@ TOWN_ONLY = ["campaign.create", "round.create", "zone.import", "login_locks.mana
 # registered by the findings app
 FINDINGS = {"finding.record", "finding.eradicate", "finding.photo_originals"}
 KEY_PERSONS = {"keyperson.view", "keyperson.visit"}  # findings too
+# registered by the monitoring app
+FIELD_MONITORING = {"target.verify", "sampling.check"}
 EXPECTED = {
     Role.TOWN_ADMIN: {
         "unit.manage",
@@ -28,12 +30,24 @@ EXPECTED = {
         "statute.verify",
         "keyperson.manage",
         "case.manage",
+        "target.import",
+        "target.review",
+        "sampling.design",
         *FINDINGS,
         *KEY_PERSONS,
+        *FIELD_MONITORING,
         *TOWN_ONLY,
     },
-    Role.VILLAGE_CADRE: {"unit.manage", "fieldwork", "keyperson.manage", *FINDINGS, *KEY_PERSONS},
-    Role.GRID_WORKER: {"fieldwork", *FINDINGS, *KEY_PERSONS},
+    Role.VILLAGE_CADRE: {
+        "unit.manage",
+        "fieldwork",
+        "keyperson.manage",
+        "target.review",
+        *FINDINGS,
+        *KEY_PERSONS,
+        *FIELD_MONITORING,
+    },
+    Role.GRID_WORKER: {"fieldwork", *FINDINGS, *KEY_PERSONS, *FIELD_MONITORING},
     Role.LEADER: {"keyperson.view"},
     Role.POLICE: {
         "finding.police_fields",
@@ -41,6 +55,7 @@ EXPECTED = {
         "keyperson.manage",
         "case.manage",
         "statute.verify",
+        "target.verify",
         *KEY_PERSONS,
     },
 }

@@ -17,6 +17,7 @@ Operator-facing variables (all optional unless stated):
                       ZEROCROP_DEMO=1 and no ZEROCROP_TODAY the demo runs at DEMO_TODAY
 - ZEROCROP_ERADICATE_DAYS  days a finding may wait for eradication before it is overdue (3)
 - ZEROCROP_RECHECK_DAYS    days from eradication to its re-check (复查) (7)
+- ZEROCROP_TARGET_MATCH_M  metres within which a target is linked to a target, plot or finding (50)
 - ZEROCROP_HTTPS=1    behind an HTTPS proxy: secure cookies, redirect to HTTPS, HSTS
 - ZEROCROP_HSTS_SECONDS  HSTS max-age when ZEROCROP_HTTPS=1 (default one year)
 """
@@ -94,6 +95,7 @@ INSTALLED_APPS = [
     "zerocrop.geo",
     "zerocrop.patrols",
     "zerocrop.findings",
+    "zerocrop.monitoring",
     "zerocrop.demo",  # last: the demo data of every app
 ]
 
@@ -259,10 +261,12 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 ZEROCROP_SCAN_MAX_BYTES = env.int("ZEROCROP_SCAN_MAX_BYTES", default=10 * 1024 * 1024)
 ZEROCROP_NOTICE_MAX_BYTES = 2 * 1024 * 1024
 ZEROCROP_TRACK_MAX_BYTES = 50 * 1024 * 1024
+ZEROCROP_TARGET_MAX_BYTES = 50 * 1024 * 1024
 ZEROCROP_PHOTO_MAX_COUNT = 20
 # Days a finding may wait for eradication before it is overdue, and from eradication to re-check.
 ZEROCROP_ERADICATE_DAYS = env.int("ZEROCROP_ERADICATE_DAYS", default=3)
 ZEROCROP_RECHECK_DAYS = env.int("ZEROCROP_RECHECK_DAYS", default=7)
+ZEROCROP_TARGET_MATCH_M = env.float("ZEROCROP_TARGET_MATCH_M", default=50.0)
 
 SESSION_COOKIE_HTTPONLY = True
 # Idle timeout: 30 minutes without a request logs the user out (等保 idle-timeout guidance).

@@ -24,6 +24,7 @@ urlpatterns = [
     path("geo/", include("zerocrop.geo.urls")),
     path("patrols/", include("zerocrop.patrols.urls")),
     path("findings/", include("zerocrop.findings.urls")),
+    path("monitoring/", include("zerocrop.monitoring.urls")),
     path("jobs/", include("zerocrop.core.urls")),
     path("", include("zerocrop.campaigns.urls")),
 ]

@@ -71,14 +71,21 @@ def evidence_visible(*, user: Any, evidence: EvidenceFile) -> bool:
     ) or any(allowed(user, evidence) for allowed in _ACCESS.values())
 
 
+_PHOTO_KINDS = (EvidenceKind.PATROL_PHOTO, EvidenceKind.FINDING_PHOTO, EvidenceKind.TARGET_PHOTO)
+
+
 def _check(*, kind: str, name: str, data: Upload) -> CheckedFile:
     if kind in (EvidenceKind.PLEDGE_SCAN, EvidenceKind.VISIT_SCAN):
         return check_scan(name=name, data=data)
-    if kind in (EvidenceKind.PATROL_PHOTO, EvidenceKind.FINDING_PHOTO):
+    if kind in _PHOTO_KINDS:
         return check_scan(name=name, data=data, label="照片", images_only=True)
     if kind == EvidenceKind.TRACK_FILE:
         return check_plain(
             name=name, data=data, label="轨迹文件", limit=settings.ZEROCROP_TRACK_MAX_BYTES
+        )
+    if kind == EvidenceKind.TARGET_FILE:
+        return check_plain(
+            name=name, data=data, label="靶点文件", limit=settings.ZEROCROP_TARGET_MAX_BYTES
         )
     if kind == EvidenceKind.EXPORT:
         return check_plain(name=name, data=data, label="导出文件", limit=EXPORT_MAX_BYTES)
@@ -100,7 +107,7 @@ def _sm3(file: IO[bytes]) -> str:
 
 
 def _claim(kind: str, file: IO[bytes]) -> dict[str, Any] | None:
-    if kind not in (EvidenceKind.PATROL_PHOTO, EvidenceKind.FINDING_PHOTO):
+    if kind not in _PHOTO_KINDS:
         return None
     claim = asdict(read_claim(file))
     claim["taken_at"] = claim["taken_at"].isoformat() if claim["taken_at"] else None

@@ -16,6 +16,8 @@ class EvidenceKind(models.TextChoices):
     EXPORT = "export", _("导出文件")
     FINDING_PHOTO = "finding_photo", _("发现铲除照片")
     VISIT_SCAN = "visit_scan", _("走访告知书扫描件")
+    TARGET_FILE = "target_file", _("靶点批次文件")
+    TARGET_PHOTO = "target_photo", _("靶点核查照片")
 
 
 class EvidenceFile(BaseModel):

@@ -1,0 +1,5 @@
+"""Registrations of feedback upward (exports, indicators)."""
+
+
+def register() -> None:
+    pass

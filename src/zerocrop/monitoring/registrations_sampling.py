@@ -1,0 +1,5 @@
+"""Registrations of sampling designs and estimates (menu, tasks)."""
+
+
+def register() -> None:
+    pass

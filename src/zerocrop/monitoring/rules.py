@@ -1,0 +1,15 @@
+"""Defaults of the monitoring app, read from settings when they can change."""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+# A target this close (metres) to another open target, a plot or a finding is linked to it.
+DEFAULT_MATCH_DISTANCE_M = 50.0
+MIN_VERIFIERS = 2
+MIN_PHOTOS = 3
+REMIND_DAYS = (3, 1)
+
+
+def match_distance_m() -> float:
+    return float(getattr(settings, "ZEROCROP_TARGET_MATCH_M", DEFAULT_MATCH_DISTANCE_M))
