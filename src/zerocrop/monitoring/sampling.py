@@ -42,7 +42,7 @@ from typing import Any, Literal
 import numpy as np
 import shapely
 import shapely.geometry
-from scipy.stats import t as student_t
+from scipy.special import stdtrit
 from shapely.errors import GEOSException
 from shapely.geometry.base import BaseGeometry
 
@@ -586,7 +586,7 @@ def t_quantile(p: float, df: int) -> float:
     """Student's t quantile (df ≥ 1); the normal quantile for df = 0 is not offered."""
     if df < 1:
         raise ValueError("df must be at least 1")
-    return float(student_t.ppf(p, df))
+    return float(stdtrit(df, p))
 
 
 def zero_upper_bound(n: int, *, confidence: float = CONFIDENCE) -> float:
