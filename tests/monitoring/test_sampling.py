@@ -303,19 +303,24 @@ def test_estimate_with_bootstrap_t_is_reproducible_and_wider_above() -> None:
     )
 
 
-def test_few_planted_cells_use_the_percentile_bootstrap_and_say_so() -> None:
+def test_few_planted_cells_are_flagged_and_one_uses_the_percentile_bootstrap() -> None:
     design = _design({"A": (100, [f"a{i}" for i in range(10)]), "B": (50, ["b1", "b2", "b3"])})
     results = [CellResult(cell_id, 0, 0) for cell_id, _ in design.cells]
     results[0] = CellResult("a0", 40, 300)
     results[1] = CellResult("a1", 10, 0)
     est = estimate(design=design, results=results, seed=1)
-    assert est.area_m2.method == "bootstrap" and est.area_m2.nonzero_cells == 2
+    assert est.area_m2.method == "bootstrap-t" and est.area_m2.nonzero_cells == 2
+    assert est.plants.method == "bootstrap" and est.plants.nonzero_cells == 1
     assert est.area_m2.estimate == pytest.approx(100 * 5)  # N_A · (40 + 10)/10
     lo, hi = est.area_m2.ci95
-    assert 50 <= lo <= 500 <= hi
+    assert 50 <= lo <= 500 <= hi  # never below the 50 m² found
+    lo, hi = est.plants.ci95
+    assert 300 <= lo <= 3000 <= hi
     assert est.strata[1].upper_bound_if_zero == pytest.approx(1 - 0.05 ** (1 / 3))
+    assert est.strata[0].upper_bound_if_zero is None
     assert any("只有 2 个抽查网格有种植" in n for n in est.notes)
     assert any("层“B”抽查的 3 个网格均未发现种植" in n for n in est.notes)
+    assert "区间计算方法：自助 t 法、自助法（百分位）" in summary_zh(est)
 
 
 def test_nothing_found_gives_the_zero_bound() -> None:
