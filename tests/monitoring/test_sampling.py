@@ -16,6 +16,7 @@ from zerocrop.monitoring.sampling import (
     Design,
     FrameCell,
     StratumPrior,
+    check_design_frame,
     design_from_json,
     design_to_json,
     draw,
@@ -224,6 +225,15 @@ def test_draw_refusals() -> None:
         draw(frame=frame, allocation={"高": 1, "低": 3}, seed=1)
     with pytest.raises(ApplicationError, match="随机种子"):
         draw(frame=frame, allocation={"高": 2}, seed="1")  # type: ignore[arg-type]
+
+
+def test_a_design_belongs_to_its_frame() -> None:
+    frame = make_frame(_cells({"高": 10, "低": 20}))
+    design = draw(frame=frame, allocation={"高": 3, "低": 4}, seed=9)
+    check_design_frame(design, frame)
+    grown = make_frame([*frame.cells, FrameCell(id="新000", stratum="低")])
+    with pytest.raises(ApplicationError, match="抽样框已变化"):
+        check_design_frame(design, grown)
 
 
 def test_design_json_round_trip_and_refusals() -> None:
