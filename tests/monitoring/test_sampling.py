@@ -194,6 +194,23 @@ def test_grid_frame_cells_take_the_majority_stratum() -> None:
     assert again.version == frame.version
     with pytest.raises(ApplicationError, match="网格边长"):
         grid_frame(polygons=[(west, "高")], cell_size_m=0)
+    with pytest.raises(ApplicationError, match="将生成约 .* 个网格，超过抽样框上限"):
+        grid_frame(polygons=[(box(100, 20, 101, 21), "高")], cell_size_m=10)
+
+
+def test_a_grid_frame_written_as_geojson_reads_back_with_the_same_version(tmp_path) -> None:
+    frame = grid_frame(polygons=[(box(108.0, 34.0, 108.01, 34.005), "高")], cell_size_m=150)
+    features = [
+        {"type": "Feature", "id": c.id, "properties": {"risk": c.stratum}, "geometry": c.geometry}
+        for c in frame.cells
+    ]
+    path = tmp_path / "frame.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}), "utf-8")
+    again = frame_from_geojson(json.loads(path.read_text("utf-8")), strata_field="risk")
+    assert again.version == frame.version
+    assert [c.area_m2 for c in again.cells] == pytest.approx(
+        [c.area_m2 for c in frame.cells], rel=1e-3
+    )
 
 
 # --------------------------------------------------------------------------- draw

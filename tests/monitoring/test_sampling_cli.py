@@ -145,7 +145,7 @@ def test_nothing_found_prints_the_zero_bound(frame_file: Path, tmp_path: Path) -
     )
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
-    assert data["upper_bound_if_zero"] == pytest.approx(1 - 0.05 ** (1 / 20))
+    assert data["upper_bound_if_zero"] == pytest.approx(1 - 0.05 ** (1 / 20), abs=1e-6)
     assert "抽查的 20 个网格均未发现种植" in data["summary"] and "13.9%" in data["summary"]
 
 

@@ -63,6 +63,7 @@ CONFIDENCE = 0.95
 Z95 = 1.959963984540054
 DESIGN_FORMAT = "zerocrop-sample-design/1"
 COORD_DECIMALS = 7
+MAX_FRAME_CELLS = 100_000  # 40 m cells over 160 km²; a frame is drawn from, not walked
 
 MAX_BOOTSTRAP = 100_000
 Method = Literal["t", "bootstrap", "bootstrap-t"]
@@ -169,6 +170,13 @@ def grid_frame(
             raise ApplicationError(f"第 {index} 个区域不是面，不能用作抽样框。", field="polygons")
         shapes.append((shapely.make_valid(geom), str(stratum).strip() or UNSTRATIFIED))
     zone = shapely.union_all([g for g, _ in shapes])
+    expected = _areas_m2([zone])[0] / (cell_size_m * cell_size_m)
+    if expected > MAX_FRAME_CELLS:
+        raise ApplicationError(
+            f"将生成约 {math.ceil(expected)} 个网格，超过抽样框上限 {MAX_FRAME_CELLS} 个；"
+            "请加大网格边长或缩小区域。",
+            field="cell_size_m",
+        )
     try:
         grid = split_zone("F", zone, size_m=float(cell_size_m), min_fraction=min_fraction)
     except ValueError as exc:
@@ -665,9 +673,7 @@ def _check_value(cell_id: str, name: str, value: Any) -> float:
     return value
 
 
-def _resampled(
-    values: Mapping[str, np.ndarray], sizes: Mapping[str, int], reps: int, seed: int
-) -> dict[str, np.ndarray]:
+def _resampled(values: Mapping[str, np.ndarray], sizes: Mapping[str, int]) -> dict[str, np.ndarray]:
     """Strata whose cells can vary between replicates: 2 ≤ n_h < N_h and not all equal."""
     return {
         h: y for h, y in sorted(values.items()) if 2 <= len(y) < sizes[h] and not np.all(y == y[0])
@@ -686,7 +692,7 @@ def _percentile_ci(
     rng = np.random.default_rng(seed)
     fixed = sum(sizes[h] * float(y.mean()) for h, y in values.items())
     totals = np.full(reps, fixed)
-    for h, y in _resampled(values, sizes, reps, seed).items():
+    for h, y in _resampled(values, sizes).items():
         n_h, big_n, mean = len(y), sizes[h], float(y.mean())
         picks = y[rng.integers(0, n_h, size=(reps, n_h - 1))].mean(axis=1)
         totals += big_n * math.sqrt(1.0 - n_h / big_n) * (picks - mean)
@@ -714,7 +720,7 @@ def _studentized_ci(
     rng = np.random.default_rng(seed)
     diff = np.zeros(reps)
     var = np.zeros(reps)
-    for h, y in _resampled(values, sizes, reps, seed).items():
+    for h, y in _resampled(values, sizes).items():
         n_h, big_n = len(y), sizes[h]
         # Resampling n_h cells = multinomial counts over the distinct values (most are 0).
         levels, counts = np.unique(y, return_counts=True)
@@ -929,16 +935,26 @@ def summary_zh(estimate: Estimate) -> str:
     )
 
 
+def _r(value: float) -> float:
+    return round(float(value), 2)
+
+
+def _share(value: float | None) -> float | None:
+    return None if value is None else round(float(value), 6)
+
+
 def estimate_to_json(estimate: Estimate) -> dict[str, Any]:
+    """The estimate as JSON (m² and plants to 0.01, shares to 6 decimals)."""
+
     def quantity(q: QuantityEstimate) -> dict[str, Any]:
         return {
-            "estimate": q.estimate,
-            "se": q.se,
-            "ci95": [q.ci95[0], q.ci95[1]],
+            "estimate": _r(q.estimate),
+            "se": _r(q.se),
+            "ci95": [_r(q.ci95[0]), _r(q.ci95[1])],
             "method": q.method,
             "nonzero_cells": q.nonzero_cells,
             "df": q.df,
-            "ci95_t": [q.ci95_t[0], q.ci95_t[1]],
+            "ci95_t": [_r(q.ci95_t[0]), _r(q.ci95_t[1])],
         }
 
     return {
@@ -947,18 +963,18 @@ def estimate_to_json(estimate: Estimate) -> dict[str, Any]:
         "frame_cells": estimate.frame_cells,
         "area_m2": quantity(estimate.area_m2),
         "plants": quantity(estimate.plants),
-        "upper_bound_if_zero": estimate.upper_bound_if_zero,
+        "upper_bound_if_zero": _share(estimate.upper_bound_if_zero),
         "strata": [
             {
                 "stratum": s.stratum,
                 "N": s.N,
                 "n": s.n,
-                "area_m2": s.area_m2,
-                "area_m2_se": s.area_m2_se,
-                "plants": s.plants,
-                "plants_se": s.plants_se,
+                "area_m2": _r(s.area_m2),
+                "area_m2_se": _r(s.area_m2_se),
+                "plants": _r(s.plants),
+                "plants_se": _r(s.plants_se),
                 "nonzero_cells": s.nonzero_cells,
-                "upper_bound_if_zero": s.upper_bound_if_zero,
+                "upper_bound_if_zero": _share(s.upper_bound_if_zero),
             }
             for s in estimate.strata
         ],
