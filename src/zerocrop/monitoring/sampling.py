@@ -24,7 +24,7 @@ Pure module: no Django. The design is stratified simple random sampling without 
   - nothing found at all: the zero-finding bound 1 − 0.05^(1/n) on the share of planted cells.
 
   With fewer than ``FEW_PLANTED`` planted cells in the sample no interval is reliable (in the
-  simulation, coverage was 14 % with one planted cell, 57–68 % with two, 83–86 % with three,
+  simulation, coverage was 12–15 % with one planted cell, 57–69 % with two, 83–86 % with three,
   91–93 % with four, 91–98 % with five or more); ``Estimate.notes`` says so in Chinese.
   No interval reaches below the sum found in the checked cells themselves.
 
