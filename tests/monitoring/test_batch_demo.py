@@ -50,3 +50,15 @@ def test_loading_the_demo_again_changes_nothing(demo_campaign):
         actor=User.objects.get(username="admin"),
     )
     assert batch.name == DEMO_BATCH_NAME and TargetBatch.objects.count() == before
+
+
+def test_the_demo_batch_page_names_what_each_target_lies_near(login_as, demo_campaign):
+    batch = TargetBatch.objects.get(unit=demo_campaign.unit, name=DEMO_BATCH_NAME)
+    page = login_as("admin").get(f"/monitoring/batches/{batch.pk}/").content.decode()
+    assert "发现点 2022-06-28（王窑湾村" in page and "下发前已有" in page
+    assert "地块「房后1号地」（毛布拉格村，" in page
+    assert "合并：WSQ22-0305" in page
+    assert 'data-testid="batch-file"' in page  # the town admin may fetch the original file
+    cadre_page = login_as("cadre").get(f"/monitoring/batches/{batch.pk}/").content.decode()
+    assert "WSQ22-0304" in cadre_page and "WSQ22-0301" not in cadre_page
+    assert 'data-testid="batch-file"' not in cadre_page  # the town's file, not the village's

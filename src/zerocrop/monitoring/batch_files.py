@@ -38,6 +38,13 @@ SUPPORTED_TEXT = "CSV、Excel（.xlsx）、KML、KMZ、Shapefile（zip）、GeoJ
 WGS84 = "wgs84"
 GCJ02 = "gcj02"
 CRS_CHOICES = (WGS84, GCJ02)
+# How an encoding is named to people (the standards' own capitals).
+ENCODING_LABELS = {
+    "gbk": "GBK",
+    "utf-8": "UTF-8",
+    "utf-8-sig": "UTF-8（带签名）",
+    "utf-16": "UTF-16",
+}
 
 # Header words that make a row the header row (compared as `header_key` does).
 HEADER_WORDS = frozenset(

@@ -12,10 +12,11 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
+from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from shapely.geometry import mapping
@@ -32,10 +33,11 @@ from zerocrop.core.uploads import (
     staged_save,
 )
 from zerocrop.monitoring import columns, services_batches
+from zerocrop.monitoring.batch_files import ENCODING_LABELS
 from zerocrop.monitoring.capabilities import TARGET_IMPORT
-from zerocrop.monitoring.choices import TargetStatus
+from zerocrop.monitoring.choices import BatchFormat, LinkKind, TargetStatus
 from zerocrop.monitoring.forms_batches import BatchUploadForm, ColumnMapForm, map_initial
-from zerocrop.monitoring.models import TargetBatch
+from zerocrop.monitoring.models import Target, TargetLink
 from zerocrop.monitoring.selectors import batch_get, batches_visible, targets_visible
 from zerocrop.monitoring.states import target_state
 from zerocrop.org.capabilities import can
@@ -77,6 +79,26 @@ def _map_config(features: list[dict[str, Any]]) -> dict[str, Any]:
 # --------------------------------------------------------------------------- list, detail
 
 
+def _links(target: Target) -> list[str]:
+    """What a target lies near, in words: 地块「房后1号地」（毛布拉格村，0 米，下发前已有）."""
+    shown = []
+    for link in target.links.all():
+        gap = f"{link.distance_m:.0f} 米"
+        known = "，下发前已有" if link.known_before else ""
+        if link.kind == LinkKind.PLOT and link.plot:
+            what = f"地块「{link.plot.name}」（{link.plot.unit.name}，{gap}{known}）"
+        elif link.kind == LinkKind.FINDING and link.finding:
+            found = timezone.localtime(link.finding.found_at)
+            what = f"发现点 {found:%Y-%m-%d}（{link.finding.unit.name}，{gap}{known}）"
+        elif link.kind == LinkKind.TARGET and link.other_target:
+            other = link.other_target
+            what = f"靶点「{other.code}」（批次「{other.batch.name}」，{gap}）"
+        else:
+            what = f"{link.get_kind_display()}（{gap}）"
+        shown.append(what)
+    return shown
+
+
 @require_GET
 def batch_list(request: HttpRequest) -> HttpResponse:
     batches = list(
@@ -106,13 +128,22 @@ def batch_detail(request: HttpRequest, batch_id: str) -> HttpResponse:
     targets = list(
         targets_visible(user=request.user)
         .filter(batch=batch)
-        .prefetch_related("links")
+        .prefetch_related(
+            Prefetch(
+                "links",
+                queryset=TargetLink.objects.exclude(kind=LinkKind.MERGED).select_related(
+                    "plot__unit", "finding__unit", "other_target__batch"
+                ),
+            )
+        )
         .order_by("row_index", "code")
     )
     day = today()
-    rows = [(t, target_state(status=t.status, due_on=t.due_on, today=day)) for t in targets]
+    rows = [
+        (t, target_state(status=t.status, due_on=t.due_on, today=day), _links(t)) for t in targets
+    ]
     by_status: dict[str, int] = {}
-    for _, state in rows:
+    for _, state, _ in rows:
         by_status[state.label] = by_status.get(state.label, 0) + 1
     by_village: dict[str, int] = {}
     for target in targets:
@@ -123,7 +154,7 @@ def batch_detail(request: HttpRequest, batch_id: str) -> HttpResponse:
             "geometry": t.geometry,
             "properties": {"label": t.code, "state": state.key, "url": ""},
         }
-        for t, state in rows
+        for t, state, _ in rows
     ]
     context = {
         "batch": batch,
@@ -133,6 +164,7 @@ def batch_detail(request: HttpRequest, batch_id: str) -> HttpResponse:
         "known": sum(1 for t in targets if t.locally_known),
         "merged": sum(len(t.merged_codes) for t in targets),
         "file_visible": evidence_visible(user=request.user, evidence=batch.source_file),
+        "encoding_label": ENCODING_LABELS.get(batch.encoding, batch.encoding),
         "column_labels": [(columns.FIELD_LABELS[k], v) for k, v in batch.column_map.items()],
         "config": _map_config(features),
     }
@@ -245,6 +277,8 @@ def _render_preview(
         "meta": meta,
         "form": form,
         "table": table,
+        "format_label": BatchFormat(table.file_format).label,
+        "encoding_label": ENCODING_LABELS.get(table.encoding, table.encoding),
         "plan": plan,
         "refusal": plan.refusal(),
         "rows": _preview_rows(plan),
@@ -361,6 +395,3 @@ def batch_import_preview(request: HttpRequest) -> HttpResponse:
 def batch_import_cancel(request: HttpRequest) -> HttpResponse:
     staged_delete(session=request.session, namespace=NAMESPACE, token=request.POST.get("token", ""))
     return redirect("batch-list")
-
-
-__all__ = ["TargetBatch", "batch_detail", "batch_import", "batch_import_preview", "batch_list"]

@@ -9,6 +9,17 @@
   const map = L.map(node, { maxZoom: 19 });
   if (cfg.basemap) L.tileLayer(cfg.basemap, { attribution: cfg.attribution, maxZoom: 19 }).addTo(map);
   L.control.scale({ imperial: false }).addTo(map);
+  // The villages' outlines under the targets, for orientation.
+  fetch("/api/v1/geo/boundaries?zoom=14", { credentials: "same-origin" })
+    .then((r) => (r.ok ? r.json() : null))
+    .then((outlines) => {
+      if (!outlines) return;
+      L.geoJSON(outlines, {
+        filter: (f) => f.properties.level !== "grid",
+        style: { color: "#666", weight: 1, fill: false },
+        interactive: false,
+      }).addTo(map).bringToBack();
+    });
   const colour = (f) => colours[f.properties.state] || "#6c757d";
   const layer = L.geoJSON(cfg.features, {
     style: (f) => ({ color: colour(f), weight: 2, fillOpacity: 0.3 }),
