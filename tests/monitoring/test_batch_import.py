@@ -208,3 +208,24 @@ def test_a_file_of_only_bad_rows_is_refused_naming_the_rows(run):
     assert (
         "第2行缺少靶点编号" in caught.value.message and "第3行经度「abc」" in caught.value.message
     )
+
+
+def test_an_export_listing_only_the_kept_targets_is_recognised(run, village, inside):
+    p = inside(village)
+    data = csv_bytes([HEADER, row("K1", p), row("K2", east(p, 10)), row("K3", east(p, 500))])
+    first = run(data)
+    assert first.targets.count() == 2  # K2 merged into K1
+    export = csv_bytes([HEADER, row("K1", p), row("K3", east(p, 500))])
+    with pytest.raises(services_batches.BatchAlreadyImported) as caught:
+        run(export, file_name="核查反馈.csv")
+    assert caught.value.batch == first
+    partial = csv_bytes([HEADER, row("K1", p), row("K9", east(p, 900))])
+    assert run(partial, file_name="另一批.csv", name="另一批").targets.count() == 2
+
+
+def test_the_upload_route_has_the_target_file_limit(settings, rf):
+    from zerocrop.core.upload_limits import limit_for
+
+    settings.ZEROCROP_TARGET_MAX_BYTES = 3 * 1024 * 1024
+    limit = limit_for(rf.post("/monitoring/batches/import/"))
+    assert limit.files["file"].max_bytes == 3 * 1024 * 1024

@@ -9,7 +9,7 @@ from zerocrop.org.models import AdminUnit
 
 def test_cadre_sees_only_their_village_targets(make_batch, make_target, user_named, village):
     batch = make_batch()
-    other_village = AdminUnit.objects.filter(parent=village.parent).exclude(pk=village.pk).first()
+    other_village = AdminUnit.objects.get(parent=village.parent, name="王窑湾村")
     mine = make_target(batch=batch)
     theirs = make_target(batch=batch, unit=other_village)
     cadre = user_named("cadre")

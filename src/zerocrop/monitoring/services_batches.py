@@ -42,6 +42,7 @@ from zerocrop.org.models import AdminUnit
 PARSE_TIMEOUT_S = 30.0
 PARSE_MEMORY_MB = 1024
 KNOWN_NOTE_MAX = 300
+SAMPLE_CODES = 50  # codes asked of the database to find a batch an export may be
 OPEN_STATUSES = (TargetStatus.PENDING, TargetStatus.SUBMITTED, TargetStatus.RETURNED)
 VILLAGE_LEVELS = (UnitLevel.VILLAGE, UnitLevel.COMMUNITY)  # a target's unit; never a grid
 ALREADY_IMPORTED = "此文件是已导入的批次「{name}」（含本系统导出的核查反馈），未重复导入"
@@ -180,12 +181,41 @@ class _Locator:
         return self.town, not inside_town
 
 
-def existing_batch(*, town: AdminUnit, fingerprint: str, issuer: str = "", doc_number: str = ""):
-    """The town's live batch with these codes, or this issuer's same 文号 (None if none)."""
+def existing_batch(
+    *,
+    town: AdminUnit,
+    fingerprint: str,
+    codes: Sequence[str] = (),
+    issuer: str = "",
+    doc_number: str = "",
+) -> TargetBatch | None:
+    """The town's live batch this file is, or None.
+
+    The same file has the same fingerprint (every code, merged ones included); an export of
+    the batch (our 核查反馈) lists one row per kept target, perhaps with the merged codes: its
+    codes cover the batch's kept codes and are all codes of the batch. The same issuer's same
+    文号 is the same batch too.
+    """
+    live = TargetBatch.objects.filter(unit=town, voided_at=None)
     same = Q(fingerprint=fingerprint)
     if issuer.strip() and doc_number.strip():
         same |= Q(issuer=issuer.strip(), doc_number=doc_number.strip())
-    return TargetBatch.objects.filter(same, unit=town, voided_at=None).first()
+    found = live.filter(same).first()
+    if found is not None or not codes:
+        return found
+    wanted = set(codes)
+    sample = sorted(wanted)[:SAMPLE_CODES]
+    for candidate in live.filter(targets__code__in=sample).distinct():
+        kept: set[str] = set()
+        every: set[str] = set()
+        for code, merged in candidate.targets.filter(voided_at=None).values_list(
+            "code", "merged_codes"
+        ):
+            kept.add(code)
+            every.update([code, *merged])
+        if kept <= wanted <= every:
+            return candidate
+    return None
 
 
 def batch_plan(
@@ -227,7 +257,11 @@ def batch_plan(
         fingerprint=fingerprint,
         distance_m=distance,
         existing=existing_batch(
-            town=town, fingerprint=fingerprint, issuer=issuer, doc_number=doc_number
+            town=town,
+            fingerprint=fingerprint,
+            codes=codes,
+            issuer=issuer,
+            doc_number=doc_number,
         )
         if codes
         else None,
@@ -271,17 +305,13 @@ def _link_neighbours(*, target: Target, geom: BaseGeometry, batch: TargetBatch, 
     near = bbox_q(dedup.expand_bbox(geom.bounds, distance))
     town_path = batch.unit.path
     known: list[tuple[str, Any, float]] = []
-    others = (
-        Target.objects.filter(
-            near,
-            unit__path__startswith=town_path,
-            voided_at=None,
-            batch__voided_at=None,
-            status__in=OPEN_STATUSES,
-        )
-        .exclude(batch=batch)
-        .filter(batch__issued_on__lte=batch.issued_on)
-    )
+    others = Target.objects.filter(
+        near,
+        unit__path__startswith=town_path,
+        voided_at=None,
+        batch__voided_at=None,
+        status__in=OPEN_STATUSES,
+    ).exclude(batch=batch)
     for other in others:
         gap = dedup.distance_m(geom, shape(other.geometry))
         if gap <= distance:
@@ -426,6 +456,9 @@ def batch_import(
     for planned in plan.targets:
         row = planned.row
         point = row.point
+        located = located_fields(row.geometry)
+        if row.area_m2 is not None and row.geometry.geom_type == "Point":
+            located["area_m2"] = row.area_m2  # the file's area; a polygon's own is measured
         target = Target.objects.create(
             batch=batch,
             unit=planned.unit,
@@ -440,11 +473,8 @@ def batch_import(
             category=row.category,
             confidence=row.confidence,
             imagery_date=row.imagery_date or imagery_date,
-            **located_fields(row.geometry),
+            **located,
         )
-        if row.area_m2 is not None and row.geometry.geom_type == "Point":
-            target.area_m2 = row.area_m2
-            target.save(update_fields=["area_m2", "updated_at"])
         audit_record(actor=actor, action="create", instance=target, after=snapshot(target))
         for merged, gap in planned.merged:
             _link(

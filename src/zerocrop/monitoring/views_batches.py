@@ -12,7 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -102,7 +102,9 @@ def _links(target: Target) -> list[str]:
 @require_GET
 def batch_list(request: HttpRequest) -> HttpResponse:
     batches = list(
-        batches_visible(user=request.user).annotate(target_count=Count("targets", distinct=True))
+        batches_visible(user=request.user).annotate(
+            target_count=Count("targets", filter=Q(targets__voided_at=None), distinct=True)
+        )
     )
     visible = targets_visible(user=request.user)
     mine = dict(
