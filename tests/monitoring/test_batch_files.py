@@ -179,3 +179,16 @@ def test_unsupported_and_empty_files_are_refused():
         read_batch(csv_bytes([HEADER]), name="a.csv", max_bytes=LIMIT)
     with pytest.raises(GeoFileError, match="太大"):
         read_batch(csv_bytes(ROWS), name="a.csv", max_bytes=10)
+
+
+def test_xlsx_date_and_number_cells_are_read_as_written():
+    from datetime import datetime
+
+    rows = [
+        ["靶点编号", "经度", "纬度", "反馈截止", "面积(亩)"],
+        ["X-1", 108.6, 37.9, datetime(2022, 7, 15), 2],  # noqa: DTZ001 (Excel cells are naive)
+    ]
+    table, mapped = read(xlsx_bytes(rows), "dates.xlsx")
+    assert table.rows[0].cells["面积(亩)"] == "2"
+    assert str(mapped.rows[0].due_on) == "2022-07-15"
+    assert mapped.rows[0].geometry.equals(shapely.Point(108.6, 37.9))
