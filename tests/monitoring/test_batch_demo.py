@@ -62,3 +62,12 @@ def test_the_demo_batch_page_names_what_each_target_lies_near(login_as, demo_cam
     cadre_page = login_as("cadre").get(f"/monitoring/batches/{batch.pk}/").content.decode()
     assert "WSQ22-0304" in cadre_page and "WSQ22-0301" not in cadre_page
     assert 'data-testid="batch-file"' not in cadre_page  # the town's file, not the village's
+
+
+def test_the_original_file_downloads_for_the_town_not_for_a_village(login_as, demo_campaign):
+    batch = TargetBatch.objects.get(unit=demo_campaign.unit, name=DEMO_BATCH_NAME)
+    url = f"/evidence/{batch.source_file_id}/"
+    response = login_as("admin").get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == DEMO_FILE.read_bytes()
+    assert login_as("cadre").get(url).status_code == 404
