@@ -17,6 +17,7 @@ from django.test import Client
 
 from zerocrop.campaigns.models import Campaign, Pledge
 from zerocrop.geo.models import Plot
+from zerocrop.monitoring.models import TargetBatch
 from zerocrop.org.capabilities import can
 from zerocrop.org.models import AdminUnit, Person, User
 from zerocrop.patrols.models import SurveyRound, TaskCell
@@ -92,6 +93,15 @@ ACTIONS = [
         lambda: "/geo/plots/",
         'data-testid="plot-import"',
         lambda: ("/geo/import/", {}),
+    ),
+    Action(
+        "导入靶点批次",
+        "target.import",
+        lambda: None,
+        lambda: "/monitoring/batches/",
+        'data-testid="batch-import"',
+        lambda: ("/monitoring/batches/import/", {}),
+        lambda: TargetBatch.objects.count(),
     ),
     Action(
         "导入实施方案",
