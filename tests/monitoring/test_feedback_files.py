@@ -107,7 +107,8 @@ def test_xlsx_keeps_header_order_and_values():
     sheet = openpyxl.load_workbook(io.BytesIO(data)).active
     values = list(sheet.iter_rows(values_only=True))
     assert list(values[0]) == EXPECTED_HEADER
-    assert list(values[1][:5]) == ["BD0001", f"{LON}", f"{LAT}", "疑似罂粟", None]
+    # Plain numbers are numbers again (the batch reader keeps cells as text); codes stay text.
+    assert list(values[1][:5]) == ["BD0001", LON, LAT, "疑似罂粟", None]
     assert values[1][EXPECTED_HEADER.index("株数")] == 30
     assert values[2][EXPECTED_HEADER.index("结论")] == "不属实"
 
@@ -171,15 +172,36 @@ def test_kml_declared_gcj02_is_written_in_gcj02():
 
 
 def test_kml_name_column_becomes_the_placemark_name():
-    rows = [
-        ff.FeedbackRow(attributes={"name": "BD9", "面积": 3.5}, geometry=mapping(Point(LON, LAT)))
-    ]
+    point = mapping(Point(LON, LAT))
+    rows = [ff.FeedbackRow(attributes={"名称": "BD9", "面积": "3.5"}, geometry=point)]
     data = ff.write_feedback(
-        ff.FeedbackFile(file_format="kml", columns=["name", "面积"], rows=rows)
+        ff.FeedbackFile(file_format="kml", columns=["名称", "面积"], rows=rows)
     )
     feature = read_kml(data).features[0]
     assert feature.name == "BD9"
+    assert "名称" not in feature.properties
     assert feature.properties["面积"] == "3.5"
+
+
+def test_geojson_drops_a_name_column_made_from_another_property():
+    point = mapping(Point(LON, LAT))
+    rows = [ff.FeedbackRow(attributes={"名称": "甲", "name": "甲", "编号": "1"}, geometry=point)]
+    made = ff.FeedbackFile(file_format="geojson", columns=["名称", "name", "编号"], rows=rows)
+    props = json.loads(ff.write_feedback(made))["features"][0]["properties"]
+    assert list(props)[:2] == ["name", "编号"]
+    # A real 名称 property (no other name property) is kept.
+    rows = [ff.FeedbackRow(attributes={"名称": "甲", "编号": "1"}, geometry=point)]
+    real = ff.FeedbackFile(file_format="geojson", columns=["名称", "编号"], rows=rows)
+    props = json.loads(ff.write_feedback(real))["features"][0]["properties"]
+    assert list(props)[:2] == ["名称", "编号"]
+
+
+def test_typed_column_only_turns_plain_numbers_back():
+    assert ff.typed_column(["1", "20", ""]) == [1, 20, None]
+    assert ff.typed_column(["1.5", "2"]) == [1.5, 2.0]
+    assert ff.typed_column(["0012", "3"]) == ["0012", "3"]
+    assert ff.typed_column(["37.9228400"]) == ["37.9228400"]
+    assert ff.typed_column(["JB-1", ""]) == ["JB-1", None]
 
 
 @pytest.mark.parametrize("encoding,cpg", [("gbk", "GBK"), ("utf-8", "UTF-8")])

@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import tempfile
 import zipfile
 from collections.abc import Sequence
@@ -31,6 +32,7 @@ from shapely.geometry.base import BaseGeometry
 from zerocrop.core.errors import ApplicationError
 from zerocrop.core.ledger import xml_safe
 from zerocrop.geo import crs as crs_mod
+from zerocrop.geo.readers.base import NAME_KEYS
 from zerocrop.geo.writers import KML_NS
 
 RESULT = "结论"
@@ -94,6 +96,10 @@ CONTENT_TYPES = {
     "shp": "application/zip",
     "geojson": "application/geo+json",
 }
+# The batch reader keeps a placemark's <name> (a feature's name) in this column.
+NAME_COLUMN = "名称"
+_INT = re.compile(r"-?(0|[1-9]\d{0,17})")
+_FLOAT = re.compile(r"-?(0|[1-9]\d*)\.\d+")
 _GBK_FAMILY = {"gbk", "gb2312", "gb18030", "cp936", "936", "euc-cn"}
 _COORD_DECIMALS = 8
 
@@ -188,10 +194,75 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def _values(document: FeedbackFile, row: FeedbackRow) -> list[Any]:
-    values = [row.attributes.get(c) for c in document.columns]
+def _values(document: FeedbackFile, row: FeedbackRow, columns: Sequence[str]) -> list[Any]:
+    values = [row.attributes.get(c) for c in columns]
     values += [row.feedback.get(c) for c in FEEDBACK_COLUMNS if c not in document.columns]
     return values
+
+
+def file_columns(document: FeedbackFile) -> list[str]:
+    """The original columns that are the file's own attributes.
+
+    For KML the name column is the placemark's <name>, not an attribute; for GeoJSON and
+    Shapefile a 名称 column the reader made from another name property (same values in every
+    row) is left out, so the file gets back exactly the properties it had.
+    """
+    columns = list(document.columns)
+    if NAME_COLUMN not in columns:
+        return columns
+    if document.file_format in {"kml", "kmz"}:
+        return [c for c in columns if c != NAME_COLUMN]
+    if document.file_format in {"geojson", "shp"}:
+        others = [c for c in columns if c != NAME_COLUMN and c.strip().lower() in NAME_KEYS]
+        if others and all(
+            _text(r.attributes.get(NAME_COLUMN)).strip() == _first_name(r.attributes, others)
+            for r in document.rows
+        ):
+            return [c for c in columns if c != NAME_COLUMN]
+    return columns
+
+
+def _first_name(attributes: dict[str, Any], columns: list[str]) -> str:
+    by_key = {c.strip().lower(): c for c in columns}
+    for key in NAME_KEYS:
+        column = by_key.get(key)
+        if column is not None and _text(attributes.get(column)).strip():
+            return _text(attributes.get(column)).strip()[:200]
+    return ""
+
+
+def _header(document: FeedbackFile, columns: Sequence[str]) -> list[str]:
+    return [*columns, *(c for c in FEEDBACK_COLUMNS if c not in document.columns)]
+
+
+def typed_column(values: list[Any]) -> list[Any]:
+    """Text cells back to numbers when every filled cell of the column is a plain number.
+
+    The batch reader keeps every cell as text; Excel and DBF columns were numbers when they
+    were written as such ("0012" stays text: a leading zero is not a number's).
+    """
+    filled = [v for v in values if v not in (None, "")]
+    if not filled or not all(isinstance(v, str | int | float) for v in filled):
+        return [None if v == "" else v for v in values]
+    texts = [str(v) for v in filled]
+    if all(_INT.fullmatch(t) for t in texts):
+        return [None if v in (None, "") else int(v) for v in values]
+    # Only a float's own spelling ("37.92284", not "37.9228400") was a number in the file.
+    if all(_INT.fullmatch(t) or (_FLOAT.fullmatch(t) and repr(float(t)) == t) for t in texts):
+        return [None if v in (None, "") else float(v) for v in values]
+    return [None if v == "" else v for v in values]
+
+
+def _typed_rows(document: FeedbackFile, columns: Sequence[str]) -> list[list[Any]]:
+    rows = [_values(document, row, columns) for row in document.rows]
+    if not rows:
+        return rows
+    width = len(rows[0])
+    typed = [typed_column([r[i] for r in rows]) for i in range(len(columns))]
+    return [
+        [*(typed[i][n] for i in range(len(columns))), *rows[n][len(columns) : width]]
+        for n in range(len(rows))
+    ]
 
 
 def _csv_codec(encoding: str) -> str:
@@ -206,9 +277,10 @@ def _csv_codec(encoding: str) -> str:
 def _write_csv(document: FeedbackFile) -> bytes:
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(all_columns(document.columns))
+    columns = list(document.columns)
+    writer.writerow(_header(document, columns))
     for row in document.rows:
-        writer.writerow([_text(v) for v in _values(document, row)])
+        writer.writerow([_text(v) for v in _values(document, row, columns)])
     return buffer.getvalue().encode(_csv_codec(document.encoding))
 
 
@@ -216,9 +288,10 @@ def _write_xlsx(document: FeedbackFile) -> bytes:
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = "核查反馈"
-    sheet.append(all_columns(document.columns))
-    for row in document.rows:
-        sheet.append([_cell(v) for v in _values(document, row)])
+    columns = list(document.columns)
+    sheet.append(_header(document, columns))
+    for values in _typed_rows(document, columns):
+        sheet.append([_cell(v) for v in values])
     sheet.freeze_panes = "A2"
     out = io.BytesIO()
     workbook.save(out)
@@ -232,7 +305,8 @@ def _cell(value: Any) -> Any:
 
 
 def _ordered_properties(document: FeedbackFile, row: FeedbackRow) -> dict[str, Any]:
-    return dict(zip(all_columns(document.columns), _values(document, row), strict=True))
+    columns = file_columns(document)
+    return dict(zip(_header(document, columns), _values(document, row, columns), strict=True))
 
 
 def _write_geojson(document: FeedbackFile) -> bytes:
@@ -295,7 +369,7 @@ def _write_kml(document: FeedbackFile) -> bytes:
     SubElement(folder, "name").text = xml_safe(document.title or "核查反馈")
     for row in document.rows:
         props = _ordered_properties(document, row)
-        name = props.pop("name", None) if "name" in document.columns else None
+        name = row.attributes.get(NAME_COLUMN) if NAME_COLUMN in document.columns else None
         placemark = SubElement(folder, "Placemark")
         if _text(name) or row.name:
             SubElement(placemark, "name").text = xml_safe(_text(name) or row.name)
@@ -351,9 +425,10 @@ def _field_array(values: list[Any]) -> np.ndarray:
 def _write_shapefile(document: FeedbackFile) -> bytes:
     import pyogrio.raw  # GDAL: loaded only when a Shapefile is written
 
+    columns = file_columns(document)
     short = shapefile_field_names(document.columns)
-    fields = [*document.columns, *short.values()]
-    rows = [_values(document, row) for row in document.rows]
+    fields = [*columns, *short.values()]
+    rows = _typed_rows(document, columns)
     field_data = [_field_array([r[i] for r in rows]) for i in range(len(fields))]
     geometries = [_geometry(row, document.source_crs) for row in document.rows]
     kinds = {g.geom_type for g in geometries if not g.is_empty}
