@@ -202,3 +202,37 @@ def test_summary_docx_reads_back_with_the_figures(make_batch, make_target, verif
     assert late.code in cells
     assert "草坪" in cells
     assert "情况说明" in text and "已核查 2 个" in text
+
+
+def test_summary_lists_at_most_a_page_of_overdue_targets():
+    from datetime import date
+
+    from zerocrop.monitoring import feedback_summary as fs
+    from zerocrop.monitoring import kpis
+
+    day = date(2022, 7, 10)
+    records = [
+        kpis.TargetRecord(
+            f"T{n:02d}", "pending", "", "", date(2022, 6, 1), date(2022, 6, 10), None, False
+        )
+        for n in range(20)
+    ]
+    facts = fs.SummaryFacts(
+        batch_name="甲批",
+        issuer="省禁毒办",
+        doc_number="",
+        issued_on=date(2022, 6, 1),
+        due_on=date(2022, 6, 10),
+        town="无定河镇",
+        today=day,
+        result_labels={"true": "属实"},
+        reason_labels={},
+        overdue=[fs.OverdueItem(r.code, "甲村", r.due_on, "待核查") for r in records],
+    )
+    document = Document(io.BytesIO(fs.summary_docx(facts, kpis.compute(records, today=day))))
+    overdue_table = document.tables[-1]
+    assert len(overdue_table.rows) == 1 + fs.MAX_OVERDUE_ROWS
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "另有 5 个超期靶点未列出" in text
+    assert "四、超期未核查靶点（20 个）" in text
+    assert "核查率 0.0%" in text and "文号：无" in text

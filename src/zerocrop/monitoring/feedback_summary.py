@@ -19,6 +19,8 @@ from docx.shared import Cm, Pt
 from zerocrop.monitoring.kpis import Kpis
 
 FONT = "宋体"
+# The summary stays one page: more overdue targets than this are counted, not listed.
+MAX_OVERDUE_ROWS = 15
 TITLE_FONT = "黑体"
 
 
@@ -84,7 +86,7 @@ def situation_text(facts: SummaryFacts, k: Kpis) -> str:
             f"不属实的主要原因是{facts.reason_labels.get(top[0], top[0])}（{top[1]} 个）。"
         )
     if k.overdue:
-        parts.append(f"尚有 {k.overdue} 个靶点超过核查时限未核查，已列于下表，正在督促核查。")
+        parts.append(f"尚有 {k.overdue} 个靶点超过核查时限未核查，列于下表，须尽快核查。")
     else:
         parts.append("无超期未核查的靶点。")
     if k.verified:
@@ -184,8 +186,12 @@ def summary_docx(facts: SummaryFacts, k: Kpis) -> bytes:
     _paragraph(document, f"四、超期未核查靶点（{k.overdue} 个）", bold=True)
     if facts.overdue:
         overdue_rows = [["靶点编号", "所在村（社区）", "核查时限", "状态"]]
-        overdue_rows += [[o.code, o.unit, _date(o.due_on), o.state] for o in facts.overdue]
+        shown = facts.overdue[:MAX_OVERDUE_ROWS]
+        overdue_rows += [[o.code, o.unit, _date(o.due_on), o.state] for o in shown]
         _table(document, overdue_rows)
+        if len(facts.overdue) > len(shown):
+            rest = len(facts.overdue) - len(shown)
+            _paragraph(document, f"另有 {rest} 个超期靶点未列出，见反馈文件“审核状态”列。", size=9)
     else:
         _paragraph(document, "无。")
 

@@ -61,7 +61,7 @@ def target_kpis(request: HttpRequest) -> HttpResponse:
         request,
         "monitoring/feedback_kpis.html",
         {
-            "total": KpiRow("合计", total),
+            "total": KpiRow("全部靶点", total),
             "groups": [("按村（社区）", "unit", units), ("按下发来源", "source", sources)],
             "definitions": definitions,
             "today": day,
