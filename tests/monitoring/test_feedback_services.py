@@ -236,3 +236,14 @@ def test_summary_lists_at_most_a_page_of_overdue_targets():
     assert "另有 5 个超期靶点未列出" in text
     assert "四、超期未核查靶点（20 个）" in text
     assert "核查率 0.0%" in text and "文号：无" in text
+
+
+def test_queries_do_not_grow_with_the_batch(
+    make_batch, verified, admin, django_assert_max_num_queries
+):
+    batch = make_batch()
+    for n in range(12):
+        verified(batch, row_index=n)
+    with django_assert_max_num_queries(25):
+        data, _ = sf.batch_feedback_build(user=admin, batch=batch)
+    assert len([n for n in _zip(data).namelist() if n.startswith("照片/")]) == 36

@@ -94,10 +94,25 @@ def photos_original(*, user: Any, target: Target, evidence: EvidenceFile) -> boo
     return can(user, PHOTO_ORIGINALS, target.unit)
 
 
-def target_photos(*, user: Any, target: Target) -> list[PhotoEntry]:
+def target_photos(
+    *, user: Any, target: Target, originals: dict[Any, bool] | None = None
+) -> list[PhotoEntry]:
+    """The target's photos in order, named `<靶点编号>_<n>.jpg` (n from 1).
+
+    Whether the user gets originals is decided once per village (`originals` caches it):
+    the rule is about who and where, not about the single file.
+    """
+    photos = sorted(target.photos.all(), key=lambda p: p.seq)
+    if not photos:
+        return []
+    cache = {} if originals is None else originals
+    if target.unit_id not in cache:
+        cache[target.unit_id] = photos_original(
+            user=user, target=target, evidence=photos[0].evidence
+        )
+    original = cache[target.unit_id]
     entries = []
-    for n, photo in enumerate(target.photos.select_related("evidence").order_by("seq"), start=1):
-        original = photos_original(user=user, target=target, evidence=photo.evidence)
+    for n, photo in enumerate(photos, start=1):
         ext = _PHOTO_EXTENSIONS.get(photo.evidence.content_type, ".jpg") if original else ".jpg"
         entries.append(PhotoEntry(f"{target.code}_{n}{ext}", photo.evidence, original))
     return entries
@@ -195,8 +210,9 @@ def feedback_rows(
     code_column = (batch.column_map or {}).get("code", "")
     rows: list[ff.FeedbackRow] = []
     photos: dict[str, list[PhotoEntry]] = {}
+    originals: dict[Any, bool] = {}
     for target in targets:
-        entries = target_photos(user=user, target=target)
+        entries = target_photos(user=user, target=target, originals=originals)
         photos[target.code] = entries
         values = feedback_values(
             target=target, photos=entries, source_crs=batch.source_crs, day=day
@@ -249,7 +265,7 @@ def batch_feedback_targets(*, user: Any, batch: TargetBatch) -> list[Target]:
         targets_visible(user=user)
         .filter(batch=batch)
         .select_related("finding", "duplicate_of", "batch", "unit")
-        .prefetch_related("verifiers")
+        .prefetch_related("verifiers", "photos__evidence")
         .order_by("row_index", "code")
     )
 
