@@ -261,3 +261,20 @@ def test_unknown_format_is_refused_in_chinese():
 
     with pytest.raises(ApplicationError, match="不支持"):
         ff.write_feedback(ff.FeedbackFile(file_format="dxf", columns=[]))
+
+
+@pytest.mark.parametrize("encoding,expected", [("gbk", "gbk"), ("utf-8", "utf-8")])
+def test_shapefile_source_encoding_from_cpg_or_dbf(encoding, expected):
+    rows = [ff.FeedbackRow(attributes={"MC": "疑似地块"}, geometry=mapping(Point(LON, LAT)))]
+    data = ff.write_feedback(
+        ff.FeedbackFile(file_format="shp", columns=["MC"], encoding=encoding, rows=rows)
+    )
+    assert ff.shapefile_source_encoding(data) == expected
+    # Without the .cpg, the DBF itself tells.
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as bare:
+        for name in source.namelist():
+            if not name.endswith(".cpg"):
+                bare.writestr(name, source.read(name))
+    assert ff.shapefile_source_encoding(out.getvalue()) == expected

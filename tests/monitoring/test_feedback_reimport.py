@@ -119,6 +119,11 @@ def test_export_reads_back_as_the_same_batch(
         assert not inner.startswith(b"\xef\xbb\xbf")
     if batch.encoding == "utf-8-sig":
         assert inner.startswith(b"\xef\xbb\xbf")
+    if batch.file_format == "shp":  # the builder writes GBK: the .cpg says so again
+        cpg = next(n for n in zipfile.ZipFile(io.BytesIO(inner)).namelist() if n.endswith(".cpg"))
+        assert zipfile.ZipFile(io.BytesIO(inner)).read(cpg).strip().upper() in {b"GBK", b"936"}
+        dbf = next(n for n in zipfile.ZipFile(io.BytesIO(inner)).namelist() if n.endswith(".dbf"))
+        assert "沟".encode("gbk") in zipfile.ZipFile(io.BytesIO(inner)).read(dbf)
 
     back = services_batches.batch_read_bytes(data=inner, name=inner_name, source_crs="wgs84")
     added = (

@@ -33,6 +33,8 @@ from zerocrop.core.errors import ApplicationError
 from zerocrop.core.ledger import xml_safe
 from zerocrop.geo import crs as crs_mod
 from zerocrop.geo.readers.base import NAME_KEYS
+from zerocrop.geo.readers.shapefile import SHAPEFILE_LIMITS, dbf_encoding
+from zerocrop.geo.safety import SafeZip
 from zerocrop.geo.writers import KML_NS
 
 RESULT = "结论"
@@ -404,6 +406,24 @@ def shapefile_field_names(columns: Sequence[str]) -> dict[str, str]:
         taken.add(name.upper())
         names[column] = name
     return names
+
+
+def shapefile_source_encoding(data: bytes) -> str:
+    """The encoding of an uploaded Shapefile zip's attributes: its .cpg, else the DBF's
+    language driver byte (0x4D is GBK), else whether the records decode as UTF-8."""
+    archive = SafeZip(data, limits=SHAPEFILE_LIMITS, label="压缩包")
+    names = archive.names
+    cpg = next((n for n in names if n.lower().endswith(".cpg")), None)
+    if cpg is not None:
+        text = archive.read(cpg, max_bytes=1000).decode("ascii", errors="ignore").lower()
+        return "gbk" if any(k in text for k in ("936", "gb")) else "utf-8"
+    dbf_name = next((n for n in names if n.lower().endswith(".dbf")), None)
+    if dbf_name is None:
+        return "utf-8"
+    dbf = archive.read(dbf_name)
+    if len(dbf) > 29 and dbf[29] == 0x4D:
+        return "gbk"
+    return "gbk" if dbf_encoding(dbf) == "GB18030" else "utf-8"
 
 
 def _shp_encoding(encoding: str) -> str:

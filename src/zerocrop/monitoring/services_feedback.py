@@ -26,6 +26,7 @@ from zerocrop.core.evidence_models import EvidenceFile
 from zerocrop.core.evidence_preview import PREVIEW_SIZES, preview_jpeg
 from zerocrop.findings.capabilities import PHOTO_ORIGINALS
 from zerocrop.geo.crs import crs_label, normalize_crs
+from zerocrop.geo.features import GeoFileError
 from zerocrop.monitoring import feedback_files as ff
 from zerocrop.monitoring import feedback_summary, kpis
 from zerocrop.monitoring.capabilities import TARGET_IMPORT
@@ -255,6 +256,17 @@ def _readme(*, batch: TargetBatch, inner: str, originals: bool | None, rows: int
     return "\r\n".join(lines) + "\r\n"
 
 
+def batch_encoding(batch: TargetBatch) -> str:
+    """The batch's text encoding; for a Shapefile the import does not record, its .cpg/DBF."""
+    if batch.encoding or batch.file_format != "shp":
+        return batch.encoding
+    try:
+        with default_storage.open(batch.source_file.storage_name, "rb") as file:
+            return ff.shapefile_source_encoding(file.read())
+    except (OSError, GeoFileError):
+        return "utf-8"
+
+
 def _check_allowed(user: Any, batch: TargetBatch) -> None:
     if not can(user, TARGET_IMPORT, batch.unit):
         raise NotPermitted(NOT_ALLOWED)
@@ -282,7 +294,7 @@ def batch_feedback_build(*, user: Any, batch: TargetBatch) -> tuple[bytes, str]:
         ff.FeedbackFile(
             file_format=batch.file_format,
             columns=list(batch.columns or []),
-            encoding=batch.encoding,
+            encoding=batch_encoding(batch),
             source_crs=batch.source_crs,
             title=batch.name,
             rows=rows,
