@@ -44,6 +44,7 @@ def _request(username: str, path: str = "/org/units/"):
 
 # Items of apps added after the registry, which the old menu could not have shown.
 NEWER_ITEMS = {
+    "/monitoring/batches/": ('data-testid="menu-target-batches"', "bi-inboxes", "靶点批次"),
     "/findings/": ('data-testid="menu-findings"', "bi-flower1", "发现与铲除"),
     "/findings/persons/": ('data-testid="menu-key-persons"', "bi-person-exclamation", "重点人员"),
 }

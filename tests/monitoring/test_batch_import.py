@@ -121,10 +121,10 @@ def test_a_target_on_a_plot_known_before_the_batch_is_locally_known(run, demo_ca
 
 
 def test_a_plot_stored_after_the_batch_date_is_linked_but_not_known(run):
-    plot = Plot.objects.filter(voided_at=None).first()
+    plot = Plot.objects.get(code="WDH-12-0001")  # no finding near it
     data = csv_bytes([HEADER, row("P2", shape(plot.geometry).representative_point())])
     target = run(data, issued_on=date(2022, 7, 6), due_on=date(2022, 7, 20)).targets.get()
-    assert target.links.get(kind=LinkKind.PLOT).known_before is False
+    assert target.links.get(kind=LinkKind.PLOT, plot=plot).known_before is False
     assert not target.locally_known and target.known_note == ""
 
 

@@ -13,6 +13,7 @@ from zerocrop.campaigns.models import Campaign
 from zerocrop.campaigns.services import campaign_create_from_facts, pledge_register
 from zerocrop.demo.findings import demo_findings_load
 from zerocrop.demo.geography import demo_geography_load
+from zerocrop.demo.monitoring import demo_monitoring_load
 from zerocrop.demo.patrols import demo_round_load
 from zerocrop.org.choices import Role, UnitLevel
 from zerocrop.org.models import AdminUnit, User
@@ -48,6 +49,9 @@ def demo_load() -> tuple[Campaign, bool]:
     _demo_pledges(campaign)
     demo_round_load(campaign=campaign)
     demo_findings_load(campaign=campaign)
+    demo_monitoring_load(
+        town=campaign.unit, campaign=campaign, actor=User.objects.get(username="admin")
+    )
     return campaign, True
 
 

@@ -8,7 +8,6 @@ imported; `batch_import` stores the original file, the batch, its targets and th
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -44,6 +43,7 @@ PARSE_TIMEOUT_S = 30.0
 PARSE_MEMORY_MB = 1024
 KNOWN_NOTE_MAX = 300
 OPEN_STATUSES = (TargetStatus.PENDING, TargetStatus.SUBMITTED, TargetStatus.RETURNED)
+VILLAGE_LEVELS = (UnitLevel.VILLAGE, UnitLevel.COMMUNITY)  # a target's unit; never a grid
 ALREADY_IMPORTED = "此文件是已导入的批次「{name}」（含本系统导出的核查反馈），未重复导入"
 
 
@@ -158,7 +158,7 @@ class _Locator:
         for boundary in boundaries:
             if boundary.unit_id == town.pk:
                 self.town_shape = shape(boundary.geometry)
-            elif boundary.unit.level != UnitLevel.TOWN:
+            elif boundary.unit.level in VILLAGE_LEVELS:
                 self.villages.append((boundary.unit, shape(boundary.geometry)))
 
     def locate(self, point: BaseGeometry) -> tuple[AdminUnit, bool]:
@@ -456,7 +456,3 @@ def batch_import(
             )
         _link_neighbours(target=target, geom=row.geometry, batch=batch, actor=actor)
     return batch
-
-
-def file_sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
