@@ -177,3 +177,25 @@ def test_gcj02_kml_batch_comes_back_in_gcj02(
         town=town, table=back, column_map=guess_columns(back.columns), source_crs="gcj02"
     )
     assert plan.existing == batch
+
+
+def test_the_demo_batch_exports_and_is_recognised(town, admin):
+    from zerocrop.demo.monitoring import DEMO_BATCH_NAME
+    from zerocrop.monitoring.models import TargetBatch
+
+    batch = TargetBatch.objects.get(unit=town, name=DEMO_BATCH_NAME)
+    package, filename = sf.batch_feedback_build(user=admin, batch=batch)
+    assert filename == f"{DEMO_BATCH_NAME}_核查反馈.zip"
+    archive = zipfile.ZipFile(io.BytesIO(package))
+    inner_name = f"{DEMO_BATCH_NAME}_核查反馈.csv"
+    inner = archive.read(inner_name)
+    assert batch.encoding == "gbk"
+    inner.decode("gbk")
+    back = services_batches.batch_read_bytes(data=inner, name=inner_name, source_crs="wgs84")
+    assert back.columns == [*batch.columns, *ff.FEEDBACK_COLUMNS]
+    rows = len(back.rows)
+    assert rows == sum(1 + len(t.merged_codes) for t in batch.targets.all())
+    plan = services_batches.batch_plan(
+        town=town, table=back, column_map=guess_columns(back.columns), source_crs="wgs84"
+    )
+    assert plan.existing == batch

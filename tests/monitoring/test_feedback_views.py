@@ -13,6 +13,16 @@ from zerocrop.monitoring.models import Target
 
 
 @pytest.fixture
+def no_other_batches(demo_campaign):
+    """The demo's own batch voided, so the page shows this test's targets only."""
+    from django.utils import timezone
+
+    from zerocrop.monitoring.models import TargetBatch
+
+    TargetBatch.objects.update(voided_at=timezone.now())
+
+
+@pytest.fixture
 def batch_with_target(make_batch, make_target, village):
     batch = make_batch(name="县第2批")
     target = make_target(batch=batch, unit=village)
@@ -55,7 +65,9 @@ def test_big_batch_becomes_a_job(login_as, batch_with_target, settings):
     assert job.result["filename"] == "县第2批_核查反馈.zip"
 
 
-def test_kpis_page_shows_units_and_sources(login_as, make_batch, make_target, village):
+def test_kpis_page_shows_units_and_sources(
+    no_other_batches, login_as, make_batch, make_target, village
+):
     batch = make_batch(issuer_level="national")
     make_target(batch=batch, unit=village, status="approved", result="true", locally_known=True)
     make_target(batch=batch, unit=village)
@@ -70,7 +82,9 @@ def test_kpis_page_shows_units_and_sources(login_as, make_batch, make_target, vi
     assert "靶点吻合率" in html  # the written definition
 
 
-def test_kpis_page_counts_only_the_users_targets(login_as, make_batch, make_target, village):
+def test_kpis_page_counts_only_the_users_targets(
+    no_other_batches, login_as, make_batch, make_target, village
+):
     from zerocrop.org.models import AdminUnit
 
     other = AdminUnit.objects.filter(parent=village.parent, level=village.level).exclude(
