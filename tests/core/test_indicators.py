@@ -84,5 +84,10 @@ def test_the_apps_register_their_indicators() -> None:
         "findings.recheck_done",
         "findings.self_discovery",
         "findings.local_misses",
+        "monitoring.verify_rate",
+        "monitoring.true_rate",
+        "monitoring.known_rate",
+        "monitoring.mean_days",
+        "monitoring.overdue",
     ]
     assert all(i.definition for i in indicators.indicators())

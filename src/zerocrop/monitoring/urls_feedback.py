@@ -1,3 +1,12 @@
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from zerocrop.monitoring import views_feedback
+
+urlpatterns = [
+    path(
+        "batches/<uuid:batch_id>/feedback/",
+        views_feedback.batch_feedback,
+        name="batch-feedback",
+    ),
+    path("kpis/", views_feedback.target_kpis, name="target-kpis"),
+]
