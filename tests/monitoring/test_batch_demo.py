@@ -29,7 +29,9 @@ def test_the_demo_batch_shows_merges_links_known_sites_and_an_overdue_target(dem
     assert len(targets) == 11  # 12 rows, one near-duplicate merged
     assert targets["WSQ22-0304"].merged_codes == ["WSQ22-0305"]
     known = {code for code, t in targets.items() if t.locally_known}
-    assert known == {"WSQ22-0301", "WSQ22-0302", "WSQ22-0303"}  # found before 2022-07-06
+    # Found before 2022-07-06 (0301-0303), or on a plot archived in the spring (0304, 0308).
+    assert known == {"WSQ22-0301", "WSQ22-0302", "WSQ22-0303", "WSQ22-0304", "WSQ22-0308"}
+    assert "下发前已在地块台账" in targets["WSQ22-0308"].known_note
     assert "下发前已登记发现点：王窑湾村 2022-06-28" in targets["WSQ22-0301"].known_note
     assert TargetLink.objects.filter(target__batch=batch, kind=LinkKind.PLOT).count() >= 4
     assert targets["WSQ22-0301"].attributes["备注"] == "房后菜园"
