@@ -1,9 +1,9 @@
 """The `zerocrop` console entry.
 
 Commands that only compute (import-notice --dry-run, convert-coords, coverage,
-import-geo --dry-run, legal-route) are plain argparse sub-commands registered by each app's
-`cli.register(subparsers)` and need no database. Any other command goes to
-Django's manage.py machinery.
+import-geo --dry-run, legal-route, sample-design, sample-estimate) are plain argparse
+sub-commands registered by each app's `cli.register(subparsers)` and need no database. Any
+other command goes to Django's manage.py machinery.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ PURE_COMMAND_MODULES = (
     "zerocrop.campaigns.cli",
     "zerocrop.findings.cli",
     "zerocrop.geo.cli",
+    "zerocrop.monitoring.cli",
     "zerocrop.patrols.cli",
 )
 

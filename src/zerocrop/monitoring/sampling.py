@@ -1,0 +1,808 @@
+"""Stratified random sampling of grid cells (潜在区域抽测) and the estimate it supports.
+
+Pure module: no Django. The design is stratified simple random sampling without replacement
+(Cochran 1977, ch. 5; ``docs/sampling.md``):
+
+* a **frame** of cells (grid cells over chosen zones, or the features of a GeoJSON file), each
+  in one stratum (risk class), versioned by a sha256 over its cells;
+* the **sample size** for a wanted precision of the total, n = (Σ N_h S_h)² / (S_T² + Σ N_h S_h²),
+  and its **Neyman allocation** n_h ∝ N_h S_h (at least 2 per stratum, at most N_h);
+* a **reproducible draw** (``random.Random(seed)`` over the sorted ids of each stratum), stored
+  as JSON and locked before fieldwork;
+* after every drawn cell has been checked completely (zeros recorded), the **estimate** of the
+  planted area and plants in the frame: Ŷ = Σ N_h ȳ_h, v(Ŷ) = Σ N_h² (1 − n_h/N_h) s_h² / n_h,
+  a 95 % interval from Student's t with Σ(n_h − 1) degrees of freedom — or, when fewer than
+  ``BOOTSTRAP_BELOW`` cells are non-zero and the t interval cannot be trusted, a rescaled
+  (Rao–Wu) bootstrap within strata — and, when nothing at all was found, the zero-finding
+  bound 1 − 0.05^(1/n) on the share of planted cells.
+
+The estimate is a sampling inference, stated next to the census figures and never added to them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import random
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+import shapely
+import shapely.geometry
+from scipy.stats import t as student_t
+from shapely.errors import GEOSException
+from shapely.geometry.base import BaseGeometry
+
+from zerocrop.core.errors import ApplicationError
+from zerocrop.core.units import mu
+from zerocrop.geo.crs import area_m2 as geometry_area_m2
+from zerocrop.patrols.cells import DEFAULT_MIN_FRACTION, split_zone
+
+UNSTRATIFIED = "未分层"
+DEFAULT_MINIMUM = 2  # per stratum: s_h² needs two cells
+BOOTSTRAP_BELOW = 5  # fewer non-zero cells than this: the t interval is not trusted
+CONFIDENCE = 0.95
+Z95 = 1.959963984540054
+DESIGN_FORMAT = "zerocrop-sample-design/1"
+COORD_DECIMALS = 7
+
+Method = Literal["t", "bootstrap"]
+QUANTITIES = ("area_m2", "plants")
+QUANTITY_LABELS = {"area_m2": "种植面积", "plants": "株数"}
+
+
+# --------------------------------------------------------------------------- frame
+
+
+@dataclass(frozen=True)
+class FrameCell:
+    """One sampling unit: an id unique in its frame, its stratum, its GeoJSON geometry."""
+
+    id: str
+    stratum: str
+    geometry: dict | None = None
+    area_m2: float = 0.0
+
+
+@dataclass(frozen=True)
+class Frame:
+    """The cells a sample is drawn from; ``version`` is ``frame_version(cells)``."""
+
+    cells: tuple[FrameCell, ...]
+    version: str
+
+    def strata_sizes(self) -> dict[str, int]:
+        """N_h: the number of cells in each stratum, strata sorted by name."""
+        counts = Counter(cell.stratum for cell in self.cells)
+        return {name: counts[name] for name in sorted(counts)}
+
+
+def frame_version(cells: Iterable[FrameCell]) -> str:
+    """A stable sha256 over the sorted (id, stratum, geometry) of the cells."""
+    rows = sorted(
+        (cell.id, cell.stratum, json.dumps(cell.geometry, sort_keys=True, separators=(",", ":")))
+        for cell in cells
+    )
+    digest = hashlib.sha256()
+    for row in rows:
+        digest.update(json.dumps(row, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+        digest.update(b"\n")
+    return digest.hexdigest()
+
+
+def make_frame(cells: Iterable[FrameCell]) -> Frame:
+    """A frame of these cells; refuses an empty frame or a repeated id."""
+    cells = tuple(cells)
+    if not cells:
+        raise ApplicationError("抽样框中没有网格。", field="frame", code="frame_empty")
+    seen: set[str] = set()
+    for cell in cells:
+        if not cell.id:
+            raise ApplicationError("抽样框中有网格没有编号。", field="frame", code="frame_id")
+        if cell.id in seen:
+            raise ApplicationError(
+                f"抽样框中网格编号“{cell.id}”重复出现；每个网格的编号必须唯一。",
+                field="frame",
+                code="frame_duplicate_id",
+            )
+        seen.add(cell.id)
+    return Frame(cells=cells, version=frame_version(cells))
+
+
+def _geojson(geom: BaseGeometry) -> dict:
+    rounded = shapely.set_precision(geom, 10**-COORD_DECIMALS)
+    # Through JSON so tuples become lists: the same dict whether built here or read from a file.
+    return json.loads(json.dumps(shapely.geometry.mapping(rounded)))
+
+
+def grid_frame(
+    *,
+    polygons: Sequence[tuple[BaseGeometry, str]],
+    cell_size_m: float,
+    min_fraction: float = DEFAULT_MIN_FRACTION,
+) -> Frame:
+    """Square cells of ``cell_size_m`` over the union of the WGS84 ``polygons``.
+
+    The grid is `zerocrop.patrols.cells.split_zone`'s (local UTM, lines on whole multiples of
+    the size, slivers merged into a neighbour), so cells are clipped to the polygons. Each cell
+    takes the stratum of the polygon covering most of it (the first such polygon on a tie);
+    ids are ``C000001``, ``C000002``… row by row from the north-west.
+    """
+    if not polygons:
+        raise ApplicationError("请至少选择一个区域作为抽样框。", field="polygons")
+    if not (
+        isinstance(cell_size_m, int | float) and math.isfinite(cell_size_m) and cell_size_m > 0
+    ):
+        raise ApplicationError("网格边长必须是大于 0 的米数。", field="cell_size_m")
+    shapes = []
+    for index, (geom, stratum) in enumerate(polygons, start=1):
+        if geom is None or geom.is_empty or geom.geom_type not in {"Polygon", "MultiPolygon"}:
+            raise ApplicationError(f"第 {index} 个区域不是面，不能用作抽样框。", field="polygons")
+        shapes.append((shapely.make_valid(geom), str(stratum).strip() or UNSTRATIFIED))
+    zone = shapely.union_all([g for g, _ in shapes])
+    try:
+        grid = split_zone("F", zone, size_m=float(cell_size_m), min_fraction=min_fraction)
+    except ValueError as exc:
+        raise ApplicationError(f"无法划分网格：{exc}", field="polygons") from exc
+    tree = shapely.STRtree([g for g, _ in shapes])
+    cells = []
+    for number, cell in enumerate(grid, start=1):
+        candidates = sorted(int(i) for i in tree.query(cell.geometry, predicate="intersects"))
+        best, best_area = UNSTRATIFIED, 0.0
+        for i in candidates:
+            overlap = shapely.area(shapely.intersection(cell.geometry, shapes[i][0]))
+            if overlap > best_area:
+                best, best_area = shapes[i][1], float(overlap)
+        cells.append(
+            FrameCell(
+                id=f"C{number:06d}",
+                stratum=best,
+                geometry=_geojson(cell.geometry),
+                area_m2=round(cell.area_m2, 2),
+            )
+        )
+    return make_frame(cells)
+
+
+def frame_from_geojson(data: dict, *, strata_field: str, id_field: str | None = None) -> Frame:
+    """A frame from a GeoJSON FeatureCollection, one cell per feature.
+
+    The id is ``properties[id_field]`` when ``id_field`` is given, else the feature's ``id``,
+    else its position in the file (0, 1, 2…). A feature without a value in ``strata_field``
+    is in the stratum ``"未分层"``; the field must exist on at least one feature.
+    """
+    if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
+        raise ApplicationError(
+            "抽样框文件不是 GeoJSON 要素集（FeatureCollection）。", field="frame"
+        )
+    features = data.get("features")
+    if not isinstance(features, list) or not features:
+        raise ApplicationError("抽样框文件中没有要素。", field="frame")
+    cells = []
+    field_seen = False
+    for index, feature in enumerate(features):
+        if not isinstance(feature, dict):
+            raise ApplicationError(f"第 {index + 1} 个要素格式不对。", field="frame")
+        props = feature.get("properties") or {}
+        if id_field is not None:
+            raw_id = props.get(id_field)
+            if raw_id is None or str(raw_id).strip() == "":
+                raise ApplicationError(
+                    f"第 {index + 1} 个要素的编号字段“{id_field}”为空。", field="id_field"
+                )
+        else:
+            raw_id = feature.get("id")
+            if raw_id is None or str(raw_id).strip() == "":
+                raw_id = index
+        stratum_value = props.get(strata_field)
+        if strata_field in props:
+            field_seen = True
+        stratum = UNSTRATIFIED if stratum_value is None else str(stratum_value).strip()
+        geometry = feature.get("geometry")
+        area = 0.0
+        if geometry:
+            try:
+                area = geometry_area_m2(shapely.geometry.shape(geometry))
+            except (ValueError, TypeError, AttributeError, GEOSException) as exc:
+                raise ApplicationError(
+                    f"要素“{raw_id}”的几何图形无法读取。", field="frame"
+                ) from exc
+        cells.append(
+            FrameCell(
+                id=str(raw_id).strip(),
+                stratum=stratum or UNSTRATIFIED,
+                geometry=geometry or None,
+                area_m2=round(area, 2),
+            )
+        )
+    if not field_seen:
+        raise ApplicationError(
+            f"抽样框文件的要素都没有分层字段“{strata_field}”；请检查字段名。",
+            field="strata_field",
+        )
+    return make_frame(cells)
+
+
+# --------------------------------------------------------------------------- size and allocation
+
+
+@dataclass(frozen=True)
+class StratumPrior:
+    """What is assumed about a stratum before sampling: N_h cells, standard deviation S_h of a
+    cell's value, and (only for a relative precision) the expected mean per cell."""
+
+    N: int
+    S: float
+    mean: float = 0.0
+
+
+def _check_priors(strata: Mapping[str, StratumPrior]) -> None:
+    if not strata:
+        raise ApplicationError("没有任何层。", field="strata")
+    for name, prior in strata.items():
+        if not isinstance(prior.N, int) or isinstance(prior.N, bool) or prior.N < 0:
+            raise ApplicationError(f"层“{name}”的网格数必须是非负整数。", field="strata")
+        if not (math.isfinite(prior.S) and prior.S >= 0):
+            raise ApplicationError(
+                f"层“{name}”的标准差必须是非负数（现为 {prior.S}）。", field="strata"
+            )
+        if not (math.isfinite(prior.mean) and prior.mean >= 0):
+            raise ApplicationError(f"层“{name}”的预期均值必须是非负数。", field="strata")
+    if sum(p.N for p in strata.values()) == 0:
+        raise ApplicationError("各层网格数都是 0。", field="strata")
+
+
+def sample_size(
+    *,
+    strata: Mapping[str, StratumPrior],
+    target_se: float | None = None,
+    relative_precision: float | None = None,
+    minimum: int = DEFAULT_MINIMUM,
+) -> int:
+    """Cells to check so that the total's standard error is about ``target_se``.
+
+    n = (Σ N_h S_h)² / (S_T² + Σ N_h S_h²) under Neyman allocation. With
+    ``relative_precision`` r instead, S_T = r · Σ N_h mean_h / 1.96 (the 95 % half-width is r
+    of the expected total). Rounded up, at least ``minimum`` per non-empty stratum, at most N.
+    """
+    _check_priors(strata)
+    if (target_se is None) == (relative_precision is None):
+        raise ApplicationError("请给出目标标准误或目标相对精度（二者选一）。", field="target_se")
+    if relative_precision is not None:
+        if not (math.isfinite(relative_precision) and relative_precision > 0):
+            raise ApplicationError(
+                "目标相对精度必须大于 0（如 0.3 表示 ±30%）。", field="relative_precision"
+            )
+        expected = sum(p.N * p.mean for p in strata.values())
+        if expected <= 0:
+            raise ApplicationError(
+                "按相对精度计算样本量需要各层的预期均值（至少一层大于 0）。",
+                field="relative_precision",
+            )
+        target_se = relative_precision * expected / Z95
+    assert target_se is not None
+    if not (math.isfinite(target_se) and target_se > 0):
+        raise ApplicationError("目标标准误必须大于 0。", field="target_se")
+    total_n = sum(p.N for p in strata.values())
+    floor_n = sum(min(minimum, p.N) for p in strata.values())
+    a = sum(p.N * p.S for p in strata.values())
+    b = sum(p.N * p.S * p.S for p in strata.values())
+    n = math.ceil(a * a / (target_se * target_se + b) - 1e-9) if a > 0 else 0
+    return int(min(total_n, max(n, floor_n)))
+
+
+def _largest_remainder(ideal: Mapping[str, float], total: int, upper: Mapping[str, int]) -> dict:
+    out = {h: math.floor(v + 1e-9) for h, v in ideal.items()}
+    left = total - sum(out.values())
+    order = sorted(ideal, key=lambda h: (-(ideal[h] - out[h]), h))
+    for h in order:
+        if left <= 0:
+            break
+        if out[h] < upper[h]:
+            out[h] += 1
+            left -= 1
+    return out
+
+
+def neyman_allocation(
+    *, n: int, strata: Mapping[str, StratumPrior], minimum: int = DEFAULT_MINIMUM
+) -> dict[str, int]:
+    """n_h ∝ N_h S_h, at least ``minimum`` (or N_h if smaller) and at most N_h per stratum.
+
+    The integers sum to n (largest-remainder rounding, ties by stratum name). When every S_h
+    is 0 the allocation is proportional to N_h. Refuses an n below the per-stratum minimums or
+    above the frame.
+    """
+    _check_priors(strata)
+    if not isinstance(n, int) or isinstance(n, bool):
+        raise ApplicationError("样本量必须是整数。", field="n")
+    if not isinstance(minimum, int) or minimum < 2:
+        raise ApplicationError("每层至少抽 2 个网格，否则无法计算该层的方差。", field="minimum")
+    lower = {h: min(minimum, p.N) for h, p in strata.items()}
+    upper = {h: p.N for h, p in strata.items()}
+    if n > sum(upper.values()):
+        raise ApplicationError(
+            f"样本量 {n} 超过抽样框的网格总数 {sum(upper.values())}。", field="n"
+        )
+    if n < sum(lower.values()):
+        raise ApplicationError(
+            f"样本量 {n} 太小：{len(strata)} 个层每层至少 {minimum} 个网格，"
+            f"至少需要 {sum(lower.values())} 个。",
+            field="n",
+        )
+    proportional = all(p.S == 0 for p in strata.values())
+    weight = {h: float(p.N) if proportional else p.N * p.S for h, p in strata.items()}
+    fixed: dict[str, int] = {h: 0 for h, p in strata.items() if p.N == 0}
+    free = [h for h in sorted(strata) if h not in fixed]
+    ideal: dict[str, float] = {}
+    while free:
+        remaining = n - sum(fixed.values())
+        total_w = sum(weight[h] for h in free)
+        if total_w > 0:
+            ideal = {h: remaining * weight[h] / total_w for h in free}
+        else:  # the strata left have S_h = 0: share what is left by size
+            size = sum(upper[h] for h in free)
+            ideal = {h: remaining * upper[h] / size for h in free}
+        high = [h for h in free if ideal[h] > upper[h]]
+        low = [h for h in free if ideal[h] < lower[h]]
+        if high:
+            fixed.update({h: upper[h] for h in high})
+        elif low:
+            fixed.update({h: lower[h] for h in low})
+        else:
+            break
+        free = [h for h in free if h not in fixed]
+        ideal = {}
+    out = dict(fixed)
+    if ideal:
+        out.update(_largest_remainder(ideal, n - sum(fixed.values()), upper))
+    # Safety net (degenerate bounds): move single cells until the sum is n.
+    while sum(out.values()) < n:
+        h = max((h for h in sorted(out) if out[h] < upper[h]), key=lambda h: weight[h] - out[h])
+        out[h] += 1
+    while sum(out.values()) > n:
+        h = max((h for h in sorted(out) if out[h] > lower[h]), key=lambda h: out[h] - weight[h])
+        out[h] -= 1
+    return {h: out[h] for h in sorted(out)}
+
+
+# --------------------------------------------------------------------------- draw
+
+
+@dataclass(frozen=True)
+class Design:
+    """A drawn sample: the frame it came from, the seed, and the drawn (id, stratum) cells."""
+
+    frame_version: str
+    seed: int
+    n: int
+    allocation: dict[str, int]
+    cells: tuple[tuple[str, str], ...]
+    strata_sizes: dict[str, int]
+
+    def drawn_by_stratum(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {h: [] for h in self.strata_sizes}
+        for cell_id, stratum in self.cells:
+            out.setdefault(stratum, []).append(cell_id)
+        return out
+
+
+def _check_allocation(allocation: Mapping[str, int], sizes: Mapping[str, int]) -> None:
+    for name, count in allocation.items():
+        if name not in sizes:
+            raise ApplicationError(f"抽样框中没有层“{name}”。", field="allocation")
+        if not isinstance(count, int) or isinstance(count, bool) or count < 0:
+            raise ApplicationError(f"层“{name}”的抽样数必须是非负整数。", field="allocation")
+        if count > sizes[name]:
+            raise ApplicationError(
+                f"层“{name}”只有 {sizes[name]} 个网格，不能抽 {count} 个。", field="allocation"
+            )
+        if count == 1 and sizes[name] > 1:
+            raise ApplicationError(
+                f"层“{name}”只抽 1 个网格，无法计算该层的方差；每层至少抽 2 个（或不抽）。",
+                field="allocation",
+            )
+    if sum(allocation.values()) == 0:
+        raise ApplicationError("抽样数合计为 0。", field="allocation")
+
+
+def draw(*, frame: Frame, allocation: Mapping[str, int], seed: int) -> Design:
+    """Draw ``allocation[h]`` cells without replacement in each stratum, reproducibly.
+
+    ``random.Random(seed)`` samples from the sorted ids of each stratum, strata in name order;
+    the same frame, allocation and seed always give the same cells. A stratum missing from
+    ``allocation`` is not sampled (the estimate then says it does not cover it).
+    """
+    if not isinstance(seed, int) or isinstance(seed, bool):
+        raise ApplicationError("随机种子必须是整数。", field="seed")
+    sizes = frame.strata_sizes()
+    _check_allocation(allocation, sizes)
+    ids: dict[str, list[str]] = defaultdict(list)
+    for cell in frame.cells:
+        ids[cell.stratum].append(cell.id)
+    rng = random.Random(seed)
+    cells: list[tuple[str, str]] = []
+    full = {h: int(allocation.get(h, 0)) for h in sizes}
+    for stratum in sorted(sizes):
+        count = full[stratum]
+        if count:
+            chosen = rng.sample(sorted(ids[stratum]), count)
+            cells.extend((cell_id, stratum) for cell_id in sorted(chosen))
+    return Design(
+        frame_version=frame.version,
+        seed=seed,
+        n=len(cells),
+        allocation=full,
+        cells=tuple(cells),
+        strata_sizes=dict(sizes),
+    )
+
+
+def design_to_json(design: Design) -> dict[str, Any]:
+    return {
+        "format": DESIGN_FORMAT,
+        "frame_version": design.frame_version,
+        "seed": design.seed,
+        "n": design.n,
+        "allocation": dict(design.allocation),
+        "strata_sizes": dict(design.strata_sizes),
+        "cells": [{"id": cell_id, "stratum": stratum} for cell_id, stratum in design.cells],
+    }
+
+
+def _bad_design(detail: str) -> ApplicationError:
+    return ApplicationError(f"抽样设计文件有误：{detail}", field="design", code="design_invalid")
+
+
+def _int_map(value: Any, key: str) -> dict[str, int]:
+    if not isinstance(value, dict) or not all(
+        isinstance(v, int) and not isinstance(v, bool) for v in value.values()
+    ):
+        raise _bad_design(f"“{key}”应为 层 → 整数 的对照。")
+    return {str(k): int(v) for k, v in value.items()}
+
+
+def design_from_json(data: Any) -> Design:
+    """The design back from ``design_to_json``'s dict, checked for consistency."""
+    if not isinstance(data, dict):
+        raise _bad_design("不是 JSON 对象。")
+    missing = [
+        k for k in ("frame_version", "seed", "allocation", "strata_sizes", "cells") if k not in data
+    ]
+    if missing:
+        raise _bad_design(f"缺少 {'、'.join(missing)}。")
+    if data.get("format", DESIGN_FORMAT) != DESIGN_FORMAT:
+        raise _bad_design(f"格式“{data.get('format')}”不认识。")
+    seed = data["seed"]
+    if not isinstance(seed, int) or isinstance(seed, bool):
+        raise _bad_design("seed 应为整数。")
+    if not isinstance(data["frame_version"], str):
+        raise _bad_design("frame_version 应为文本。")
+    allocation = _int_map(data["allocation"], "allocation")
+    sizes = _int_map(data["strata_sizes"], "strata_sizes")
+    raw_cells = data["cells"]
+    if not isinstance(raw_cells, list):
+        raise _bad_design("cells 应为列表。")
+    cells: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for item in raw_cells:
+        if not isinstance(item, dict) or "id" not in item or "stratum" not in item:
+            raise _bad_design("cells 的每一项应有 id 和 stratum。")
+        cell_id, stratum = str(item["id"]), str(item["stratum"])
+        if cell_id in seen:
+            raise _bad_design(f"网格“{cell_id}”出现了两次。")
+        seen.add(cell_id)
+        cells.append((cell_id, stratum))
+    try:
+        _check_allocation(allocation, sizes)
+    except ApplicationError as exc:
+        raise _bad_design(exc.message) from exc
+    drawn = Counter(stratum for _, stratum in cells)
+    for stratum in set(drawn) | set(allocation):
+        if drawn.get(stratum, 0) != allocation.get(stratum, 0):
+            raise _bad_design(
+                f"层“{stratum}”的抽样数 {allocation.get(stratum, 0)} 与所列网格数 "
+                f"{drawn.get(stratum, 0)} 不符。"
+            )
+    if "n" in data and data["n"] != len(cells):
+        raise _bad_design(f"n={data['n']} 与所列网格数 {len(cells)} 不符。")
+    return Design(
+        frame_version=data["frame_version"],
+        seed=seed,
+        n=len(cells),
+        allocation={h: allocation.get(h, 0) for h in sorted(sizes)},
+        cells=tuple(cells),
+        strata_sizes={h: sizes[h] for h in sorted(sizes)},
+    )
+
+
+# --------------------------------------------------------------------------- estimate
+
+
+@dataclass(frozen=True)
+class CellResult:
+    """What the complete check of one drawn cell found (zeros included)."""
+
+    id: str
+    area_m2: float
+    plants: float
+
+
+@dataclass(frozen=True)
+class QuantityEstimate:
+    """The estimated total of one quantity over the frame, its standard error and 95 % CI."""
+
+    estimate: float
+    se: float
+    ci95: tuple[float, float]
+    method: Method
+    nonzero_cells: int
+    df: int = 0
+
+
+@dataclass(frozen=True)
+class StratumEstimate:
+    stratum: str
+    N: int
+    n: int
+    area_m2: float  # N_h ȳ_h
+    area_m2_se: float
+    plants: float
+    plants_se: float
+    nonzero_cells: int  # cells with some planting (area or plants)
+
+
+@dataclass(frozen=True)
+class Estimate:
+    n: int
+    area_m2: QuantityEstimate
+    plants: QuantityEstimate
+    upper_bound_if_zero: float | None
+    strata: tuple[StratumEstimate, ...]
+    frame_cells: int  # N, over the strata the estimate covers
+    unsampled_strata: tuple[str, ...] = ()
+    frame_version: str = ""
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+
+def t_quantile(p: float, df: int) -> float:
+    """Student's t quantile (df ≥ 1); the normal quantile for df = 0 is not offered."""
+    if df < 1:
+        raise ValueError("df must be at least 1")
+    return float(student_t.ppf(p, df))
+
+
+def zero_upper_bound(n: int, *, confidence: float = CONFIDENCE) -> float:
+    """One-sided upper bound on the share of planted cells when none of n cells was planted."""
+    return 1.0 - (1.0 - confidence) ** (1.0 / n)
+
+
+def _check_value(cell_id: str, name: str, value: Any) -> float:
+    label = QUANTITY_LABELS[name]
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ApplicationError(f"网格“{cell_id}”的{label}不是数字。", field="results")
+    value = float(value)
+    if math.isnan(value) or math.isinf(value):
+        raise ApplicationError(f"网格“{cell_id}”的{label}不是有限的数字。", field="results")
+    if value < 0:
+        raise ApplicationError(f"网格“{cell_id}”的{label}是负数（{value:g}）。", field="results")
+    return value
+
+
+def _bootstrap_ci(
+    values: Mapping[str, np.ndarray], sizes: Mapping[str, int], reps: int, seed: int
+) -> tuple[float, float]:
+    """Percentile interval of the rescaled (Rao–Wu, m_h = n_h − 1) bootstrap within strata.
+
+    Each replicate resamples n_h − 1 of a stratum's cells with replacement and shrinks the
+    deviation of their mean by √(1 − f_h), so the replicate variance matches v(Ŷ), the finite
+    population correction included.
+    """
+    rng = np.random.default_rng(seed)
+    totals = np.zeros(reps)
+    for stratum in sorted(values):
+        y = values[stratum]
+        n_h, big_n = len(y), sizes[stratum]
+        mean = float(y.mean())
+        if n_h < 2 or n_h >= big_n or np.all(y == y[0]):
+            totals += big_n * mean
+            continue
+        picks = y[rng.integers(0, n_h, size=(reps, n_h - 1))].mean(axis=1)
+        scale = math.sqrt(1.0 - n_h / big_n)
+        totals += big_n * (mean + scale * (picks - mean))
+    lo, hi = np.quantile(totals, [(1 - CONFIDENCE) / 2, 1 - (1 - CONFIDENCE) / 2])
+    return max(0.0, float(lo)), max(0.0, float(hi))
+
+
+def estimate(
+    *,
+    design: Design,
+    results: Sequence[CellResult],
+    bootstrap: int = 2000,
+    seed: int = 0,
+) -> Estimate:
+    """The stratified estimate of the planted area (m²) and plants in the frame.
+
+    Every drawn cell needs exactly one result and no other cell may have one; values must be
+    finite and non-negative. Strata drawn with one cell out of several are refused (their
+    variance cannot be computed); strata not drawn at all are left out and listed.
+    """
+    if not isinstance(bootstrap, int) or bootstrap < 200:
+        raise ApplicationError("自助法重复次数至少 200 次。", field="bootstrap")
+    drawn = dict(design.cells)
+    by_id: dict[str, CellResult] = {}
+    for result in results:
+        cell_id = str(result.id)
+        if cell_id not in drawn:
+            raise ApplicationError(
+                f"网格“{cell_id}”不在本次抽样设计的抽中网格里；请只填写抽中网格的结果。",
+                field="results",
+                code="result_not_drawn",
+            )
+        if cell_id in by_id:
+            raise ApplicationError(f"网格“{cell_id}”的结果填了两次。", field="results")
+        by_id[cell_id] = CellResult(
+            id=cell_id,
+            area_m2=_check_value(cell_id, "area_m2", result.area_m2),
+            plants=_check_value(cell_id, "plants", result.plants),
+        )
+    missing = [cell_id for cell_id, _ in design.cells if cell_id not in by_id]
+    if missing:
+        shown = "、".join(f"“{m}”" for m in missing[:5]) + ("等" if len(missing) > 5 else "")
+        raise ApplicationError(
+            f"抽中的网格{shown}共 {len(missing)} 个还没有结果；每个抽中网格都要核查并填写结果"
+            "（没有发现种植填 0）。",
+            field="results",
+            code="result_missing",
+        )
+    groups = design.drawn_by_stratum()
+    sampled = {h: ids for h, ids in groups.items() if ids}
+    if not sampled:
+        raise ApplicationError("抽样设计中没有抽中的网格。", field="design")
+    for stratum, ids in sampled.items():
+        if len(ids) == 1 and design.strata_sizes.get(stratum, 1) > 1:
+            raise ApplicationError(
+                f"层“{stratum}”只抽查了 1 个网格，无法计算该层的方差；每层至少要抽查 2 个。",
+                field="design",
+                code="stratum_single_cell",
+            )
+    unsampled = tuple(sorted(h for h in design.strata_sizes if h not in sampled))
+    sizes = {h: design.strata_sizes[h] for h in sampled}
+
+    quantities: dict[str, QuantityEstimate] = {}
+    per_stratum: dict[str, dict[str, tuple[float, float]]] = defaultdict(dict)
+    for q in QUANTITIES:
+        values = {
+            h: np.array([getattr(by_id[i], q) for i in ids], dtype=float)
+            for h, ids in sampled.items()
+        }
+        total, variance, df = 0.0, 0.0, 0
+        for h, y in values.items():
+            n_h, big_n = len(y), sizes[h]
+            s2 = float(y.var(ddof=1)) if n_h > 1 else 0.0
+            part_v = big_n * big_n * (1 - n_h / big_n) * s2 / n_h
+            per_stratum[h][q] = (big_n * float(y.mean()), math.sqrt(max(part_v, 0.0)))
+            total += big_n * float(y.mean())
+            variance += part_v
+            df += n_h - 1
+        se = math.sqrt(max(variance, 0.0))
+        nonzero = int(sum(int(np.count_nonzero(y)) for y in values.values()))
+        if nonzero < BOOTSTRAP_BELOW:
+            ci = _bootstrap_ci(values, sizes, bootstrap, seed)
+            method: Method = "bootstrap"
+        else:
+            half = t_quantile(1 - (1 - CONFIDENCE) / 2, df) * se if df >= 1 else 0.0
+            ci = (max(0.0, total - half), total + half)
+            method = "t"
+        quantities[q] = QuantityEstimate(
+            estimate=total, se=se, ci95=ci, method=method, nonzero_cells=nonzero, df=df
+        )
+
+    planted = {i for i, r in by_id.items() if r.area_m2 > 0 or r.plants > 0}
+    strata_rows = tuple(
+        StratumEstimate(
+            stratum=h,
+            N=sizes[h],
+            n=len(ids),
+            area_m2=per_stratum[h]["area_m2"][0],
+            area_m2_se=per_stratum[h]["area_m2"][1],
+            plants=per_stratum[h]["plants"][0],
+            plants_se=per_stratum[h]["plants"][1],
+            nonzero_cells=sum(1 for i in ids if i in planted),
+        )
+        for h, ids in sorted(sampled.items())
+    )
+    notes = []
+    if unsampled:
+        left_out = sum(design.strata_sizes[h] for h in unsampled)
+        notes.append(
+            f"层{'、'.join(f'“{h}”' for h in unsampled)}（共 {left_out} 个网格）未抽查，"
+            "推算不包括这些网格。"
+        )
+    n = len(by_id)
+    return Estimate(
+        n=n,
+        area_m2=quantities["area_m2"],
+        plants=quantities["plants"],
+        upper_bound_if_zero=zero_upper_bound(n) if not planted else None,
+        strata=strata_rows,
+        frame_cells=sum(sizes.values()),
+        unsampled_strata=unsampled,
+        frame_version=design.frame_version,
+        notes=tuple(notes),
+    )
+
+
+def _fmt(value: float) -> str:
+    return f"{value:,.0f}"
+
+
+def summary_zh(estimate: Estimate) -> str:
+    """One plain Chinese paragraph: what the sample says, and that it is not a census figure."""
+    tail = "这是抽样推算，不计入发现与铲除的统计数字。"
+    notes = "".join(estimate.notes)
+    if estimate.upper_bound_if_zero is not None:
+        bound = estimate.upper_bound_if_zero
+        cells = bound * estimate.frame_cells
+        return (
+            f"抽查的 {estimate.n} 个网格均未发现种植，由此推算有种植的网格所占比例的95%置信上限为 "
+            f"{bound * 100:.1f}%（抽样框共 {estimate.frame_cells} 个网格，即至多约 "
+            f"{math.ceil(cells)} 个）。{notes}{tail}"
+        )
+    area, plants = estimate.area_m2, estimate.plants
+    planted = sum(s.nonzero_cells for s in estimate.strata)
+    methods = {area.method, plants.method}
+    how = (
+        "t 分布"
+        if methods == {"t"}
+        else ("自助法" if methods == {"bootstrap"} else "t 分布或自助法")
+    )
+    area_ci = f"{_fmt(area.ci95[0])}–{_fmt(area.ci95[1])}"
+    plants_ci = f"{_fmt(plants.ci95[0])}–{_fmt(plants.ci95[1])}"
+    return (
+        f"由抽样推算，抽样框 {estimate.frame_cells} 个网格内种植面积约 {_fmt(area.estimate)} 平方米"
+        f"（{mu(area.estimate, 1)} 亩），95%置信区间为 {area_ci} 平方米；"
+        f"株数约 {_fmt(plants.estimate)} 株，95%置信区间为 {plants_ci} 株。"
+        f"抽查 {estimate.n} 个网格，其中 {planted} 个有种植；区间计算方法：{how}。{notes}{tail}"
+    )
+
+
+def estimate_to_json(estimate: Estimate) -> dict[str, Any]:
+    def quantity(q: QuantityEstimate) -> dict[str, Any]:
+        return {
+            "estimate": q.estimate,
+            "se": q.se,
+            "ci95": [q.ci95[0], q.ci95[1]],
+            "method": q.method,
+            "nonzero_cells": q.nonzero_cells,
+            "df": q.df,
+        }
+
+    return {
+        "n": estimate.n,
+        "frame_version": estimate.frame_version,
+        "frame_cells": estimate.frame_cells,
+        "area_m2": quantity(estimate.area_m2),
+        "plants": quantity(estimate.plants),
+        "upper_bound_if_zero": estimate.upper_bound_if_zero,
+        "strata": [
+            {
+                "stratum": s.stratum,
+                "N": s.N,
+                "n": s.n,
+                "area_m2": s.area_m2,
+                "area_m2_se": s.area_m2_se,
+                "plants": s.plants,
+                "plants_se": s.plants_se,
+                "nonzero_cells": s.nonzero_cells,
+            }
+            for s in estimate.strata
+        ],
+        "unsampled_strata": list(estimate.unsampled_strata),
+        "notes": list(estimate.notes),
+        "summary": summary_zh(estimate),
+    }
