@@ -1,13 +1,21 @@
 /* A sampling frame on the map: cells coloured by stratum, the drawn cells outlined. */
 (function () {
   "use strict";
-  const { el } = window.zcDom;
+  const { el, text } = window.zcDom;
   const cfg = JSON.parse(document.getElementById("sampling-config").textContent);
   const mapEl = document.getElementById("sampling-map");
   const map = L.map(mapEl, { preferCanvas: true, maxZoom: 19 });
   if (cfg.basemap) L.tileLayer(cfg.basemap, { attribution: cfg.attribution, maxZoom: 19 }).addTo(map);
   L.control.scale({ imperial: false }).addTo(map);
-  fetch(cfg.cells, { credentials: "same-origin" }).then((r) => r.json()).then((data) => {
+  Promise.all([
+    fetch(cfg.cells, { credentials: "same-origin" }).then((r) => r.json()),
+    fetch("/api/v1/geo/boundaries?zoom=14", { credentials: "same-origin" }).then((r) => r.json()),
+  ]).then(([data, outlines]) => {
+    L.geoJSON(outlines, {
+      filter: (f) => f.properties.level !== "grid",
+      style: { color: "#666", weight: 1.2, fill: false },
+      onEachFeature: (f, layer) => { if (f.properties.level !== "town") layer.bindTooltip(text(f.properties.name), { permanent: true, direction: "center", className: "zc-unit-label" }); },
+    }).addTo(map);
     const style = (f) => {
       const colour = cfg.colours[f.properties.stratum] || "#adb5bd";
       if (f.properties.drawn) return { color: "#dc3545", weight: 3, fillColor: colour, fillOpacity: f.properties.checked ? 0.75 : 0.5 };
