@@ -22,6 +22,7 @@ from typing import Any, NoReturn
 from zerocrop.core.errors import ApplicationError
 from zerocrop.monitoring.sampling import (
     DEFAULT_MINIMUM,
+    METHOD_LABELS,
     CellResult,
     Design,
     Estimate,
@@ -276,11 +277,10 @@ def format_design(design: Design) -> str:
 
 
 def format_estimate(result: Estimate) -> str:
-    method = {"t": "t 分布", "bootstrap": "自助法"}
     lines = [summary_zh(result), "", "项目\t估计值\t标准误\t95%置信区间\t方法"]
     for label, q in (("种植面积（平方米）", result.area_m2), ("株数", result.plants)):
         lines.append(
-            f"{label}\t{q.estimate:.1f}\t{q.se:.1f}\t{q.ci95[0]:.1f}–{q.ci95[1]:.1f}\t{method[q.method]}"
+            f"{label}\t{q.estimate:.1f}\t{q.se:.1f}\t{q.ci95[0]:.1f}–{q.ci95[1]:.1f}\t{METHOD_LABELS[q.method]}"
         )
     lines += ["", "层\t网格数\t抽查数\t有种植\t面积估计（平方米）\t株数估计"]
     for s in result.strata:
