@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from tests.findings.conftest import point_in, record  # noqa: F401
 from tests.monitoring.sampling_helpers import (  # noqa: F401
     admin_user,
     drawn_design,
@@ -374,3 +375,26 @@ def test_a_round_after_every_window_gets_two_weeks_from_today(drawn_design, admi
         design=drawn_design, team=_people("grid"), actor=admin_user
     )
     assert (survey_round.starts_on, survey_round.ends_on) == (today(), today() + timedelta(days=14))
+
+
+def test_priors_learn_from_earlier_years_findings(sample_frame, record, point_in):
+    from datetime import UTC, datetime
+
+    from shapely.geometry import shape
+
+    village = AdminUnit.objects.get(name="毛布拉格村")
+    old = record(
+        unit=village,
+        geometry=point_in(village),
+        found_at=datetime(2021, 7, 1, 9, 0, tzinfo=UTC),
+        plant_count=300,
+    )
+    record(unit=village, geometry=point_in(village), plant_count=999)  # this year: not a prior
+    frame = services_sampling.pure_frame(sample_frame)
+    values = services_sampling.prior_values(frame=frame, town=sample_frame.unit, year=2022)
+    assert sum(values.values()) == 300
+    holder = next(c for c in frame.cells if values[c.id] == 300)
+    assert shape(holder.geometry).intersects(shape(old.geometry))
+    priors = services_sampling.design_priors(frame=frame, campaign=sample_frame.campaign)
+    assert priors[holder.stratum]["source"] == sampling_strata.PRIOR_FROM_FINDINGS
+    assert priors[holder.stratum]["S"] > 0

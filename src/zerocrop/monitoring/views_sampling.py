@@ -32,7 +32,6 @@ STRATUM_COLOURS = {
     sampling_strata.POTENTIAL: "#0d6efd",
     sampling_strata.GENERAL: "#20c997",
 }
-METHOD_LABELS = {"t": "t 分布", "bootstrap": "自助法（非零网格少）"}
 
 
 def _require_design(request: HttpRequest, unit: Any = None) -> None:
@@ -167,6 +166,11 @@ def _town_people(request: HttpRequest, design: Any) -> Any:
     return person_list(user=request.user).filter(unit__path__startswith=design.frame.unit.path)
 
 
+def _method(quantity: sampling.QuantityEstimate) -> str:
+    label = sampling.METHOD_LABELS.get(quantity.method, quantity.method)
+    return f"{label}（自由度 {quantity.df}）" if quantity.method == "t" else label
+
+
 def _estimate_context(request: HttpRequest, design: Any) -> dict[str, Any]:
     progress = selectors_sampling.design_progress(design=design)
     estimate = None
@@ -182,7 +186,12 @@ def _estimate_context(request: HttpRequest, design: Any) -> dict[str, Any]:
         "estimate_error": error,
         "summary": sampling.summary_zh(estimate) if estimate else "",
         "census": selectors_sampling.census(user=request.user, design=design),
-        "method_labels": METHOD_LABELS,
+        "strata_rows": [
+            (s, s.upper_bound_if_zero * 100 if s.upper_bound_if_zero is not None else None)
+            for s in (estimate.strata if estimate else ())
+        ],
+        "area_method": _method(estimate.area_m2) if estimate else "",
+        "plants_method": _method(estimate.plants) if estimate else "",
         "bound_pct": estimate.upper_bound_if_zero * 100
         if estimate and estimate.upper_bound_if_zero is not None
         else None,
