@@ -209,6 +209,8 @@ def test_round_of_the_drawn_cells_assigned_to_the_team(drawn_design, admin_user)
     assert all({p.pk for p in c.assignees.all()} == {p.pk for p in team} for c in cells)
     stored = SampleCell.objects.get(frame=drawn_design.frame, code=cells[0].code)
     assert cells[0].geometry == stored.geometry and cells[0].unit == stored.unit
+    assert {c.zone for c in cells} <= set(drawn_design.frame.zones.all())
+    assert all(c.zone is not None for c in cells)
     drawn_design.refresh_from_db()
     assert drawn_design.survey_round == survey_round
     with pytest.raises(ApplicationError, match="已建立"):

@@ -497,12 +497,19 @@ def sampling_round_create(
     )
     survey_round.full_clean()
     cells = round_plan(design=design)
+    # Each task names the frame's zone holding most of it (none for a whole-town frame).
+    zones = list(design.frame.zones.all())
+    zone_index = sampling_strata.owners(
+        [sampling.FrameCell(id=c.code, stratum=c.stratum, geometry=c.geometry) for c in cells],
+        [shapely.make_valid(shape(z.geometry)) for z in zones],
+    )
     tasks = [
         TaskCell(
             round=survey_round,
             unit=cell.unit,
             kind=CellKind.GRID,
             code=cell.code,
+            zone=zones[index] if index is not None else None,
             radius_m=survey_round.radius_m,
             geometry=cell.geometry,
             min_lon=cell.min_lon,
@@ -511,7 +518,7 @@ def sampling_round_create(
             max_lat=cell.max_lat,
             area_m2=cell.area_m2,
         )
-        for cell in cells
+        for cell, index in zip(cells, zone_index, strict=True)
     ]
     units = sorted({cell.unit for cell in cells}, key=lambda u: u.path)
     with transaction.atomic():
@@ -520,7 +527,7 @@ def sampling_round_create(
             raise ApplicationError("本方案已建立抽测轮次", field="team")
         survey_round.save(force_insert=True)
         survey_round.units.set(units)
-        survey_round.zones.set(design.frame.zones.all())
+        survey_round.zones.set(zones)
         TaskCell.objects.bulk_create(tasks)
         audit_record(
             actor=actor,
