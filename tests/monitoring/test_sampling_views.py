@@ -179,21 +179,40 @@ def test_a_village_cadre_enters_results_of_own_village_cells_only(drawn_design, 
     assert result.area_m2 == 30.0
 
 
-def test_the_round_page_lists_the_cells_to_enter(drawn_design, login_as, admin_user):
+def test_the_team_reaches_its_cells_outside_its_village(drawn_design, login_as, admin_user):
     team = [Person.objects.get(user__username=n) for n in ("cadre2", "grid")]
     survey_round = services_sampling.sampling_round_create(
         design=drawn_design, team=team, actor=admin_user
     )
+    drawn = len(services_sampling.drawn_codes(drawn_design))
     page = login_as("grid").get(reverse("round-detail", args=[survey_round.pk]))
-    assert page.status_code == 200
-    assert 'data-testid="sampling-round-panel"' in page.text
+    assert page.status_code == 200 and 'data-testid="sampling-round-panel"' in page.text
+    assert page.text.count('data-testid="sampling-panel-row"') == drawn  # on the team: all
+    # The 毛布拉格村 cadre, not on the team, sees the village's own cells only.
     own = SampleCell.objects.filter(
         frame=drawn_design.frame,
         code__in=services_sampling.drawn_codes(drawn_design),
         unit__name="毛布拉格村",
     ).count()
-    assert page.text.count('data-testid="sampling-panel-row"') == own
-    assert "我的任务" in login_as("grid").get(reverse("my-tasks")).text
+    cadre_page = login_as("cadre").get(reverse("round-detail", args=[survey_round.pk]))
+    assert cadre_page.text.count('data-testid="sampling-panel-row"') == own < drawn
+    # grid (毛布拉格村) enters the result of a 排子湾村 cell of the team's round.
+    other = _cell_in(drawn_design, "排子湾村")
+    url = reverse("sampling-result", args=[drawn_design.pk, other.pk])
+    grid = login_as("grid")
+    form = grid.get(url)
+    assert form.status_code == 200 and "张鹏富" in form.text  # the team is offered as checkers
+    me, mate = team[1], team[0]
+    data = {
+        "area_m2": "0",
+        "plants": "0",
+        "checked_at": "2022-07-09T10:00",
+        "checked_by": [str(me.pk), str(mate.pk)],
+    }
+    assert grid.post(url, data).status_code == 302
+    result = SampleCellResult.objects.get(design=drawn_design, cell=other)
+    assert {p.pk for p in result.checked_by.all()} == {me.pk, mate.pk}
+    assert login_as("cadre").get(url).status_code == 404  # neither scope nor team
 
 
 def _complete(design, client, values):

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 
 from zerocrop.core.clock import today
@@ -23,6 +23,9 @@ from zerocrop.monitoring.sampling_models import (
     SampleFrame,
 )
 from zerocrop.monitoring.services_sampling import drawn_codes, pure_design
+from zerocrop.org.models import Person
+from zerocrop.org.selectors import person_list
+from zerocrop.patrols.models import TaskCell
 
 BOOTSTRAP_REPS = 2000  # the CLI's defaults, so `zerocrop sample-estimate` gives the same numbers
 BOOTSTRAP_SEED = 0
@@ -52,23 +55,51 @@ def drawn_cells(*, design: SampleDesign) -> QuerySet[SampleCell]:
     return design.frame.cells.filter(code__in=drawn_codes(design)).select_related("unit")
 
 
-def result_cell_get(*, user: Any, design_id: Any, cell_id: Any) -> tuple[SampleDesign, SampleCell]:
-    """A drawn cell of a design for entering its result: the cell must lie in the user's
-    scope (a village cadre reaches the cells of the village, not the whole design)."""
+def team_codes(*, user: Any, design: SampleDesign) -> set[str]:
+    """Codes of the design's 抽测 tasks assigned to the user's person (the team may come from
+    other villages: that is the point of an independent team)."""
+    if not getattr(user, "person_id", None) or not design.survey_round_id:
+        return set()
+    return set(
+        TaskCell.objects.filter(
+            round_id=design.survey_round_id, assignees=user.person_id
+        ).values_list("code", flat=True)
+    )
+
+
+def result_people(*, user: Any, design: SampleDesign) -> QuerySet[Person]:
+    """Who may be named as a cell's checkers: people in the user's scope and the team."""
+    scoped = person_list(user=user).filter(unit__path__startswith=design.frame.unit.path)
+    if not design.survey_round_id:
+        return scoped
+    team = TaskCell.assignees.through.objects.filter(
+        taskcell__round_id=design.survey_round_id
+    ).values("person_id")
+    return Person.objects.filter(Q(pk__in=scoped.values("pk")) | Q(pk__in=team)).select_related(
+        "unit"
+    )
+
+
+def result_cell_get(
+    *, user: Any, design_id: Any, cell_id: Any
+) -> tuple[SampleDesign, SampleCell, bool]:
+    """A drawn cell of a design for entering its result, and whether the user is on its team.
+
+    The cell must lie in the user's scope (a village cadre reaches the cells of the village)
+    or be one of the user's own 抽测 tasks; anything else is 404."""
     try:
         design = SampleDesign.objects.select_related("frame__unit", "frame__campaign").get(
             pk=design_id
         )
-    except (SampleDesign.DoesNotExist, ValueError, ValidationError) as exc:
+        cell = SampleCell.objects.select_related("unit").get(frame=design.frame, pk=cell_id)
+    except (SampleDesign.DoesNotExist, SampleCell.DoesNotExist, ValueError, ValidationError) as exc:
         raise Http404("不存在或无权查看") from exc
-    cell = get_visible_or_404(
-        SampleCell.objects.select_related("unit").filter(frame=design.frame),
-        user,
-        pk=cell_id,
-    )
     if cell.code not in drawn_codes(design):
         raise Http404("不存在或无权查看")
-    return design, cell
+    on_team = cell.code in team_codes(user=user, design=design)
+    if not on_team and not visible_to(SampleCell.objects.filter(pk=cell.pk), user).exists():
+        raise Http404("不存在或无权查看")
+    return design, cell, on_team
 
 
 def results_of(*, design: SampleDesign) -> dict[str, SampleCellResult]:
@@ -81,8 +112,11 @@ def results_of(*, design: SampleDesign) -> dict[str, SampleCellResult]:
 
 
 def visible_result_cells(*, user: Any, design: SampleDesign) -> QuerySet[SampleCell]:
-    """The drawn cells of a design in the user's scope (for the round page's panel)."""
-    return visible_to(drawn_cells(design=design), user)
+    """The drawn cells of a design in the user's scope or on the user's team (the round
+    page's panel)."""
+    drawn = drawn_cells(design=design)
+    scoped = visible_to(drawn, user).values("pk")
+    return drawn.filter(Q(pk__in=scoped) | Q(code__in=team_codes(user=user, design=design)))
 
 
 @dataclass(frozen=True)

@@ -332,16 +332,15 @@ def sampling_results_csv(request: HttpRequest, design_id: Any) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def sampling_result(request: HttpRequest, design_id: Any, cell_id: Any) -> HttpResponse:
-    design, cell = selectors_sampling.result_cell_get(
+    design, cell, on_team = selectors_sampling.result_cell_get(
         user=request.user, design_id=design_id, cell_id=cell_id
     )
-    if not (
-        can(request.user, SAMPLING_CHECK, cell.unit)
-        or can(request.user, SAMPLING_DESIGN, cell.unit)
-    ):
+    # A team member checks cells outside their own village: the assignment is the grant.
+    may_check = can(request.user, SAMPLING_CHECK, None if on_team else cell.unit)
+    if not (may_check or can(request.user, SAMPLING_DESIGN, cell.unit)):
         raise PermissionDenied("无权登记抽测结果")
     existing = selectors_sampling.results_of(design=design).get(cell.code)
-    people = person_list(user=request.user).filter(unit__path__startswith=design.frame.unit.path)
+    people = selectors_sampling.result_people(user=request.user, design=design)
     initial: dict[str, Any] = {}
     if existing is not None:
         initial = {
