@@ -18,6 +18,9 @@ from zerocrop.org.widgets import PersonMultipleChoiceField, PersonSelectMultiple
 class DateTimeInput(forms.DateTimeInput):
     input_type = "datetime-local"
 
+    def __init__(self, attrs: dict | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
 
 def parse_priors(text: str) -> dict[str, float]:
     """``重点=30；一般=2`` → {"重点": 30.0, "一般": 2.0}; a bad part raises ValidationError."""
@@ -59,7 +62,10 @@ class SamplingNewForm(_Styled):
     name = forms.CharField(label="方案名称", max_length=90)
     whole_town = forms.BooleanField(label="全镇（按各村边界划分网格）", required=False)
     zones = forms.ModelMultipleChoiceField(
-        label="区域", queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+        label="区域",
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
     cell_size_m = forms.IntegerField(
         label="网格边长（米）",
