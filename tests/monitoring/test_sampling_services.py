@@ -400,3 +400,19 @@ def test_priors_learn_from_earlier_years_findings(sample_frame, record, point_in
     priors = services_sampling.design_priors(frame=frame, campaign=sample_frame.campaign)
     assert priors[holder.stratum]["source"] == sampling_strata.PRIOR_FROM_FINDINGS
     assert priors[holder.stratum]["S"] > 0
+
+
+def test_a_whole_town_frame_over_every_village(demo_campaign, admin_user):
+    frame = services_sampling.frame_build(
+        campaign=demo_campaign, name="全镇抽样框", zones=[], cell_size_m=2000, actor=admin_user
+    )
+    assert frame.whole_town and frame.zones.count() == 0
+    units = set(frame.cells.values_list("unit__name", flat=True))
+    assert len(units) >= 5
+    # Outside the risk zones and plots a cell is 一般; the key zones make 重点 cells.
+    assert {"一般", "重点"} <= set(frame.strata_sizes)
+
+
+def test_a_relative_precision_needs_expected_means(make_design):
+    with pytest.raises(ApplicationError, match="预期均值"):
+        make_design(n=None, relative_precision=0.5)

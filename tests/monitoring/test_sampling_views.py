@@ -171,7 +171,9 @@ def test_a_village_cadre_enters_results_of_own_village_cells_only(drawn_design, 
     assert saved.status_code == 302
     page = cadre.get(saved["Location"])
     assert 'data-testid="finding-needed"' in page.text and reverse("finding-create") in page.text
-    assert 'value="2022-07-09T10:00"' in page.text  # the stored time, as the phone's picker reads it
+    assert (
+        'value="2022-07-09T10:00"' in page.text
+    )  # the stored time, as the phone's picker reads it
     result = SampleCellResult.objects.get(design=drawn_design, cell=own)
     assert (result.area_m2, result.plants) == (30.0, 80)
     bad = cadre.post(url, {**data, "area_m2": "-1"})
