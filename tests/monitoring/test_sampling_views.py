@@ -110,6 +110,10 @@ def test_new_design_refuses_bad_input_in_chinese(login_as, village_zone):
     assert "太小" in tiny.text or "至少" in tiny.text
     priors = client.post(reverse("sampling-new"), _form(zones, action="save", priors_text="重点30"))
     assert "层=标准差" in priors.text
+    garbled = client.post(reverse("sampling-new"), {**_form(zones, action="save"), "campaign": "x"})
+    assert garbled.status_code == 200 and "五月抽测" not in [
+        d.name for d in SampleDesign.objects.all()
+    ]
     assert not SampleDesign.objects.filter(name="五月抽测").exists()
 
 
@@ -271,3 +275,61 @@ def test_the_downloads(drawn_design, login_as):
     assert "attachment" in design_file["Content-Disposition"]
     results = client.get(reverse("sampling-results-csv", args=[drawn_design.pk]))
     assert results.content.decode().splitlines() == ["id,area_m2,plants"]
+
+
+def test_the_cli_recomputes_the_page_estimate_from_the_downloads(drawn_design, login_as, tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    client = login_as("admin")
+    codes = services_sampling.drawn_codes(drawn_design)
+    _complete(drawn_design, client, {codes[0]: (40, 120), codes[2]: (12, 30), codes[5]: (3, 4)})
+    design_path, results_path = tmp_path / "design.json", tmp_path / "results.csv"
+    design_path.write_bytes(
+        client.get(reverse("sampling-design-json", args=[drawn_design.pk])).content
+    )
+    results_path.write_bytes(
+        client.get(reverse("sampling-results-csv", args=[drawn_design.pk])).content
+    )
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("ZEROCROP_") and k != "DJANGO_SETTINGS_MODULE"
+    }
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2] / "src")
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "zerocrop.cli",
+            "sample-estimate",
+            "--design",
+            str(design_path),
+            "--results",
+            str(results_path),
+            "--json",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    printed = json.loads(done.stdout)
+    shown = sampling.estimate_to_json(
+        sampling.estimate(
+            design=sampling.design_from_json(drawn_design.selection),
+            results=[
+                sampling.CellResult(id=r.cell.code, area_m2=r.area_m2, plants=r.plants)
+                for r in SampleCellResult.objects.filter(design=drawn_design).select_related("cell")
+            ],
+        )
+    )
+    assert printed["plants"]["estimate"] == pytest.approx(shown["plants"]["estimate"])
+    assert printed["plants"]["ci95"] == pytest.approx(shown["plants"]["ci95"])
+    assert printed["area_m2"]["ci95"] == pytest.approx(shown["area_m2"]["ci95"])
+    page = client.get(reverse("sampling-estimate", args=[drawn_design.pk])).text
+    assert f"{printed['plants']['estimate']:.1f}" in page

@@ -24,6 +24,7 @@ from zerocrop.monitoring.capabilities import SAMPLING_CHECK, SAMPLING_DESIGN
 from zerocrop.monitoring.forms_sampling import CellResultForm, DrawForm, RoundForm, SamplingNewForm
 from zerocrop.org.capabilities import can
 from zerocrop.org.selectors import person_list
+from zerocrop.patrols.selectors import parse_uuid
 
 STRATUM_COLOURS = {
     sampling_strata.FLAGGED: "#6f42c1",
@@ -74,13 +75,11 @@ def sampling_new(request: HttpRequest) -> HttpResponse:
     _require_design(request)
     campaigns = campaign_list(user=request.user).filter(pk__in=_town_campaigns(request))
     top = request_top_campaign(request)
-    campaign = campaigns.filter(pk=request.POST.get("campaign") or getattr(top, "pk", None)).first()
-    campaign = campaign or campaigns.first()
+    wanted = parse_uuid(request.POST.get("campaign")) or getattr(top, "pk", None)
+    campaign = (campaigns.filter(pk=wanted).first() if wanted else None) or campaigns.first()
     zones = zone_list(user=request.user)
     if campaign is not None:
-        zones = zones.filter(unit__path__startswith=campaign.unit.path) | zones.filter(
-            unit=campaign.unit
-        )
+        zones = zones.filter(unit__path__startswith=campaign.unit.path)
     form = SamplingNewForm(
         request.POST or None,
         campaigns=campaigns,
