@@ -352,7 +352,6 @@ def sampling_result(request: HttpRequest, design_id: Any, cell_id: Any) -> HttpR
     elif request.user.person_id:
         initial["checked_by"] = [request.user.person_id]
     form = CellResultForm(request.POST or None, people=people, initial=initial)
-    form.fields["checked_by"].show_village(cell.unit)
     back = request.POST.get("back") == "detail" and can(
         request.user, SAMPLING_DESIGN, design.frame.unit
     )
