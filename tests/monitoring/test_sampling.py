@@ -16,6 +16,7 @@ from zerocrop.monitoring.sampling import (
     Design,
     FrameCell,
     StratumPrior,
+    check_design_frame,
     design_from_json,
     design_to_json,
     draw,
@@ -193,6 +194,23 @@ def test_grid_frame_cells_take_the_majority_stratum() -> None:
     assert again.version == frame.version
     with pytest.raises(ApplicationError, match="网格边长"):
         grid_frame(polygons=[(west, "高")], cell_size_m=0)
+    with pytest.raises(ApplicationError, match="将生成约 .* 个网格，超过抽样框上限"):
+        grid_frame(polygons=[(box(100, 20, 101, 21), "高")], cell_size_m=10)
+
+
+def test_a_grid_frame_written_as_geojson_reads_back_with_the_same_version(tmp_path) -> None:
+    frame = grid_frame(polygons=[(box(108.0, 34.0, 108.01, 34.005), "高")], cell_size_m=150)
+    features = [
+        {"type": "Feature", "id": c.id, "properties": {"risk": c.stratum}, "geometry": c.geometry}
+        for c in frame.cells
+    ]
+    path = tmp_path / "frame.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}), "utf-8")
+    again = frame_from_geojson(json.loads(path.read_text("utf-8")), strata_field="risk")
+    assert again.version == frame.version
+    assert [c.area_m2 for c in again.cells] == pytest.approx(
+        [c.area_m2 for c in frame.cells], rel=1e-3
+    )
 
 
 # --------------------------------------------------------------------------- draw
@@ -224,6 +242,15 @@ def test_draw_refusals() -> None:
         draw(frame=frame, allocation={"高": 1, "低": 3}, seed=1)
     with pytest.raises(ApplicationError, match="随机种子"):
         draw(frame=frame, allocation={"高": 2}, seed="1")  # type: ignore[arg-type]
+
+
+def test_a_design_belongs_to_its_frame() -> None:
+    frame = make_frame(_cells({"高": 10, "低": 20}))
+    design = draw(frame=frame, allocation={"高": 3, "低": 4}, seed=9)
+    check_design_frame(design, frame)
+    grown = make_frame([*frame.cells, FrameCell(id="新000", stratum="低")])
+    with pytest.raises(ApplicationError, match="抽样框已变化"):
+        check_design_frame(design, grown)
 
 
 def test_design_json_round_trip_and_refusals() -> None:

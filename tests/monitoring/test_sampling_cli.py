@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import io
 import json
 import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from shapely.geometry import box
 
+from zerocrop.cli import main
 from zerocrop.monitoring.sampling import grid_frame
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,10 +35,22 @@ def _env() -> dict[str, str]:
     return env
 
 
-def run(*args: str) -> subprocess.CompletedProcess:
+def run_console(*args: str) -> subprocess.CompletedProcess:
+    """The installed console script in a child process, as an operator runs it."""
     return subprocess.run(
         [ZEROCROP, *args], env=_env(), capture_output=True, text=True, timeout=120
     )
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    """The same entry point in this process (fast); exit code, stdout and stderr as text."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = main(list(args))
+        except SystemExit as exc:  # argparse's own refusals
+            code = int(exc.code or 0)
+    return subprocess.CompletedProcess(list(args), code, out.getvalue(), err.getvalue())
 
 
 @pytest.fixture(scope="module")
@@ -62,8 +79,10 @@ def frame_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def _design(frame_file: Path, tmp_path: Path, *extra: str) -> tuple[dict, Path]:
-    result = run(
+def _design(
+    frame_file: Path, tmp_path: Path, *extra: str, runner: Callable[..., Any] = run
+) -> tuple[dict, Path]:
+    result = runner(
         "sample-design",
         "--frame",
         str(frame_file),
@@ -91,9 +110,8 @@ def _write_results(path: Path, rows: list[tuple], *, encoding: str = "utf-8-sig"
 
 
 def test_design_then_estimate_end_to_end(frame_file: Path, tmp_path: Path) -> None:
-    design, design_path = _design(
-        frame_file, tmp_path, "--prior-sd", "高风险=80", "--prior-sd", "一般=10"
-    )
+    priors = ("--prior-sd", "高风险=80", "--prior-sd", "一般=10")
+    design, design_path = _design(frame_file, tmp_path, *priors, runner=run_console)
     assert design["seed"] == 2026 and design["n"] == 20
     assert sum(design["allocation"].values()) == 20 and set(design["allocation"]) == {
         "高风险",
@@ -101,7 +119,7 @@ def test_design_then_estimate_end_to_end(frame_file: Path, tmp_path: Path) -> No
     }
     assert design["allocation"]["高风险"] > design["allocation"]["一般"]  # larger N_h S_h
     assert len(design["cells"]) == 20 and set(design["cells"][0]) == {"id", "stratum"}
-    again, _ = _design(frame_file, tmp_path, "--prior-sd", "高风险=80", "--prior-sd", "一般=10")
+    again, _ = _design(frame_file, tmp_path, *priors)
     assert again == design  # the same frame, n and seed draw the same cells
 
     rows = [
@@ -109,7 +127,7 @@ def test_design_then_estimate_end_to_end(frame_file: Path, tmp_path: Path) -> No
         for i, c in enumerate(design["cells"])
     ]
     results = _write_results(tmp_path / "结果.csv", rows)
-    result = run(
+    result = run_console(
         "sample-estimate", "--design", str(design_path), "--results", str(results), "--json"
     )
     assert result.returncode == 0, result.stderr
@@ -145,7 +163,7 @@ def test_nothing_found_prints_the_zero_bound(frame_file: Path, tmp_path: Path) -
     )
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
-    assert data["upper_bound_if_zero"] == pytest.approx(1 - 0.05 ** (1 / 20))
+    assert data["upper_bound_if_zero"] == pytest.approx(1 - 0.05 ** (1 / 20), abs=1e-6)
     assert "抽查的 20 个网格均未发现种植" in data["summary"] and "13.9%" in data["summary"]
 
 
@@ -204,10 +222,16 @@ def test_nothing_found_prints_the_zero_bound(frame_file: Path, tmp_path: Path) -
 def test_bad_input_is_one_chinese_message_and_exit_2(
     frame_file: Path, args: list[str], message: str
 ) -> None:
-    result = run(*(a.replace("{frame}", str(frame_file)) for a in args))
+    result = run(*(a.replace("{frame}", str(frame_file)) for a in args))  # in-process: fast
     assert result.returncode == 2
     assert message in result.stderr and "Traceback" not in result.stderr
     assert result.stdout == ""
+
+
+def test_a_refusal_from_the_console_script_is_one_line() -> None:
+    result = run_console("sample-estimate", "--design", "/nope.json", "--results", "/nope.csv")
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.strip().splitlines() == ["错误：设计文件“/nope.json”不存在或不是文件。"]
 
 
 def test_bad_results_files(frame_file: Path, tmp_path: Path) -> None:
