@@ -20,6 +20,12 @@ from zerocrop.monitoring.choices import (
     TargetStatus,
     VerifyResult,
 )
+from zerocrop.monitoring.sampling_models import (  # noqa: F401 (registers them)
+    SampleCell,
+    SampleCellResult,
+    SampleDesign,
+    SampleFrame,
+)
 from zerocrop.org.models import AdminUnit, Person
 
 NOTE_MAX = 1000
