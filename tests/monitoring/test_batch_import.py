@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from shapely.geometry import Point, shape
@@ -122,6 +122,7 @@ def test_a_target_on_a_plot_known_before_the_batch_is_locally_known(run, demo_ca
 
 def test_a_plot_stored_after_the_batch_date_is_linked_but_not_known(run):
     plot = Plot.objects.get(code="WDH-12-0001")  # no finding near it
+    Plot.objects.filter(pk=plot.pk).update(created_at=datetime(2022, 7, 8, tzinfo=UTC))
     data = csv_bytes([HEADER, row("P2", shape(plot.geometry).representative_point())])
     target = run(data, issued_on=date(2022, 7, 6), due_on=date(2022, 7, 20)).targets.get()
     assert target.links.get(kind=LinkKind.PLOT, plot=plot).known_before is False
