@@ -25,7 +25,7 @@ def _jpeg(shade: int) -> dict:
     return {"name": f"p{shade}.jpg", "mimeType": "image/jpeg", "buffer": buffer.getvalue()}
 
 
-def test_cadre_verifies_a_target_on_a_phone(logged_in, live_server, make_target) -> None:
+def test_cadre_verifies_a_target_on_a_phone(logged_in, live_server, make_target) -> None:  # noqa: F811
     target = make_target()
     cadre = Person.objects.get(name="王鸣山")
     grid = Person.objects.get(name="高志刚")
