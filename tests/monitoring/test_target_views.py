@@ -215,3 +215,49 @@ def test_phone_card_labels(make_target, login_as):
     body = login_as("cadre").get(reverse("target-list")).content.decode()
     assert 'class="table table-sm align-middle table-stack"' in body
     assert 'data-label="核查时限"' in body
+
+
+def test_review_refused_to_who_may_not_review(make_target, login_as, photo, people_pair):
+    from zerocrop.monitoring import services_targets
+
+    target = make_target()
+    services_targets.target_verify(
+        target=target,
+        result="false",
+        reason="lawn",
+        verifiers=people_pair,
+        verified_at=timezone.now() - timedelta(hours=1),
+        arrival_source="typed",
+        arrival_lon=target.lon,
+        arrival_lat=target.lat,
+        photos=[(role, *photo(f"{role}.jpg")) for role in ("far", "near", "feature")],
+        actor=None,
+    )
+    grid = login_as("grid")
+    assert (
+        'data-testid="target-review"'
+        not in grid.get(reverse("target-detail", args=[target.pk])).content.decode()
+    )
+    refused = grid.post(reverse("target-review", args=[target.pk]), {"approve": "1"})
+    assert refused.status_code == 403
+    # The cadre is one of the verifiers: no button, and the POST changes nothing.
+    cadre = login_as("cadre")
+    assert (
+        'data-testid="target-review"'
+        not in cadre.get(reverse("target-detail", args=[target.pk])).content.decode()
+    )
+    cadre.post(reverse("target-review", args=[target.pk]), {"approve": "1"})
+    target.refresh_from_db()
+    assert target.status == "submitted"
+    # Sent back by the admin, the form comes back filled with the earlier values.
+    login_as("admin").post(
+        reverse("target-review", args=[target.pk]), {"approve": "0", "reason": "特征照片模糊"}
+    )
+    form = cadre.get(reverse("target-verify", args=[target.pk])).content.decode()
+    assert 'data-testid="verify-returned"' in form and "特征照片模糊" in form
+    assert 'value="lawn" selected' in form
+
+
+@pytest.fixture
+def people_pair(cadre_person, grid_person):
+    return [cadre_person, grid_person]

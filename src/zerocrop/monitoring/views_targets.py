@@ -230,6 +230,37 @@ def target_assign(request: HttpRequest, target_id: str) -> HttpResponse:
     return redirect("target-detail", target_id=target.pk)
 
 
+def _earlier(target: Target) -> dict[str, Any]:
+    """The sent-back verification's values, to correct rather than type again (not photos)."""
+    values: dict[str, Any] = {
+        name: getattr(target, name)
+        for name in (
+            "result",
+            "reason",
+            "reason_text",
+            "verified_at",
+            "police_present",
+            "arrival_source",
+            "arrival_lon",
+            "arrival_lat",
+            "arrival_accuracy_m",
+            "plant_count",
+            "found_area_m2",
+            "note",
+        )
+    }
+    values["verifiers"] = list(target.verifiers.values_list("pk", flat=True))
+    values["duplicate_of"] = target.duplicate_of_id
+    if target.finding is not None:
+        values.update(
+            species=target.finding.species,
+            species_name=target.finding.species_name,
+            stage=target.finding.stage,
+            setting=target.finding.setting,
+        )
+    return values
+
+
 @require_http_methods(["GET", "POST"])
 def target_verify(request: HttpRequest, target_id: str) -> HttpResponse:
     target = target_get(user=request.user, target_id=target_id)
@@ -248,6 +279,8 @@ def target_verify(request: HttpRequest, target_id: str) -> HttpResponse:
     initial: dict[str, Any] = {"verified_at": now_on_the_clock(), "link_known": True}
     if request.user.person_id:
         initial["verifiers"] = [request.user.person_id]
+    if target.status == TargetStatus.RETURNED and target.result:
+        initial.update(_earlier(target))
     form = VerifyForm(
         request.POST or None, request.FILES or None, people=people, others=others, initial=initial
     )
