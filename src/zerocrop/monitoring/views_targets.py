@@ -204,6 +204,17 @@ def target_detail(request: HttpRequest, target_id: str) -> HttpResponse:
             "may_verify": target.status in OPEN and can(request.user, TARGET_VERIFY, target.unit),
             "may_review": _may_review(request.user, target),
             "timeline": timeline(target),
+            "config": {
+                "basemap": settings.ZEROCROP_BASEMAP_URL,
+                "attribution": settings.ZEROCROP_BASEMAP_ATTRIBUTION,
+                "geometry": target.geometry,
+                "code": target.code,
+                "arrival": (
+                    [target.arrival_lon, target.arrival_lat]
+                    if target.arrival_lon is not None and target.arrival_lat is not None
+                    else None
+                ),
+            },
         },
     )
 
