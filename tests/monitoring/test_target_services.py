@@ -249,6 +249,16 @@ def test_refusals_change_nothing(make_target, cadre, people, three, overrides, f
     assert Finding.objects.count() == findings
 
 
+def test_the_same_photo_twice_is_refused(make_target, cadre, people, photo):
+    target = make_target()
+    _, same = photo()
+    photos = [("far", "a.jpg", same), ("near", "b.jpg", same), ("feature", "c.jpg", photo()[1])]
+    with pytest.raises(ApplicationError) as exc:
+        _verify(target, cadre, people, photos)
+    assert exc.value.field == "photos"
+    _unchanged(target)
+
+
 def test_wrong_status_and_wrong_role_are_refused(make_target, cadre, people, three, user_named):
     target = make_target()
     with pytest.raises(NotPermitted):

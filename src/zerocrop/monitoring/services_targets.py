@@ -225,6 +225,8 @@ def _checked_photos(photos: TargetPhotos, *, complete: bool) -> list[_Photo]:
         if taken is not None and timezone.is_naive(taken):
             taken = timezone.make_aware(taken)
         checked.append(_Photo(role, name, content, file, claim.lon, claim.lat, taken))
+    if len({p.checked.sha256 for p in checked}) < len(checked):
+        raise ApplicationError("同一张照片上传了不止一次，请每张照片只传一次", field="photos")
     return checked
 
 
