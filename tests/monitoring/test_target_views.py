@@ -261,3 +261,33 @@ def test_review_refused_to_who_may_not_review(make_target, login_as, photo, peop
 @pytest.fixture
 def people_pair(cadre_person, grid_person):
     return [cadre_person, grid_person]
+
+
+def test_bulk_assign_from_the_list(make_target, login_as, cadre_person, other_village):
+    mine, also = make_target(), make_target()
+    theirs = make_target(unit=other_village)
+    client = login_as("admin")
+    body = client.get(reverse("target-list")).content.decode()
+    assert 'data-testid="target-bulk-assign"' in body
+    done = client.post(
+        reverse("target-bulk-assign"),
+        {"targets": f"{mine.pk},{also.pk}", "persons": [str(cadre_person.pk)], "next": "/x"},
+    )
+    assert done.status_code == 302
+    assert list(mine.assignees.all()) == [cadre_person] == list(also.assignees.all())
+    # A person of 毛布拉格村 may not verify 排子湾村's target: refused whole, nothing assigned.
+    client.post(
+        reverse("target-bulk-assign"),
+        {"targets": f"{mine.pk},{theirs.pk}", "persons": [str(cadre_person.pk)]},
+    )
+    assert not theirs.assignees.exists()
+    # A cadre cannot reach another village's target at all.
+    refused = login_as("cadre").post(
+        reverse("target-bulk-assign"),
+        {"targets": str(theirs.pk), "persons": [str(cadre_person.pk)]},
+    )
+    assert refused.status_code == 403
+    assert (
+        'data-testid="target-bulk-assign"'
+        not in login_as("leader").get(reverse("target-list")).content.decode()
+    )

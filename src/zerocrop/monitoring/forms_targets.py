@@ -88,6 +88,10 @@ class AssignForm(forms.Form):
         self.fields["persons"].show_village(village)
 
 
+class BulkAssignForm(AssignForm):
+    targets = forms.CharField(widget=forms.HiddenInput)
+
+
 def _photos(label: str) -> MultipleUploadField:
     return MultipleUploadField(label=label, required=False)
 

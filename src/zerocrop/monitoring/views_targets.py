@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,6 +20,7 @@ from zerocrop.core.clock import now_on_the_clock, today
 from zerocrop.core.errors import ApplicationError
 from zerocrop.core.forms import add_application_error
 from zerocrop.core.models import AuditEvent
+from zerocrop.core.redirects import safe_next
 from zerocrop.findings.capabilities import PHOTO_ORIGINALS
 from zerocrop.monitoring import services_targets, states
 from zerocrop.monitoring.capabilities import TARGET_IMPORT, TARGET_REVIEW, TARGET_VERIFY
@@ -26,6 +28,7 @@ from zerocrop.monitoring.choices import TargetStatus
 from zerocrop.monitoring.forms_targets import (
     OVERDUE,
     AssignForm,
+    BulkAssignForm,
     ReviewForm,
     TargetFilterForm,
     VerifyForm,
@@ -111,6 +114,7 @@ def target_list(request: HttpRequest) -> HttpResponse:
     overdue_total, overdue_by_unit = (
         escalation(user=request.user, day=day) if can(request.user, TARGET_IMPORT) else (0, [])
     )
+    may_assign = any(can(request.user, c) for c in (TARGET_IMPORT, UNIT_MANAGE))
     return render(
         request,
         "monitoring/target_list.html",
@@ -120,6 +124,9 @@ def target_list(request: HttpRequest) -> HttpResponse:
             "total": total,
             "overdue_total": overdue_total,
             "overdue_by_unit": overdue_by_unit,
+            "assign_form": BulkAssignForm(people=_town_people(request.user))
+            if may_assign
+            else None,
             "config": {
                 "basemap": settings.ZEROCROP_BASEMAP_URL,
                 "attribution": settings.ZEROCROP_BASEMAP_ATTRIBUTION,
@@ -142,6 +149,37 @@ def _eligible_people(user: Any, target: Target) -> QuerySet[Person]:
         | Q(unit__level__in=[UnitLevel.TOWN, UnitLevel.OFFICE]),
         unit__path__startswith=target.batch.unit.path,
     )
+
+
+def _town_people(user: Any) -> QuerySet[Person]:
+    return person_list(user=user)
+
+
+@require_POST
+def target_bulk_assign(request: HttpRequest) -> HttpResponse:
+    """Assign the targets ticked on the list to the chosen people."""
+    back = safe_next(request, reverse("target-list"))
+    form = BulkAssignForm(request.POST, people=_town_people(request.user))
+    if not form.is_valid():
+        messages.error(request, "请勾选靶点并选择核查人员")
+        return redirect(back)
+    ids = [i for i in form.cleaned_data["targets"].split(",") if i]
+    try:
+        chosen = list(targets_visible(user=request.user).filter(pk__in=ids))
+    except (ValueError, DjangoValidationError):
+        chosen = []
+    if not ids or len(chosen) != len(set(ids)):
+        raise PermissionDenied("部分靶点不存在或无权分派")
+    if any(not _may_assign(request.user, t) for t in chosen):
+        raise PermissionDenied("部分靶点不存在或无权分派")
+    persons = list(form.cleaned_data["persons"])
+    try:
+        count = services_targets.targets_assign(targets=chosen, persons=persons, actor=request.user)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"已将 {count} 个靶点分派给{'、'.join(p.name for p in persons)}")
+    return redirect(back)
 
 
 def _may_review(user: Any, target: Target) -> bool:
