@@ -68,3 +68,14 @@ def test_cadre_verifies_a_target_on_a_phone(logged_in, live_server, make_target)
     assert target.status == "submitted" and target.finding is not None
     assert target.arrival_source == "phone" and target.distance_m == 0.0
     assert set(target.verifiers.all()) == {cadre, grid}
+    # The list on the phone: cards, no sideways scroll, the submitted target among them.
+    page.goto(f"{live_server.url}/monitoring/")
+    assert page.get_by_test_id("target-row").first.is_visible()
+    cell = page.evaluate(
+        "() => getComputedStyle(document.querySelector('[data-testid=target-table] tbody td'))"
+        ".display"
+    )
+    assert cell in ("block", "flex")  # a card per row, not a table cell
+    width = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+    assert width[0] <= width[1] + 1, width
+    assert "待审核" in page.get_by_test_id("target-table").inner_text()
