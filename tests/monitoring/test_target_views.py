@@ -291,3 +291,15 @@ def test_bulk_assign_from_the_list(make_target, login_as, cadre_person, other_vi
         'data-testid="target-bulk-assign"'
         not in login_as("leader").get(reverse("target-list")).content.decode()
     )
+
+
+def test_the_picker_offers_the_village_the_town_and_its_staff(make_target, user_named, town):
+    from zerocrop.monitoring.views_targets import _eligible_people
+    from zerocrop.org.models import Person
+
+    target = make_target()
+    at_town = Person.objects.create(name="镇上干部", unit=town)
+    elsewhere = Person.objects.create(name="外村丙", unit=AdminUnit.objects.get(name="排子湾村"))
+    names = set(_eligible_people(user_named("admin"), target).values_list("name", flat=True))
+    assert {"王鸣山", "高志刚", "吉雅", "镇上干部"} <= names
+    assert elsewhere.name not in names and at_town.name in names

@@ -142,10 +142,11 @@ def _may_assign(user: Any, target: Target) -> bool:
 
 def _eligible_people(user: Any, target: Target) -> QuerySet[Person]:
     """People who may verify the target: its unit and below, above it, the town's staff."""
-    above = [p for p in target.unit.path.strip("/").split("/") if p]
+    parts = [p for p in target.unit.path.split("/") if p]
+    above = ["".join(f"{p}/" for p in parts[:i]) for i in range(1, len(parts))]
     return person_list(user=user).filter(
         Q(unit__path__startswith=target.unit.path)
-        | Q(unit__path__in=["/" + "/".join(above[:i]) + "/" for i in range(1, len(above))])
+        | Q(unit__path__in=above)
         | Q(unit__level__in=[UnitLevel.TOWN, UnitLevel.OFFICE]),
         unit__path__startswith=target.batch.unit.path,
     )
