@@ -303,3 +303,31 @@ def test_the_picker_offers_the_village_the_town_and_its_staff(make_target, user_
     names = set(_eligible_people(user_named("admin"), target).values_list("name", flat=True))
     assert {"王鸣山", "高志刚", "吉雅", "镇上干部"} <= names
     assert elsewhere.name not in names and at_town.name in names
+
+
+def test_finding_page_shows_a_locally_known_target_finding(
+    make_target, login_as, photo, people_pair, cadre
+):
+    from zerocrop.monitoring import services_targets
+
+    target = make_target(locally_known=True)
+    done = services_targets.target_verify(
+        target=target,
+        result="true",
+        verifiers=people_pair,
+        verified_at=timezone.now() - timedelta(hours=1),
+        arrival_source="typed",
+        arrival_lon=target.lon,
+        arrival_lat=target.lat,
+        plant_count=5,
+        found_area_m2=3,
+        species="poppy",
+        stage="budding",
+        setting="courtyard",
+        photos=[(role, *photo(f"{role}.jpg")) for role in ("far", "near", "feature")],
+        actor=cadre,
+    )
+    page = login_as("admin").get(reverse("finding-detail", args=[done.finding_id]))
+    assert 'data-testid="finding-known-locally"' in page.content.decode()
+    detail = login_as("admin").get(reverse("target-detail", args=[target.pk])).content.decode()
+    assert 'data-testid="target-finding"' in detail
