@@ -344,6 +344,9 @@ def test_review_approve_send_back_and_reverify(make_target, cadre, people, three
     first_finding.refresh_from_db()
     assert first_finding.is_void  # the earlier submission's finding, voided with a reason
     assert again.photos.count() == 3
+    events = AuditEvent.objects.filter(object_id=str(target.pk), action="verify").order_by("seq")
+    assert [e.after["result"] for e in events] == ["true", "false"]  # the history is kept
+    assert events[1].before["result"] == "true"
     ok = svc.target_review(target=target, approve=True, actor=reviewer)
     assert ok.status == "approved" and ok.reviewed_by == reviewer and ok.reviewed_at
     assert other.pk != reviewer.pk
