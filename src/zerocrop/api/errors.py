@@ -40,6 +40,8 @@ PARAMETER_LABELS = {
     "state": "状态",
     "source": "发现方式",
     "payload": "请求内容",
+    "batch": "批次",
+    "target_id": "靶点",
 }
 
 HTTP_MESSAGES = {

@@ -27,6 +27,7 @@ SLOTS: set[str] = {
     "plot.facts",
     "unit.detail",
     "round.detail",
+    "tasks.mine",
 }
 
 

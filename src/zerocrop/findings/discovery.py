@@ -9,7 +9,10 @@ A finding is recorded once per site, by whoever found it first, and `source` say
   found by someone else before the township's own patrols did: a **local miss** (本地漏查)
   counted against the site's unit;
 - 其他 (other): counted among all sites, but neither as found by the township nor as a miss,
-  because who found it is not known.
+  because who found it is not known;
+- 本地已掌握 (known locally): an outside source confirmed a site the township already had in
+  its own records before (an upper-level target matching it, 靶点吻合): not a miss, and not
+  counted as found by the township's patrol either (it stays among "other").
 """
 
 from __future__ import annotations
@@ -19,6 +22,12 @@ from dataclasses import dataclass
 
 OWN_SOURCES = frozenset({"patrol"})
 OUTSIDE_SOURCES = frozenset({"target", "tip", "police", "supervision"})
+KNOWN_LOCALLY = "known_locally"
+
+
+def first_finder(source: str, known_locally: bool = False) -> str:
+    """The source as counted: an outside find of a site already known locally is no miss."""
+    return KNOWN_LOCALLY if known_locally and source in OUTSIDE_SOURCES else source
 
 
 @dataclass(frozen=True)

@@ -119,8 +119,8 @@ def register_indicators() -> None:
         label="本地漏查",
         definition=(
             "由外部来源（上级靶点核查、群众举报、公安发现、督导检查）先于本级踏查发现的发现点，"
-            "记为所在村（社区）的本地漏查；此处为漏查处数 ÷ 全部发现点处数，应为 0。"
-            + _FIRST_FINDER
+            "记为所在村（社区）的本地漏查；上级靶点核查属实、但下发前本地已掌握的（靶点吻合）不算漏查。"
+            "此处为漏查处数 ÷ 全部发现点处数，应为 0。" + _FIRST_FINDER
         ),
         compute=local_misses,
         quantity="处",

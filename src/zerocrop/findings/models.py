@@ -78,6 +78,9 @@ class Finding(Located, Voidable):
     prior_handling = models.CharField(_("此前处理情况"), max_length=500, blank=True, default="")
     resisted = models.BooleanField(_("抗拒铲除"), default=False)
     self_removed = models.BooleanField(_("成熟前自行铲除"), default=False)
+    # A site an outside source (an upper-level target) confirmed, but already in the
+    # township's own records before the batch date (靶点吻合): not a local miss.
+    known_locally = models.BooleanField(_("本地已掌握（靶点吻合）"), default=False)
     reported_at = models.DateTimeField(_("报告派出所时间"), null=True, blank=True)
     report_receiver = models.CharField(_("派出所接收人"), max_length=50, blank=True, default="")
     found_at = models.DateTimeField(_("发现时间"))

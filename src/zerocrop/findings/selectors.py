@@ -294,7 +294,10 @@ def _discovery_rows(*, user: Any, campaign: Any, unit: Any) -> list[tuple[Any, s
     findings = finding_list(user=user, campaign=campaign)
     if unit is not None:
         findings = findings.filter(unit__path__startswith=unit.path)
-    return list(findings.values_list("unit_id", "source"))
+    return [
+        (unit_id, discovery.first_finder(source, known))
+        for unit_id, source, known in findings.values_list("unit_id", "source", "known_locally")
+    ]
 
 
 def discovery_total(*, user: Any, campaign: Any = None, unit: Any = None) -> Discovery:

@@ -1,0 +1,51 @@
+"""What targets show on other apps' pages: the targets to verify on 我的任务."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from zerocrop.core.clock import today
+from zerocrop.core.panels import register_panel
+from zerocrop.monitoring.capabilities import TARGET_VERIFY
+from zerocrop.monitoring.choices import TargetStatus
+from zerocrop.monitoring.selectors import targets_visible
+from zerocrop.monitoring.states import target_state, urgency_key
+
+MY_TARGETS_MAX = 50
+
+
+def my_targets_context(request: HttpRequest, obj: Any) -> dict[str, Any] | None:
+    """The user's assigned targets still to verify, overdue first, with their reminders."""
+    person_id = getattr(request.user, "person_id", None)
+    if not person_id:
+        return None
+    day = today()
+    targets = targets_visible(user=request.user).filter(
+        assignees=person_id, status__in=[TargetStatus.PENDING, TargetStatus.RETURNED]
+    )
+    ordered = sorted(
+        targets.distinct(),
+        key=lambda t: (urgency_key(status=t.status, due_on=t.due_on, today=day), t.code),
+    )
+    if not ordered:
+        return None
+    return {
+        "rows": [
+            (t, target_state(status=t.status, due_on=t.due_on, today=day))
+            for t in ordered[:MY_TARGETS_MAX]
+        ],
+        "total": len(ordered),
+    }
+
+
+def register_panels() -> None:
+    register_panel(
+        slot="tasks.mine",
+        key="monitoring.my_targets",
+        template="monitoring/_panel_my_targets.html",
+        order=10,
+        context=my_targets_context,
+        capability=TARGET_VERIFY,
+    )

@@ -1,0 +1,25 @@
+/* The target's outline (or point) and, once verified, the arrival position on a small map. */
+(function () {
+  "use strict";
+  const el = document.getElementById("target-detail-config");
+  if (!el) return;
+  const cfg = JSON.parse(el.textContent);
+  const map = L.map("target-map", { maxZoom: 19 });
+  if (cfg.basemap) L.tileLayer(cfg.basemap, { attribution: cfg.attribution, maxZoom: 19 }).addTo(map);
+  L.control.scale({ imperial: false }).addTo(map);
+  const group = L.featureGroup().addTo(map);
+  L.geoJSON(cfg.geometry, {
+    style: { color: "#dc3545", weight: 2 },
+    pointToLayer: (feature, latlng) => L.circleMarker(latlng, { radius: 8, color: "#dc3545", weight: 3 }),
+  }).eachLayer(function (layer) {
+    layer.bindTooltip(zcDom.text("靶点 " + cfg.code));
+    group.addLayer(layer);
+  });
+  if (cfg.arrival) {
+    L.circleMarker([cfg.arrival[1], cfg.arrival[0]], { radius: 6, color: "#0d6efd", weight: 3 })
+      .bindTooltip(zcDom.text("到达位置"))
+      .addTo(group);
+  }
+  if (group.getLayers().length) map.fitBounds(group.getBounds(), { padding: [30, 30], maxZoom: 17 });
+  else map.setView([37.9, 108.6], 11);
+})();
