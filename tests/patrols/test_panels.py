@@ -139,6 +139,7 @@ def test_the_overview_shows_the_indicators_with_their_definitions(login_as, demo
     labels = ("踏查覆盖率（按面积）", "踏查完成率（按网格）", "责任状签订率")
     labels += ("铲除率（按株）", "铲除率（按处）", "超期未铲除", "复查完成率")  # findings
     labels += ("自查发现率", "本地漏查")  # findings, 发现率
+    labels += ("核查率", "属实率", "本地已掌握率", "平均核查用时（天）", "超期靶点")  # monitoring
     for label in labels:
         assert label in page
     assert page.count('data-testid="indicator-definition"') == len(labels)

@@ -10,6 +10,7 @@ from zerocrop.campaigns.api import router as campaigns_router
 from zerocrop.core.api import router as jobs_router
 from zerocrop.findings.api import router as findings_router
 from zerocrop.geo.api import router as geo_router
+from zerocrop.monitoring.api_batches import router as batches_router
 from zerocrop.monitoring.api_targets import router as targets_router
 from zerocrop.patrols.api import router as patrols_router
 
@@ -33,4 +34,5 @@ api.add_router("/geo", geo_router)
 api.add_router("/patrols", patrols_router)
 api.add_router("/findings", findings_router)
 api.add_router("/monitoring/targets", targets_router)
+api.add_router("/monitoring", batches_router)
 api.add_router("/jobs", jobs_router)
