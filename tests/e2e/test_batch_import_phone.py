@@ -4,7 +4,6 @@ the batch page's targets as cards."""
 from __future__ import annotations
 
 import pytest
-from tests.e2e import conftest as e2e
 from tests.monitoring.batch_builders import HEADER, csv_bytes
 
 from zerocrop.monitoring.models import TargetBatch
@@ -12,8 +11,6 @@ from zerocrop.monitoring.models import TargetBatch
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 390, "height": 844}
-# The browser fixtures of tests/e2e (Playwright on /usr/bin/chromium).
-browser, page, logged_in = e2e.browser, e2e.page, e2e.logged_in
 ROWS = [
     HEADER,
     ["E2E-1", "乌审旗", "无定河镇", "108.5107", "37.9228", "0.5", "疑似罂粟", "高", "", ""],
@@ -27,7 +24,7 @@ def _no_sideways_scroll(tab) -> None:
     assert tab.evaluate("() => document.documentElement.scrollWidth - window.innerWidth") <= 0
 
 
-def test_import_a_batch_on_a_phone(logged_in, live_server) -> None:  # noqa: F811
+def test_import_a_batch_on_a_phone(logged_in, live_server) -> None:
     tab = logged_in("admin")
     tab.set_viewport_size(PHONE)
     tab.goto(f"{live_server.url}/monitoring/batches/")
