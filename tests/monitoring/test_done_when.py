@@ -419,3 +419,123 @@ def test_a_design_is_drawn_checked_and_estimated_as_the_cli_does(
     assert float(shown_plants.group(1).replace(",", "")) == pytest.approx(
         printed["plants"]["estimate"], abs=0.06
     )
+
+
+# --------------------------------------------------------------------------- every channel
+
+
+@pytest.fixture
+def two_villages(make_batch, make_target, town, admin, photo):
+    """One batch, a verified target in 毛布拉格村 (cadre's) and one in 排子湾村 (cadre2's)."""
+    TargetBatch.objects.exclude(unit=None).update(voided_at=timezone.now())  # the demo's
+    batch = make_batch(name="两村批次")
+    cadre, cadre2 = (User.objects.get(username=n) for n in ("cadre", "cadre2"))
+    other = cadre2.unit
+    mine = make_target(batch=batch, code="MINE-1", row_index=0)
+    theirs = make_target(batch=batch, unit=other, code="THEIRS-1", row_index=1)
+    leader_person = Person.objects.get(user__username="leader")
+    when = timezone.now().replace(microsecond=0) - timedelta(hours=1)
+    for target, actor in ((mine, cadre), (theirs, cadre2)):
+        target.attributes = {"靶点编号": target.code, "经度": "0", "纬度": "0"}
+        target.save()
+        st.targets_assign(targets=[target], persons=[actor.person], actor=admin)
+        st.target_verify(
+            target=target,
+            result="false",
+            reason="lawn",
+            verifiers=[actor.person, leader_person],
+            verified_at=when,
+            arrival_source="typed",
+            arrival_lon=target.lon,
+            arrival_lat=target.lat,
+            photos=[(role, *photo(f"{role}.jpg")) for role in ("far", "near", "feature")],
+            actor=actor,
+        )
+        st.target_review(target=target, approve=False, reason="补拍远景", actor=admin)
+    return batch, Target.objects.get(pk=mine.pk), Target.objects.get(pk=theirs.pk)
+
+
+def _photo_url(target: Target) -> str:
+    return reverse("evidence-file", args=[target.photos.order_by("seq").first().evidence_id])
+
+
+def test_a_village_cadre_sees_only_its_own_targets_in_every_channel(two_villages, login_as):
+    batch, mine, theirs = two_villages
+    client = login_as("cadre")
+    page = client.get(reverse("target-list")).content.decode()
+    assert mine.code in page and theirs.code not in page
+    api = [t["code"] for t in client.get("/api/v1/monitoring/targets/").json()]
+    assert api == [mine.code]
+    assert client.get(f"/api/v1/monitoring/targets/{theirs.pk}").status_code == 404
+    batches = {b["name"]: b for b in client.get("/api/v1/monitoring/batches/").json()}
+    assert batches["两村批次"]["target_count"] == 1
+    detail = client.get(f"/api/v1/monitoring/batches/{batch.pk}").json()
+    assert [t["code"] for t in detail["targets"]] == [mine.code]
+    # The feedback is the town's: refused, and so is the town's original file.
+    assert client.get(reverse("batch-feedback", args=[batch.pk])).status_code == 403
+    assert client.get(reverse("evidence-file", args=[batch.source_file_id])).status_code == 404
+    # The photos of the other village's target are not the cadre's.
+    assert client.get(_photo_url(mine)).status_code == 200
+    assert client.get(_photo_url(theirs)).status_code == 404
+    # The KPI page counts the cadre's target only (one issued, one returned: not verified).
+    kpis_page = client.get(reverse("target-kpis")).content.decode()
+    assert f'data-label="{theirs.unit.name}"' not in kpis_page
+    total = kpis_page[kpis_page.index('data-group="total"') :]
+    assert '<td data-label="下发靶点">1</td>' in total[: total.index("</tr>")]
+    # 我的任务: the returned target to redo, the cadre's own only.
+    tasks = client.get(reverse("my-tasks")).content.decode()
+    assert mine.code in tasks and theirs.code not in tasks
+    other_tasks = login_as("cadre2").get(reverse("my-tasks")).content.decode()
+    assert theirs.code in other_tasks and mine.code not in other_tasks
+    # The town admin sees both everywhere.
+    admin = login_as("admin")
+    codes = {t["code"] for t in admin.get("/api/v1/monitoring/targets/").json()}
+    assert codes == {mine.code, theirs.code}
+    total = admin.get(reverse("target-kpis")).content.decode()
+    total = total[total.index('data-group="total"') :]
+    assert '<td data-label="下发靶点">2</td>' in total[: total.index("</tr>")]
+    assert admin.get(reverse("evidence-file", args=[batch.source_file_id])).status_code == 200
+
+
+def test_a_leader_sees_but_cannot_verify_review_import_or_export(
+    two_villages, login_as, photo, cadre_person, grid_person
+):
+    batch, mine, theirs = two_villages
+    leader = login_as("leader")
+    page = leader.get(reverse("target-list")).content.decode()
+    assert mine.code in page and theirs.code in page
+    codes = {t["code"] for t in leader.get("/api/v1/monitoring/targets/").json()}
+    assert codes == {mine.code, theirs.code}
+    assert leader.get(reverse("target-detail", args=[theirs.pk])).status_code == 200
+    assert leader.get(reverse("target-kpis")).status_code == 200
+    assert leader.get(reverse("target-verify", args=[mine.pk])).status_code == 403
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    files = {
+        f"photos_{role}": [SimpleUploadedFile(f"{role}.jpg", photo()[1], "image/jpeg")]
+        for role in ("far", "near", "feature")
+    }
+    refused = leader.post(
+        reverse("target-verify", args=[mine.pk]),
+        {
+            "result": "false",
+            "reason": "lawn",
+            "verifiers": [str(cadre_person.pk), str(grid_person.pk)],
+            "verified_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            "arrival_source": "typed",
+            "arrival_lon": f"{mine.lon:.6f}",
+            "arrival_lat": f"{mine.lat:.6f}",
+            **files,
+        },
+    )
+    assert refused.status_code == 403
+    assert leader.post(reverse("target-review", args=[mine.pk]), {"approve": "1"}).status_code == (
+        403
+    )
+    mine.refresh_from_db()
+    assert mine.status == "returned"
+    assert leader.get(reverse("batch-import")).status_code == 403
+    assert leader.get(reverse("batch-feedback", args=[batch.pk])).status_code == 403
+    # The leader sees the photos without their EXIF (the original goes to the preview).
+    shown = leader.get(_photo_url(mine))
+    assert shown.status_code == 302 and "preview" in shown["Location"]
