@@ -352,7 +352,8 @@ def test_a_design_is_drawn_checked_and_estimated_as_the_cli_does(
     )
     assert sorted(survey_round.cells.values_list("code", flat=True)) == sorted(codes)
     assert selectors_sampling.design_estimate(design=design) is None  # nothing checked yet
-    found = {codes[0]: (35.0, 140), codes[3]: (8.5, 22), codes[7]: (2.0, 5)}
+    # A large patch with more than six significant digits: the download must not round it.
+    found = {codes[0]: (12345.67, 140), codes[3]: (8.5, 22), codes[7]: (2.0, 5)}
     when = timezone.now().replace(microsecond=0) - timedelta(hours=3)
     for cell in SampleCell.objects.filter(frame=design.frame, code__in=codes):
         area, plants = found.get(cell.code, (0.0, 0))
