@@ -202,7 +202,7 @@ def _verify_every_result(batch, *, cadre_user, admin, photo) -> tuple[Target, di
     return targets[-1], by_label
 
 
-def _check_overdue(batch, left: Target, *, admin, settings, campaign) -> None:
+def _check_overdue(batch, left: Target, *, admin, settings, campaign, login_as) -> None:
     # Before the deadline nothing is overdue; the day after it, exactly the one left.
     assert sf.target_records([left])[0].due_on == batch.due_on
     k = indicators._kpis(campaign, admin, None)
@@ -215,6 +215,16 @@ def _check_overdue(batch, left: Target, *, admin, settings, campaign) -> None:
     assert mine == [left.code]
     overdue = indicators.overdue(campaign=campaign, user=admin)
     assert overdue.numerator >= 1
+    # The API's overdue filter and the list page, first in the list, say so too.
+    client = login_as("admin")
+    listed = client.get("/api/v1/monitoring/targets/", {"batch": str(batch.pk)}).json()
+    assert listed[0]["code"] == left.code
+    late = client.get("/api/v1/monitoring/targets/", {"batch": str(batch.pk), "state": "overdue"})
+    assert [t["code"] for t in late.json()] == [left.code]
+    page = client.get(reverse("target-list")).content.decode()
+    pieces = page.split('<tr data-testid="target-row">')[1:]
+    rows = [r[: r.index("</tr>")] for r in pieces if left.code in r[: r.index("</tr>")]]
+    assert len(rows) == 1 and "text-bg-danger" in rows[0] and "已超期 1 天" in rows[0]
 
 
 def _check_feedback(
@@ -281,7 +291,7 @@ def _check_feedback(
 
 @pytest.mark.parametrize("kind", ["gbk_csv", "shapefile_polygons"])
 def test_a_batch_is_imported_verified_overdue_and_fed_back(
-    kind, tmp_path, town, village, demo_campaign, admin, cadre_user, photo, settings
+    kind, tmp_path, town, village, demo_campaign, admin, cadre_user, photo, settings, login_as
 ):
     points = _spots(village, len(PLAN) + 1)
     if kind == "gbk_csv":
@@ -321,7 +331,9 @@ def test_a_batch_is_imported_verified_overdue_and_fed_back(
         (2, "near"),
         (3, "feature"),
     ]
-    _check_overdue(batch, left, admin=admin, settings=settings, campaign=demo_campaign)
+    _check_overdue(
+        batch, left, admin=admin, settings=settings, campaign=demo_campaign, login_as=login_as
+    )
     _check_feedback(batch, by_label, left, admin=admin, header=header, town=town)
 
 
