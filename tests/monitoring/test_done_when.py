@@ -552,3 +552,40 @@ def test_a_leader_sees_but_cannot_verify_review_import_or_export(
     # The leader sees the photos without their EXIF (the original goes to the preview).
     shown = leader.get(_photo_url(mine))
     assert shown.status_code == 302 and "preview" in shown["Location"]
+
+
+# --------------------------------------------------------------------------- the summary's words
+
+
+def _situation(reasons: list[str]) -> str:
+    from datetime import date
+
+    from zerocrop.monitoring import feedback_summary as fs
+    from zerocrop.monitoring import kpis
+    from zerocrop.monitoring.choices import FalseReason
+
+    day = date(2022, 7, 10)
+    records = [
+        kpis.TargetRecord(
+            f"T{n}", "approved", "false", reason, date(2022, 7, 1), date(2022, 7, 8), day, False
+        )
+        for n, reason in enumerate(reasons)
+    ]
+    facts = fs.SummaryFacts(
+        batch_name="甲批",
+        issuer="县禁毒办",
+        doc_number="",
+        issued_on=date(2022, 7, 1),
+        due_on=date(2022, 7, 8),
+        town="无定河镇",
+        today=day,
+        result_labels={},
+        reason_labels=dict(FalseReason.choices),
+    )
+    return fs.situation_text(facts, kpis.compute(records, today=day))
+
+
+def test_the_summary_names_the_main_reason_and_every_tied_one():
+    assert "主要原因是草坪（2 个）" in _situation(["lawn", "other", "lawn"])
+    # A tie is not settled by the code's spelling: both are named, the coded reason first.
+    assert "主要原因是观赏花卉（如虞美人）、其他（各 1 个）" in _situation(["other", "ornamental"])
