@@ -350,6 +350,21 @@ def _cli_env() -> dict[str, str]:
     return env
 
 
+def _cli(*args: str, cwd: Path) -> dict[str, Any]:
+    """`python -m zerocrop.cli ...` in a child process without settings or a database."""
+    done = subprocess.run(
+        [sys.executable, "-m", "zerocrop.cli", *args],
+        env=_cli_env(),
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
 def test_a_design_is_drawn_checked_and_estimated_as_the_cli_does(
     make_design, admin_user, login_as, tmp_path
 ):
@@ -363,6 +378,31 @@ def test_a_design_is_drawn_checked_and_estimated_as_the_cli_does(
         design=design, team=team, actor=admin_user
     )
     assert sorted(survey_round.cells.values_list("code", flat=True)) == sorted(codes)
+    # The frame as the map downloads it, drawn again by `zerocrop sample-design` with the same
+    # seed and no database: the same frame version, allocation and cells.
+    client = login_as("admin")
+    frame_path = tmp_path / "frame.geojson"
+    frame_path.write_bytes(client.get(reverse("sampling-cells", args=[design.pk])).content)
+    again = _cli(
+        "sample-design",
+        "--frame",
+        str(frame_path),
+        "--strata",
+        "stratum",
+        "--id-field",
+        "code",
+        "--n",
+        "12",
+        "--seed",
+        "777",
+        "--json",
+        cwd=tmp_path,
+    )
+    for key in ("frame_version", "seed", "n", "allocation", "strata_sizes"):
+        assert again[key] == design.selection[key], key
+    assert [(c["id"], c["stratum"]) for c in again["cells"]] == [
+        (c["id"], c["stratum"]) for c in design.selection["cells"]
+    ]
     assert selectors_sampling.design_estimate(design=design) is None  # nothing checked yet
     # A large patch with more than six significant digits: the download must not round it.
     found = {codes[0]: (12345.67, 140), codes[3]: (8.5, 22), codes[7]: (2.0, 5)}
@@ -389,7 +429,6 @@ def test_a_design_is_drawn_checked_and_estimated_as_the_cli_does(
     assert estimate.plants.estimate > sum(p for _, p in found.values())  # scaled up to N
 
     # The downloads, then the CLI in a child process: no settings, no database, a temp cwd.
-    client = login_as("admin")
     design_path, results_path = tmp_path / "design.json", tmp_path / "results.csv"
     design_path.write_bytes(client.get(reverse("sampling-design-json", args=[design.pk])).content)
     results_path.write_bytes(client.get(reverse("sampling-results-csv", args=[design.pk])).content)
@@ -397,27 +436,15 @@ def test_a_design_is_drawn_checked_and_estimated_as_the_cli_does(
     assert sorted(r["id"] for r in rows) == sorted(codes)
     work = tmp_path / "cwd"
     work.mkdir()
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "zerocrop.cli",
-            "sample-estimate",
-            "--design",
-            str(design_path),
-            "--results",
-            str(results_path),
-            "--json",
-        ],
-        env=_cli_env(),
+    printed = _cli(
+        "sample-estimate",
+        "--design",
+        str(design_path),
+        "--results",
+        str(results_path),
+        "--json",
         cwd=work,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
     )
-    assert done.returncode == 0, done.stderr
-    printed = json.loads(done.stdout)
     shown = sampling.estimate_to_json(estimate)  # the stored estimate, to 0.01
     for quantity in ("area_m2", "plants"):
         assert printed[quantity]["estimate"] == shown[quantity]["estimate"]
