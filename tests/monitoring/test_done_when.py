@@ -616,3 +616,42 @@ def test_the_summary_names_the_main_reason_and_every_tied_one():
     assert "主要原因是草坪（2 个）" in _situation(["lawn", "other", "lawn"])
     # A tie is not settled by the code's spelling: both are named, the coded reason first.
     assert "主要原因是观赏花卉（如虞美人）、其他（各 1 个）" in _situation(["other", "ornamental"])
+
+
+def test_a_template_with_blank_feedback_columns_gets_them_filled(
+    town, village, demo_campaign, admin, cadre_user, photo
+):
+    """Issuers often send the sheet with 结论 / 核查人 left blank to fill in: we fill those."""
+    a, b = _spots(village, 2)
+    header = ["靶点编号", "经度", "纬度", "结论", "核查人", "备注"]
+    rows = [header]
+    for n, p in ((1, a), (2, b)):
+        rows.append([f"TPL-{n}", f"{p.x:.7f}", f"{p.y:.7f}", "", "", "请核查"])
+    data = csv_bytes(rows, encoding="gbk")
+    batch = _import(data, "模板.csv", town=town, admin=admin, campaign=demo_campaign)
+    target = batch.targets.get(code="TPL-1")
+    people = [cadre_user.person, Person.objects.get(user__username="grid")]
+    st.target_verify(
+        target=target,
+        result="false",
+        reason="lawn",
+        verifiers=people,
+        verified_at=timezone.now().replace(microsecond=0) - timedelta(hours=1),
+        arrival_source="phone",
+        arrival_lon=target.lon,
+        arrival_lat=target.lat,
+        photos=[(role, *photo(f"{role}.jpg")) for role in ("far", "near", "feature")],
+        actor=cadre_user,
+    )
+    package, _ = sf.batch_feedback_build(user=admin, batch=batch)
+    archive = zipfile.ZipFile(io.BytesIO(package))
+    inner = archive.read(archive.namelist()[0]).decode("gbk")
+    table = list(csv.reader(io.StringIO(inner)))
+    expected = [*header, *(c for c in ff.FEEDBACK_COLUMNS if c not in header)]
+    assert table[0] == expected  # each column once, the file's own order first
+    first = dict(zip(table[0], table[1], strict=True))
+    assert first["结论"] == "不属实" and first["原因"] == "草坪"
+    assert first["核查人"] == ";".join(sorted(p.name for p in people))
+    assert first["备注"] == "请核查"
+    second = dict(zip(table[0], table[2], strict=True))
+    assert second["结论"] == "" and second["审核状态"] == "待核查"
