@@ -196,8 +196,16 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+def _own(row: FeedbackRow, column: str) -> Any:
+    """The file's own cell; a feedback column the file already had (a blank 结论 in the
+    issuer's template) gets our value, the file's own only when we have none."""
+    if column in FEEDBACK_COLUMNS and row.feedback.get(column) not in (None, ""):
+        return row.feedback[column]
+    return row.attributes.get(column)
+
+
 def _values(document: FeedbackFile, row: FeedbackRow, columns: Sequence[str]) -> list[Any]:
-    values = [row.attributes.get(c) for c in columns]
+    values = [_own(row, c) for c in columns]
     values += [row.feedback.get(c) for c in FEEDBACK_COLUMNS if c not in document.columns]
     return values
 

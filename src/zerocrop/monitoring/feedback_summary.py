@@ -66,6 +66,19 @@ def title_of(batch_name: str) -> str:
     return f"{batch_name} 核查情况汇总"
 
 
+def _main_reasons(facts: SummaryFacts, k: Kpis) -> str:
+    """The most frequent reason(s) of 不属实; a tie names every tied reason, coded ones first."""
+    most = max(k.by_reason.values())
+    order = list(facts.reason_labels)
+    tied = sorted(
+        (reason for reason, count in k.by_reason.items() if count == most),
+        key=lambda r: (r == "other", order.index(r) if r in order else len(order), r),
+    )
+    names = "、".join(facts.reason_labels.get(r, r) for r in tied)
+    count = f"{most} 个" if len(tied) == 1 else f"各 {most} 个"
+    return f"不属实的主要原因是{names}（{count}）。"
+
+
 def situation_text(facts: SummaryFacts, k: Kpis) -> str:
     """The 情况说明 paragraph, every number from `k`."""
     true_count = k.by_result.get("true", 0)
@@ -81,10 +94,7 @@ def situation_text(facts: SummaryFacts, k: Kpis) -> str:
         f"本地已掌握率 {pct(k.known_rate)}。",
     ]
     if false_count and k.by_reason:
-        top = max(k.by_reason.items(), key=lambda item: (item[1], item[0]))
-        parts.append(
-            f"不属实的主要原因是{facts.reason_labels.get(top[0], top[0])}（{top[1]} 个）。"
-        )
+        parts.append(_main_reasons(facts, k))
     if k.overdue:
         parts.append(f"尚有 {k.overdue} 个靶点超过核查时限未核查，列于下表，须尽快核查。")
     else:

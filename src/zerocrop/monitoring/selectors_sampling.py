@@ -181,13 +181,19 @@ def design_json_bytes(*, design: SampleDesign) -> bytes:
     return (json.dumps(design.selection, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
+def _exact(value: float) -> str:
+    """The number as short as it reads back exactly (":g" keeps only six digits)."""
+    text = f"{value:.15g}"
+    return text if float(text) == value else repr(value)
+
+
 def results_csv_bytes(*, design: SampleDesign) -> bytes:
     """``id,area_m2,plants``: one row per checked cell, for `zerocrop sample-estimate`."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["id", "area_m2", "plants"])
     for result in pure_results(design=design):
-        writer.writerow([result.id, f"{result.area_m2:g}", f"{int(result.plants)}"])
+        writer.writerow([result.id, _exact(result.area_m2), f"{int(result.plants)}"])
     return out.getvalue().encode("utf-8")
 
 
