@@ -1,9 +1,19 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.http import Http404
 
-from zerocrop.monitoring.selectors import batch_get, batches_visible, target_get, targets_visible
+from zerocrop.core.clock import today
+from zerocrop.monitoring.models import Target
+from zerocrop.monitoring.selectors import (
+    batch_get,
+    batches_visible,
+    target_get,
+    targets_by_urgency,
+    targets_visible,
+)
 from zerocrop.org.models import AdminUnit
 
 
@@ -36,3 +46,13 @@ def test_cadre_sees_a_batch_only_when_it_holds_their_target(make_batch, make_tar
     admin = user_named("admin")
     assert {with_mine.pk, empty.pk} <= {b.pk for b in batches_visible(user=admin)}
     assert batch_get(user=admin, batch_id=empty.pk) == empty
+
+
+def test_targets_by_urgency_puts_overdue_first_then_open_by_deadline(make_target):
+    day = today()
+    done = make_target(status="approved", due_on=day - timedelta(days=9))
+    later = make_target(due_on=day + timedelta(days=5))
+    sooner = make_target(due_on=day + timedelta(days=1))
+    late = make_target(status="returned", due_on=day - timedelta(days=2))
+    mine = Target.objects.filter(pk__in=[done.pk, later.pk, sooner.pk, late.pk])
+    assert list(targets_by_urgency(mine, today=day)) == [late, sooner, later, done]

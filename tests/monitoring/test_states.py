@@ -33,16 +33,3 @@ def test_a_returned_target_can_be_overdue_but_a_submitted_one_cannot():
     assert states.target_state(status="returned", due_on=late, today=TODAY).overdue
     submitted = states.target_state(status="submitted", due_on=late, today=TODAY)
     assert not submitted.overdue and submitted.days_left is None
-
-
-def test_overdue_sorts_first():
-    keys = [
-        states.urgency_key(status=s, due_on=d, today=TODAY)
-        for s, d in [
-            ("approved", date(2022, 7, 1)),
-            ("pending", date(2022, 7, 12)),
-            ("pending", date(2022, 7, 5)),
-        ]
-    ]
-    assert sorted(keys)[0] == (0, date(2022, 7, 5))
-    assert sorted(keys)[-1][0] == 2

@@ -21,7 +21,7 @@ from zerocrop.core.errors import ApplicationError
 from zerocrop.monitoring import services_targets, states
 from zerocrop.monitoring.choices import TargetStatus
 from zerocrop.monitoring.models import Target
-from zerocrop.monitoring.selectors import target_get, targets_visible
+from zerocrop.monitoring.selectors import target_get, targets_by_urgency, targets_visible
 
 router = Router(tags=["监测靶点"])
 
@@ -83,10 +83,7 @@ def target_list(
         if status not in TargetStatus.values:
             raise ApplicationError(f"状态「{status}」无法识别", field="state")
         targets = targets.filter(status=status)
-    ordered = sorted(
-        targets[:LIST_MAX],
-        key=lambda t: (states.urgency_key(status=t.status, due_on=t.due_on, today=day), t.code),
-    )
+    ordered = targets_by_urgency(targets, today=day)[:LIST_MAX]
     return [target_body(t, day=day) for t in ordered]
 
 

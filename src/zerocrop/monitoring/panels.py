@@ -10,8 +10,8 @@ from zerocrop.core.clock import today
 from zerocrop.core.panels import register_panel
 from zerocrop.monitoring.capabilities import TARGET_VERIFY
 from zerocrop.monitoring.choices import TargetStatus
-from zerocrop.monitoring.selectors import targets_visible
-from zerocrop.monitoring.states import target_state, urgency_key
+from zerocrop.monitoring.selectors import targets_by_urgency, targets_visible
+from zerocrop.monitoring.states import target_state
 
 MY_TARGETS_MAX = 50
 
@@ -25,18 +25,16 @@ def my_targets_context(request: HttpRequest, obj: Any) -> dict[str, Any] | None:
     targets = targets_visible(user=request.user).filter(
         assignees=person_id, status__in=[TargetStatus.PENDING, TargetStatus.RETURNED]
     )
-    ordered = sorted(
-        targets.distinct(),
-        key=lambda t: (urgency_key(status=t.status, due_on=t.due_on, today=day), t.code),
-    )
-    if not ordered:
+    ordered = targets_by_urgency(targets.distinct(), today=day)
+    total = ordered.count()
+    if not total:
         return None
     return {
         "rows": [
             (t, target_state(status=t.status, due_on=t.due_on, today=day))
             for t in ordered[:MY_TARGETS_MAX]
         ],
-        "total": len(ordered),
+        "total": total,
     }
 
 

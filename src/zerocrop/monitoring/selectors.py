@@ -6,14 +6,16 @@ that hold at least one target in their units, and only those targets.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
 
 from zerocrop.core.scoping import get_visible_or_404, scope_q, visible_to
 from zerocrop.monitoring.models import Target, TargetBatch
+from zerocrop.monitoring.states import OPEN_STATUSES
 
 
 def _uuid_or_404(value: Any) -> UUID:
@@ -61,3 +63,15 @@ def batch_get(*, user: Any, batch_id: Any) -> TargetBatch:
         return batches_visible(user=user).get(pk=_uuid_or_404(batch_id))
     except TargetBatch.DoesNotExist as exc:
         raise Http404("不存在或无权查看") from exc
+
+
+def targets_by_urgency(targets: QuerySet[Target], *, today: date) -> QuerySet[Target]:
+    """Overdue first, then the open ones by deadline, then the rest,
+    in the database, so that a cut after it keeps the most urgent."""
+    rank = Case(
+        When(status__in=OPEN_STATUSES, due_on__lt=today, then=Value(0)),
+        When(status__in=OPEN_STATUSES, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    return targets.annotate(urgency=rank).order_by("urgency", "due_on", "code")

@@ -52,10 +52,3 @@ def target_state(*, status: str, due_on: date, today: date) -> ShownState:
     else:
         reminder = ""
     return ShownState(status, STATE_LABELS[status], days_left, reminder)
-
-
-def urgency_key(*, status: str, due_on: date, today: date) -> tuple[int, date]:
-    """Sort key for task lists: overdue first, then open by deadline, then the rest."""
-    state = target_state(status=status, due_on=due_on, today=today)
-    rank = 0 if state.overdue else 1 if status in OPEN_STATUSES else 2
-    return rank, due_on

@@ -34,7 +34,12 @@ from zerocrop.monitoring.forms_targets import (
     VerifyForm,
 )
 from zerocrop.monitoring.models import Target
-from zerocrop.monitoring.selectors import batches_visible, target_get, targets_visible
+from zerocrop.monitoring.selectors import (
+    batches_visible,
+    target_get,
+    targets_by_urgency,
+    targets_visible,
+)
 from zerocrop.org.capabilities import UNIT_MANAGE, can
 from zerocrop.org.choices import UnitLevel
 from zerocrop.org.models import Person
@@ -53,13 +58,6 @@ ACTIONS = {
 
 def shown_state(target: Target, day: Any) -> states.ShownState:
     return states.target_state(status=target.status, due_on=target.due_on, today=day)
-
-
-def by_urgency(targets: Any, day: Any) -> list[Target]:
-    return sorted(
-        targets,
-        key=lambda t: (states.urgency_key(status=t.status, due_on=t.due_on, today=day), t.code),
-    )
 
 
 def _filtered(request: HttpRequest, form: TargetFilterForm, day: Any) -> QuerySet[Target]:
@@ -99,7 +97,7 @@ def target_list(request: HttpRequest) -> HttpResponse:
     )
     targets = _filtered(request, form, day).prefetch_related("assignees")
     total = targets.count()
-    shown = by_urgency(targets[: LIST_MAX * 4], day)[:LIST_MAX]
+    shown = targets_by_urgency(targets, today=day)[:LIST_MAX]
     rows = [(t, shown_state(t, day)) for t in shown]
     points = [
         {
