@@ -73,6 +73,8 @@ def test_upload_preview_and_confirm(login_as, sample, village):
     assert "「V-02」（第3行）并入「V-01」" in page
     assert '<option value="靶点编号" selected>' in page  # the guessed map
     assert Target.objects.filter(code="V-01").count() == 0  # nothing saved yet
+    issued = today() - timedelta(days=2)
+    assert f"下发 {issued.year}年{issued.month}月{issued.day}日" in page  # not 2022-07-08
     data = {"token": token, "distance_m": "50", "action": "import"}
     data |= {"col_code": "靶点编号", "col_lon": "经度", "col_lat": "纬度", "col_area": "面积(亩)"}
     done = client.post(reverse("batch-import-preview"), data)
@@ -83,6 +85,8 @@ def test_upload_preview_and_confirm(login_as, sample, village):
     assert batch.targets.get(code="V-01").unit == village
     detail = client.get(done["Location"]).content.decode()
     assert "V-01" in detail and "合并：V-02" in detail and 'data-testid="batch-file"' in detail
+    v01 = batch.targets.get(code="V-01")
+    assert f'href="{reverse("target-detail", args=[v01.pk])}">V-01</a>' in detail
     # the staged file is gone once imported
     again = client.post(reverse("batch-import-preview"), data)
     assert again.status_code == 302 and again["Location"] == reverse("batch-import")

@@ -214,7 +214,7 @@ def target_detail(request: HttpRequest, target_id: str) -> HttpResponse:
     may_assign = _may_assign(request.user, target)
     assign_form = (
         AssignForm(people=_eligible_people(request.user, target), village=target.unit)
-        if may_assign
+        if may_assign and target.status in OPEN  # once submitted, the reviewer's turn
         else None
     )
     photos = [
@@ -375,6 +375,10 @@ def target_verify(request: HttpRequest, target_id: str) -> HttpResponse:
             "known": known,
             "state": shown_state(target, today()),
             "config": {"lon": target.lon, "lat": target.lat},
+            # A long phone form: name the fields to correct at its top, and that the browser
+            # dropped the chosen photos.
+            "error_labels": [str(f.label) for f in form.visible_fields() if f.errors],
+            "photos_dropped": bool(request.FILES),
         },
     )
 

@@ -7,6 +7,17 @@
   const map = L.map("target-map", { maxZoom: 19 });
   if (cfg.basemap) L.tileLayer(cfg.basemap, { attribution: cfg.attribution, maxZoom: 19 }).addTo(map);
   L.control.scale({ imperial: false }).addTo(map);
+  // The villages' outlines, for orientation when the arrival is far from the target.
+  fetch("/api/v1/geo/boundaries?zoom=14", { credentials: "same-origin" })
+    .then((r) => (r.ok ? r.json() : null))
+    .then((outlines) => {
+      if (!outlines) return;
+      L.geoJSON(outlines, {
+        filter: (f) => f.properties.level !== "grid",
+        style: { color: "#666", weight: 1, fill: false },
+        interactive: false,
+      }).addTo(map).bringToBack();
+    });
   const group = L.featureGroup().addTo(map);
   L.geoJSON(cfg.geometry, {
     style: { color: "#dc3545", weight: 2 },
