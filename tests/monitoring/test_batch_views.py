@@ -159,3 +159,15 @@ def test_the_menu_item_leads_to_the_list(login_as, username):
     page = client.get(reverse("batch-list"))
     assert page.status_code == 200
     assert 'data-testid="menu-target-batches"' in page.content.decode()
+
+
+def test_an_empty_batch_list_says_who_imports(login_as, demo_campaign):
+    from django.utils import timezone
+
+    TargetBatch.objects.update(voided_at=timezone.now())
+    admin = login_as("admin").get(reverse("batch-list")).content.decode()
+    empty = admin.split('data-testid="batch-empty">')[1].split("</td>")[0]
+    assert f'href="{reverse("batch-import")}"' in empty
+    cadre = login_as("cadre").get(reverse("batch-list")).content.decode()
+    empty = cadre.split('data-testid="batch-empty">')[1].split("</td>")[0]
+    assert "由镇管理员导入" in empty and f'href="{reverse("batch-import")}"' not in empty

@@ -104,7 +104,7 @@ def test_the_batch_page_offers_the_feedback_the_kpis_and_its_targets(login_as, b
     feedback = reverse("batch-feedback", args=[batch_with_target.pk])
     detail = reverse("batch-detail", args=[batch_with_target.pk])
     page = login_as("admin").get(detail).content.decode()
-    assert f'href="{feedback}"' in page and "导出核查反馈（ZIP）" in page
+    assert f'href="{feedback}"' in page and "导出核查反馈（压缩包）" in page
     assert f'href="{reverse("target-kpis")}"' in page
     assert f'href="{reverse("target-list")}?batch={batch_with_target.pk}"' in page
     # The village cadre may not export (403 above): no button, but the other links.

@@ -30,6 +30,6 @@
         f.properties.url ? el("a", { href: f.properties.url }, f.properties.label) : el("strong", null, f.properties.label)
       ),
   }).addTo(map);
-  if (layer.getLayers().length) map.fitBounds(layer.getBounds(), { padding: [20, 20], maxZoom: 16 });
+  if (layer.getLayers().length) map.fitBounds(layer.getBounds(), { padding: [20, 20], maxZoom: 14 }); // one target: still its village around it
   else map.setView([25.0, 102.7], 10);
 })();

@@ -26,6 +26,6 @@
     marker.bindPopup(() => link);
     marker.addTo(group);
   });
-  if (group.getLayers().length) map.fitBounds(group.getBounds(), { padding: [20, 20], maxZoom: 15 });
+  if (group.getLayers().length) map.fitBounds(group.getBounds(), { padding: [20, 20], maxZoom: 14 }); // one target: still its village around it
   else map.setView([37.9, 108.6], 11);
 })();
