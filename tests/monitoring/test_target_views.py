@@ -372,3 +372,19 @@ def test_finding_page_shows_a_locally_known_target_finding(
     assert 'data-testid="finding-known-locally"' in page.content.decode()
     detail = login_as("admin").get(reverse("target-detail", args=[target.pk])).content.decode()
     assert 'data-testid="target-finding"' in detail
+
+
+def test_the_target_map_shows_the_linked_plot_with_a_legend(make_target, login_as, village):
+    from zerocrop.geo.models import Plot
+    from zerocrop.monitoring.choices import LinkKind
+    from zerocrop.monitoring.models import TargetLink
+
+    target = make_target()
+    plot = Plot.objects.filter(unit=village, voided_at__isnull=True).first()
+    TargetLink.objects.create(
+        target=target, kind=LinkKind.PLOT, plot=plot, distance_m=0, known_before=True
+    )
+    page = login_as("admin").get(reverse("target-detail", args=[target.pk])).content.decode()
+    config = page.split('id="target-detail-config" type="application/json">')[1].split("<")[0]
+    assert '"plots"' in config and plot.name.encode("unicode_escape").decode() in config
+    assert "台账中的地块" in page.split('data-testid="target-map-legend"')[1][:300]

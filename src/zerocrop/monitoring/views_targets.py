@@ -226,6 +226,13 @@ def target_detail(request: HttpRequest, target_id: str) -> HttpResponse:
         )
         for p in target.photos.select_related("evidence")
     ]
+    links = list(target.links.select_related("other_target", "plot", "finding"))
+    # The linked plots on the map too: the ledger's own record next to the target.
+    near_plots = [
+        {"type": "Feature", "geometry": link.plot.geometry, "properties": {"name": link.plot.name}}
+        for link in links
+        if link.plot is not None and link.plot.geometry
+    ]
     return render(
         request,
         "monitoring/target_detail.html",
@@ -233,7 +240,8 @@ def target_detail(request: HttpRequest, target_id: str) -> HttpResponse:
             "target": target,
             "state": shown_state(target, day),
             "attributes": list((target.attributes or {}).items()),
-            "links": target.links.select_related("other_target", "plot", "finding"),
+            "links": links,
+            "near_plots": near_plots,
             "duplicates": target.duplicates.filter(voided_at__isnull=True),
             "assignees": target.assignees.select_related("unit"),
             "assign_form": assign_form,
@@ -248,6 +256,7 @@ def target_detail(request: HttpRequest, target_id: str) -> HttpResponse:
                 "attribution": settings.ZEROCROP_BASEMAP_ATTRIBUTION,
                 "geometry": target.geometry,
                 "code": target.code,
+                "plots": near_plots,
                 "arrival": (
                     [target.arrival_lon, target.arrival_lat]
                     if target.arrival_lon is not None and target.arrival_lat is not None
