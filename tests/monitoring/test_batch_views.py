@@ -171,3 +171,12 @@ def test_an_empty_batch_list_says_who_imports(login_as, demo_campaign):
     cadre = login_as("cadre").get(reverse("batch-list")).content.decode()
     empty = cadre.split('data-testid="batch-empty">')[1].split("</td>")[0]
     assert "由镇管理员导入" in empty and f'href="{reverse("batch-import")}"' not in empty
+
+
+def test_the_preview_says_where_a_target_outside_the_town_goes(login_as, village, inside, town):
+    data = csv_bytes([HEADER, _row("IN-1", inside(village)), _row("OUT-1", Point(100.0, 30.0))])
+    client = login_as("admin")
+    response = client.post(reverse("batch-import"), _form(data, name="范围外.csv"))
+    page = client.get(response["Location"]).content.decode()
+    assert 'data-testid="count-outside">1<' in page
+    assert 'data-testid="row-outside"' in page and f"暂归{town.name}核查" in page
