@@ -337,3 +337,11 @@ def test_the_cli_recomputes_the_page_estimate_from_the_downloads(drawn_design, l
     assert printed["area_m2"]["ci95"] == pytest.approx(shown["area_m2"]["ci95"])
     page = client.get(reverse("sampling-estimate", args=[drawn_design.pk])).text
     assert f"{printed['plants']['estimate']:.1f}" in page
+
+
+def test_the_cell_page_carries_the_cell_for_its_map(drawn_design, login_as):
+    cell = drawn_design.frame.cells.get(code=services_sampling.drawn_codes(drawn_design)[0])
+    page = login_as("admin").get(reverse("sampling-result", args=[drawn_design.pk, cell.pk]))
+    assert 'data-testid="cell-map"' in page.text and "sampling_cell_map" in page.text
+    config = page.text.split('id="cell-map-config" type="application/json">')[1].split("<")[0]
+    assert f'"code": "{cell.code}"' in config and '"geometry"' in config
