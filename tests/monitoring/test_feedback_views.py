@@ -80,6 +80,8 @@ def test_kpis_page_shows_units_and_sources(
     assert "50.0%" in html  # 核查率 1 / 2
     assert "table-stack" in html and 'data-label="本地已掌握率"' in html
     assert "靶点吻合率" in html  # the written definition
+    # A village's row leads to its targets in the list.
+    assert f'href="{reverse("target-list")}?unit={village.pk}"' in html
 
 
 def test_kpis_page_counts_only_the_users_targets(
