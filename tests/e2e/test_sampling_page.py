@@ -39,6 +39,10 @@ def test_design_page_map_and_phone_cards(logged_in, live_server, drawn_design) -
     card = page.locator("[data-testid=result-row]").first
     card.locator("a", has_text="填写").click()  # no team yet: the cell's own form
     page.wait_for_url("**/cells/**")
+    # Where to walk: the cell drawn on its own small map, which fits the phone.
+    page.wait_for_selector("[data-testid=cell-map][data-ready='1']")
+    assert page.locator("#cell-map path.leaflet-interactive").count() >= 1
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
     page.fill("#id_area_m2", "0")
     page.fill("#id_plants", "0")
     # The recorder is the default checker (the team often comes from other villages).

@@ -73,6 +73,8 @@ def test_upload_preview_and_confirm(login_as, sample, village):
     assert "「V-02」（第3行）并入「V-01」" in page
     assert '<option value="靶点编号" selected>' in page  # the guessed map
     assert Target.objects.filter(code="V-01").count() == 0  # nothing saved yet
+    issued = today() - timedelta(days=2)
+    assert f"下发 {issued.year}年{issued.month}月{issued.day}日" in page  # not 2022-07-08
     data = {"token": token, "distance_m": "50", "action": "import"}
     data |= {"col_code": "靶点编号", "col_lon": "经度", "col_lat": "纬度", "col_area": "面积(亩)"}
     done = client.post(reverse("batch-import-preview"), data)
@@ -83,6 +85,8 @@ def test_upload_preview_and_confirm(login_as, sample, village):
     assert batch.targets.get(code="V-01").unit == village
     detail = client.get(done["Location"]).content.decode()
     assert "V-01" in detail and "合并：V-02" in detail and 'data-testid="batch-file"' in detail
+    v01 = batch.targets.get(code="V-01")
+    assert f'href="{reverse("target-detail", args=[v01.pk])}">V-01</a>' in detail
     # the staged file is gone once imported
     again = client.post(reverse("batch-import-preview"), data)
     assert again.status_code == 302 and again["Location"] == reverse("batch-import")
@@ -155,3 +159,24 @@ def test_the_menu_item_leads_to_the_list(login_as, username):
     page = client.get(reverse("batch-list"))
     assert page.status_code == 200
     assert 'data-testid="menu-target-batches"' in page.content.decode()
+
+
+def test_an_empty_batch_list_says_who_imports(login_as, demo_campaign):
+    from django.utils import timezone
+
+    TargetBatch.objects.update(voided_at=timezone.now())
+    admin = login_as("admin").get(reverse("batch-list")).content.decode()
+    empty = admin.split('data-testid="batch-empty">')[1].split("</td>")[0]
+    assert f'href="{reverse("batch-import")}"' in empty
+    cadre = login_as("cadre").get(reverse("batch-list")).content.decode()
+    empty = cadre.split('data-testid="batch-empty">')[1].split("</td>")[0]
+    assert "由镇管理员导入" in empty and f'href="{reverse("batch-import")}"' not in empty
+
+
+def test_the_preview_says_where_a_target_outside_the_town_goes(login_as, village, inside, town):
+    data = csv_bytes([HEADER, _row("IN-1", inside(village)), _row("OUT-1", Point(100.0, 30.0))])
+    client = login_as("admin")
+    response = client.post(reverse("batch-import"), _form(data, name="范围外.csv"))
+    page = client.get(response["Location"]).content.decode()
+    assert 'data-testid="count-outside">1<' in page
+    assert 'data-testid="row-outside"' in page and f"暂归{town.name}核查" in page

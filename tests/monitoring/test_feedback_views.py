@@ -80,6 +80,8 @@ def test_kpis_page_shows_units_and_sources(
     assert "50.0%" in html  # 核查率 1 / 2
     assert "table-stack" in html and 'data-label="本地已掌握率"' in html
     assert "靶点吻合率" in html  # the written definition
+    # A village's row leads to its targets in the list.
+    assert f'href="{reverse("target-list")}?unit={village.pk}"' in html
 
 
 def test_kpis_page_counts_only_the_users_targets(
@@ -98,3 +100,25 @@ def test_kpis_page_counts_only_the_users_targets(
     assert f'data-label="{village.name}"' in html
     assert f'data-label="{other.name}"' not in html
     assert Target.objects.filter(batch=batch).count() == 2
+
+
+def test_the_batch_page_offers_the_feedback_the_kpis_and_its_targets(login_as, batch_with_target):
+    feedback = reverse("batch-feedback", args=[batch_with_target.pk])
+    detail = reverse("batch-detail", args=[batch_with_target.pk])
+    page = login_as("admin").get(detail).content.decode()
+    assert f'href="{feedback}"' in page and "导出核查反馈（压缩包）" in page
+    assert f'href="{reverse("target-kpis")}"' in page
+    assert f'href="{reverse("target-list")}?batch={batch_with_target.pk}"' in page
+    # The village cadre may not export (403 above): no button, but the other links.
+    cadre = login_as("cadre").get(detail).content.decode()
+    assert f'href="{feedback}"' not in cadre
+    assert f'href="{reverse("target-kpis")}"' in cadre
+
+
+def test_the_kpis_page_and_the_target_list_link_to_each_other(login_as, batch_with_target):
+    client = login_as("cadre")
+    listing = client.get(reverse("target-list")).content.decode()
+    assert f'href="{reverse("target-kpis")}"' in listing
+    kpis_page = client.get(reverse("target-kpis")).content.decode()
+    assert f'href="{reverse("target-list")}?status=overdue"' in kpis_page
+    assert f'href="{reverse("batch-list")}"' in kpis_page

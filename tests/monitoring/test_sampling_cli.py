@@ -286,3 +286,10 @@ def test_the_commands_never_load_django(frame_file: Path, tmp_path: Path) -> Non
         timeout=120,
     )
     assert module.returncode == 0 and "--prior-sd" in module.stdout
+
+
+def test_the_help_lists_both_commands():
+    """A "%" in a command's help once broke `zerocrop --help` itself."""
+    result = run("--help")
+    assert result.returncode == 0, result.stderr
+    assert "sample-estimate" in result.stdout and "95%置信区间" in result.stdout

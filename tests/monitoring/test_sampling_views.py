@@ -144,6 +144,9 @@ def test_map_cells_show_strata_and_the_drawn_ones(drawn_design, login_as):
 
 def test_round_form_creates_the_round_and_refuses_an_empty_team(drawn_design, login_as):
     client = login_as("admin")
+    before = client.get(reverse("sampling-detail", args=[drawn_design.pk])).text
+    # No team yet: no inline inputs that a link would throw away, only the cell's own form.
+    assert 'name="area_m2"' not in before and 'data-testid="result-open"' in before
     url = reverse("sampling-round", args=[drawn_design.pk])
     empty = client.post(url, {})
     assert empty.status_code == 400
@@ -152,6 +155,7 @@ def test_round_form_creates_the_round_and_refuses_an_empty_team(drawn_design, lo
     drawn_design.refresh_from_db()
     page = client.get(reverse("sampling-detail", args=[drawn_design.pk]))
     assert 'data-testid="round-link"' in page.text and drawn_design.survey_round.name in page.text
+    assert 'name="area_m2"' in page.text  # the team's results straight into the table
 
 
 def test_a_village_cadre_enters_results_of_own_village_cells_only(drawn_design, login_as):
@@ -333,3 +337,11 @@ def test_the_cli_recomputes_the_page_estimate_from_the_downloads(drawn_design, l
     assert printed["area_m2"]["ci95"] == pytest.approx(shown["area_m2"]["ci95"])
     page = client.get(reverse("sampling-estimate", args=[drawn_design.pk])).text
     assert f"{printed['plants']['estimate']:.1f}" in page
+
+
+def test_the_cell_page_carries_the_cell_for_its_map(drawn_design, login_as):
+    cell = drawn_design.frame.cells.get(code=services_sampling.drawn_codes(drawn_design)[0])
+    page = login_as("admin").get(reverse("sampling-result", args=[drawn_design.pk, cell.pk]))
+    assert 'data-testid="cell-map"' in page.text and "sampling_cell_map" in page.text
+    config = page.text.split('id="cell-map-config" type="application/json">')[1].split("<")[0]
+    assert f'"code": "{cell.code}"' in config and '"geometry"' in config

@@ -125,6 +125,8 @@ def test_verify_then_review_through_the_pages(
     form = client.get(reverse("target-verify", args=[target.pk]))
     assert form.status_code == 200
     assert 'capture="environment"' in form.content.decode()
+    radios = form.content.decode().split('data-testid="verify-result"')[1][:400]
+    assert 'class="form-check-input"' in radios  # styled, tappable radios
     response = client.post(
         reverse("target-verify", args=[target.pk]),
         _verify_post(target, photo, [cadre_person, grid_person]),
@@ -134,7 +136,10 @@ def test_verify_then_review_through_the_pages(
     assert target.status == "submitted" and target.reason == "shadow"
     page = login_as("admin").get(reverse("target-detail", args=[target.pk])).content.decode()
     assert f"{target.code}_1.jpg" in page and f"{target.code}_3.jpg" in page
-    assert 'data-testid="target-review"' in page
+    assert 'data-testid="target-review"' in page and "审核核查结果" in page
+    assert 'data-testid="target-assign"' not in page  # submitted: nothing left to assign
+    assert f'href="{reverse("batch-detail", args=[target.batch_id])}"' in page
+    assert 'data-testid="target-map-legend"' in page and "到达位置（偏离" in page
     # The cadre verified: no review button for them.
     own = client.get(reverse("target-detail", args=[target.pk])).content.decode()
     assert 'data-testid="target-review"' not in own
@@ -156,6 +161,31 @@ def test_verify_form_shows_the_refusal(make_target, login_as, photo, cadre_perso
     assert "核查人至少 2 人" in response.content.decode()
     target.refresh_from_db()
     assert target.status == "pending"
+
+
+def test_verify_form_names_the_fields_to_correct_at_its_top(
+    make_target, login_as, photo, cadre_person, grid_person
+):
+    target = make_target()
+    response = login_as("cadre").post(
+        reverse("target-verify", args=[target.pk]),
+        _verify_post(target, photo, [cadre_person, grid_person], verified_at=""),
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    summary = page.split('data-testid="form-error-summary">')[1].split("</div>")[0]
+    assert "核查时间" in summary and "照片需重新选择" in summary
+    target.refresh_from_db()
+    assert target.status == "pending"
+
+
+def test_an_empty_list_says_why_and_how_to_clear_the_filter(login_as):
+    _only_these_targets()
+    client = login_as("cadre")
+    page = client.get(reverse("target-list")).content.decode()
+    assert "还没有分到您这里的靶点" in page and f'href="{reverse("batch-list")}"' in page
+    filtered = client.get(reverse("target-list"), {"status": "overdue"}).content.decode()
+    assert "清除筛选" in filtered
 
 
 def test_assign_from_the_target_page(make_target, login_as, cadre_person, other_village):
@@ -342,3 +372,19 @@ def test_finding_page_shows_a_locally_known_target_finding(
     assert 'data-testid="finding-known-locally"' in page.content.decode()
     detail = login_as("admin").get(reverse("target-detail", args=[target.pk])).content.decode()
     assert 'data-testid="target-finding"' in detail
+
+
+def test_the_target_map_shows_the_linked_plot_with_a_legend(make_target, login_as, village):
+    from zerocrop.geo.models import Plot
+    from zerocrop.monitoring.choices import LinkKind
+    from zerocrop.monitoring.models import TargetLink
+
+    target = make_target()
+    plot = Plot.objects.filter(unit=village, voided_at__isnull=True).first()
+    TargetLink.objects.create(
+        target=target, kind=LinkKind.PLOT, plot=plot, distance_m=0, known_before=True
+    )
+    page = login_as("admin").get(reverse("target-detail", args=[target.pk])).content.decode()
+    config = page.split('id="target-detail-config" type="application/json">')[1].split("<")[0]
+    assert '"plots"' in config and plot.name.encode("unicode_escape").decode() in config
+    assert "台账中的地块" in page.split('data-testid="target-map-legend"')[1][:300]

@@ -97,7 +97,7 @@ def register(subparsers: Any) -> None:
 
     est = subparsers.add_parser(
         "sample-estimate",
-        help="潜在区域抽测：由抽中网格的核查结果推算种植面积与株数及95%置信区间（不连数据库）",
+        help="潜在区域抽测：由抽中网格的核查结果推算种植面积与株数及95%%置信区间（不连数据库）",
         description=(
             "读取 sample-design 的设计文件和核查结果 CSV（列 id,area_m2,plants；每个抽中网格一行，"
             "没有种植填 0），推算抽样框内的种植面积与株数、标准误和95%置信区间；"

@@ -37,6 +37,7 @@ def _style(form: forms.Form) -> None:
         if isinstance(widget, PersonSelect | PersonSelectMultiple):
             continue
         if isinstance(widget, forms.RadioSelect):
+            widget.attrs.setdefault("class", "form-check-input")
             continue
         if isinstance(widget, forms.CheckboxInput):
             widget.attrs.setdefault("class", "form-check-input")

@@ -154,7 +154,11 @@ def batch_detail(request: HttpRequest, batch_id: str) -> HttpResponse:
         {
             "type": "Feature",
             "geometry": t.geometry,
-            "properties": {"label": t.code, "state": state.key, "url": ""},
+            "properties": {
+                "label": t.code,
+                "state": state.key,
+                "url": reverse("target-detail", args=[t.pk]),
+            },
         }
         for t, state, _ in rows
     ]
@@ -166,6 +170,7 @@ def batch_detail(request: HttpRequest, batch_id: str) -> HttpResponse:
         "known": sum(1 for t in targets if t.locally_known),
         "merged": sum(len(t.merged_codes) for t in targets),
         "file_visible": evidence_visible(user=request.user, evidence=batch.source_file),
+        "may_export": can(request.user, TARGET_IMPORT, batch.unit),
         "encoding_label": ENCODING_LABELS.get(batch.encoding, batch.encoding),
         "column_labels": [(columns.FIELD_LABELS[k], v) for k, v in batch.column_map.items()],
         "config": _map_config(features),
@@ -277,6 +282,8 @@ def _render_preview(
     context = {
         "staged": staged,
         "meta": meta,
+        "issued_on": _date(meta["issued_on"]),
+        "due_on": _date(meta["due_on"]),
         "form": form,
         "table": table,
         "format_label": BatchFormat(table.file_format).label,

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 
 from zerocrop.core.clock import today
 from zerocrop.core.export_jobs import export_respond
@@ -24,6 +25,7 @@ from zerocrop.monitoring.indicators import (
 from zerocrop.monitoring.selectors import batch_get, targets_visible
 from zerocrop.monitoring.services_feedback import FEEDBACK_EXPORT, NOT_ALLOWED, issuer_label
 from zerocrop.org.capabilities import can
+from zerocrop.org.selectors import villages_and_communities
 
 
 def batch_feedback(request: HttpRequest, batch_id: str) -> HttpResponse:
@@ -40,13 +42,23 @@ def batch_feedback(request: HttpRequest, batch_id: str) -> HttpResponse:
 class KpiRow:
     label: str
     k: kpis.Kpis
+    url: str = ""  # the row's targets in the list (a village's), when there is one
 
 
 def target_kpis(request: HttpRequest) -> HttpResponse:
     day = today()
     records = kpi_records(user=request.user)
     total = kpis.compute(records, today=day)
-    units = [KpiRow(name or "未定", k) for name, k in kpis.by_unit(records, today=day).items()]
+    list_url = reverse("target-list")
+    unit_ids = {u.name: u.pk for u in villages_and_communities(user=request.user)}
+    units = [
+        KpiRow(
+            name or "未定",
+            k,
+            f"{list_url}?unit={unit_ids[name]}" if name in unit_ids else "",
+        )
+        for name, k in kpis.by_unit(records, today=day).items()
+    ]
     sources = [
         KpiRow(issuer_label(key), k) for key, k in kpis.by_source(records, today=day).items()
     ]

@@ -383,6 +383,13 @@ def sampling_result(request: HttpRequest, design_id: Any, cell_id: Any) -> HttpR
             "result": existing,
             "saved": request.GET.get("saved") == "1" and existing is not None,
             "may_design": can(request.user, SAMPLING_DESIGN, design.frame.unit),
+            # Where to walk: the cell on a small map.
+            "map_config": {
+                "basemap": settings.ZEROCROP_BASEMAP_URL,
+                "attribution": settings.ZEROCROP_BASEMAP_ATTRIBUTION,
+                "geometry": cell.geometry,
+                "code": cell.code,
+            },
         },
         status=400 if request.method == "POST" else 200,
     )

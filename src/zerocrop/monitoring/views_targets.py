@@ -212,7 +212,7 @@ def target_detail(request: HttpRequest, target_id: str) -> HttpResponse:
     may_assign = _may_assign(request.user, target)
     assign_form = (
         AssignForm(people=_eligible_people(request.user, target), village=target.unit)
-        if may_assign
+        if may_assign and target.status in OPEN  # once submitted, the reviewer's turn
         else None
     )
     photos = [
@@ -224,6 +224,13 @@ def target_detail(request: HttpRequest, target_id: str) -> HttpResponse:
         )
         for p in target.photos.select_related("evidence")
     ]
+    links = list(target.links.select_related("other_target", "plot", "finding"))
+    # The linked plots on the map too: the ledger's own record next to the target.
+    near_plots = [
+        {"type": "Feature", "geometry": link.plot.geometry, "properties": {"name": link.plot.name}}
+        for link in links
+        if link.plot is not None and link.plot.geometry
+    ]
     return render(
         request,
         "monitoring/target_detail.html",
@@ -231,7 +238,8 @@ def target_detail(request: HttpRequest, target_id: str) -> HttpResponse:
             "target": target,
             "state": shown_state(target, day),
             "attributes": list((target.attributes or {}).items()),
-            "links": target.links.select_related("other_target", "plot", "finding"),
+            "links": links,
+            "near_plots": near_plots,
             "duplicates": target.duplicates.filter(voided_at__isnull=True),
             "assignees": target.assignees.select_related("unit"),
             "assign_form": assign_form,
@@ -246,6 +254,7 @@ def target_detail(request: HttpRequest, target_id: str) -> HttpResponse:
                 "attribution": settings.ZEROCROP_BASEMAP_ATTRIBUTION,
                 "geometry": target.geometry,
                 "code": target.code,
+                "plots": near_plots,
                 "arrival": (
                     [target.arrival_lon, target.arrival_lat]
                     if target.arrival_lon is not None and target.arrival_lat is not None
@@ -373,6 +382,10 @@ def target_verify(request: HttpRequest, target_id: str) -> HttpResponse:
             "known": known,
             "state": shown_state(target, today()),
             "config": {"lon": target.lon, "lat": target.lat},
+            # A long phone form: name the fields to correct at its top, and that the browser
+            # dropped the chosen photos.
+            "error_labels": [str(f.label) for f in form.visible_fields() if f.errors],
+            "photos_dropped": bool(request.FILES),
         },
     )
 

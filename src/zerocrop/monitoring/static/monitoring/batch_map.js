@@ -24,8 +24,12 @@
   const layer = L.geoJSON(cfg.features, {
     style: (f) => ({ color: colour(f), weight: 2, fillOpacity: 0.3 }),
     pointToLayer: (f, latlng) => L.circleMarker(latlng, { radius: 6, color: colour(f), weight: 3 }),
-    onEachFeature: (f, item) => item.bindPopup(() => el("strong", null, f.properties.label)),
+    // A batch page's marker links to its target; the import preview's rows have no page yet.
+    onEachFeature: (f, item) =>
+      item.bindPopup(() =>
+        f.properties.url ? el("a", { href: f.properties.url }, f.properties.label) : el("strong", null, f.properties.label)
+      ),
   }).addTo(map);
-  if (layer.getLayers().length) map.fitBounds(layer.getBounds(), { padding: [20, 20], maxZoom: 16 });
+  if (layer.getLayers().length) map.fitBounds(layer.getBounds(), { padding: [20, 20], maxZoom: 14 }); // one target: still its village around it
   else map.setView([25.0, 102.7], 10);
 })();
