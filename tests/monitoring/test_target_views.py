@@ -388,3 +388,26 @@ def test_the_target_map_shows_the_linked_plot_with_a_legend(make_target, login_a
     config = page.split('id="target-detail-config" type="application/json">')[1].split("<")[0]
     assert '"plots"' in config and plot.name.encode("unicode_escape").decode() in config
     assert "台账中的地块" in page.split('data-testid="target-map-legend"')[1][:300]
+
+
+@pytest.mark.parametrize(("east_m", "warned"), [(30, False), (400, True)])
+def test_a_far_arrival_is_pointed_out_to_the_reviewer(
+    make_target, login_as, photo, people_pair, east_m, warned
+):
+    from zerocrop.monitoring import services_targets
+
+    target = make_target()
+    services_targets.target_verify(
+        target=target,
+        result="false",
+        reason="lawn",
+        verifiers=people_pair,
+        verified_at=timezone.now() - timedelta(hours=1),
+        arrival_source="typed",
+        arrival_lon=target.lon + east_m / 88_000,  # about 88 km per degree of longitude here
+        arrival_lat=target.lat,
+        photos=[(role, *photo(f"{role}.jpg")) for role in ("far", "near", "feature")],
+        actor=None,
+    )
+    page = login_as("admin").get(reverse("target-detail", args=[target.pk])).content.decode()
+    assert ('data-testid="far-arrival"' in page) is warned

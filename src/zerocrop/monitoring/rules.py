@@ -8,7 +8,8 @@ from django.conf import settings
 DEFAULT_MATCH_DISTANCE_M = 50.0
 MIN_VERIFIERS = 2
 MIN_PHOTOS = 3
-REMIND_DAYS = (3, 1)
+# An arrival farther than this (metres) from the target is pointed out to the reviewer.
+ARRIVAL_WARN_M = 100
 
 
 def match_distance_m() -> float:

@@ -22,7 +22,7 @@ from zerocrop.core.forms import add_application_error
 from zerocrop.core.models import AuditEvent
 from zerocrop.core.redirects import safe_next
 from zerocrop.findings.capabilities import PHOTO_ORIGINALS
-from zerocrop.monitoring import services_targets, states
+from zerocrop.monitoring import rules, services_targets, states
 from zerocrop.monitoring.capabilities import TARGET_IMPORT, TARGET_REVIEW, TARGET_VERIFY
 from zerocrop.monitoring.choices import TargetStatus
 from zerocrop.monitoring.forms_targets import (
@@ -244,6 +244,8 @@ def target_detail(request: HttpRequest, target_id: str) -> HttpResponse:
             "assignees": target.assignees.select_related("unit"),
             "assign_form": assign_form,
             "verifiers": target.verifiers.select_related("unit"),
+            "far_arrival": (target.distance_m or 0) > rules.ARRIVAL_WARN_M,
+            "arrival_warn_m": rules.ARRIVAL_WARN_M,
             "photos": photos,
             "photo_originals": can(request.user, PHOTO_ORIGINALS, target.unit),
             "may_verify": target.status in OPEN and can(request.user, TARGET_VERIFY, target.unit),
