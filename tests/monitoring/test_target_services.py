@@ -131,7 +131,8 @@ def test_true_on_a_locally_known_site_links_that_finding(
         target=target, kind="finding", finding=known, distance_m=12, known_before=True
     )
     before = Finding.objects.count()
-    done = _verify(target, cadre, people, three(), **_true())
+    # The known finding's species and stage stand: the form need not repeat them.
+    done = _verify(target, cadre, people, three(), **_true(species="", stage="", setting=""))
     assert done.finding == known
     assert Finding.objects.count() == before
 

@@ -435,7 +435,9 @@ def target_verify(
     reason, reason_text = _reason(result, reason, reason_text)
     duplicate = _duplicate_of(current, duplicate_of) if result == VerifyResult.DUPLICATE else None
     counts = _counts(plant_count, found_area_m2) if result in FINDING_RESULTS else None
-    if counts is not None:
+    # Linking the locally known finding records no new one: its species and stage stand.
+    known = known_finding(current) if counts is not None and link_known else None
+    if counts is not None and known is None:
         _finding_choices(species, species_name, stage, setting)
     note = (note or "").strip()
     if len(note) > NOTE_MAX:
@@ -483,7 +485,6 @@ def target_verify(
         )
     finding: Finding | None = None
     if counts is not None:
-        known = known_finding(current) if link_known else None
         if known is not None:
             finding = known
         else:
