@@ -72,12 +72,15 @@ def test_list_orders_overdue_first_with_reminders_and_escalation(make_target, lo
     assert soon.code not in overdue.content.decode()
 
 
-def test_escalation_box_is_the_town_admins(make_target, login_as):
+def test_escalation_box_is_for_who_oversees_the_town(make_target, login_as):
     _only_these_targets()
     make_target(due_on=today() - timedelta(days=1))
     body = login_as("cadre").get(reverse("target-list")).content.decode()
     assert 'data-testid="target-escalation"' not in body
     assert 'data-testid="target-row"' in body
+    for username in ("admin", "leader", "police"):
+        page = login_as(username).get(reverse("target-list")).content.decode()
+        assert 'data-testid="target-escalation"' in page, username
 
 
 def test_filters_by_village_result_and_known(make_target, login_as, other_village):

@@ -81,6 +81,14 @@ def _filtered(request: HttpRequest, form: TargetFilterForm, day: Any) -> QuerySe
     return targets
 
 
+def _oversees_town(user: Any) -> bool:
+    """The town admin, and the leader and police of the town, see the overdue box."""
+    unit = getattr(user, "unit", None)
+    return can(user, TARGET_IMPORT) or (
+        unit is not None and unit.level in (UnitLevel.TOWN, UnitLevel.COUNTY)
+    )
+
+
 def escalation(*, user: Any, day: Any) -> tuple[int, list[tuple[str, int]]]:
     """Overdue targets still to verify, by village (the town admin's box)."""
     overdue = targets_visible(user=user).filter(status__in=OPEN, due_on__lt=day)
@@ -110,7 +118,7 @@ def target_list(request: HttpRequest) -> HttpResponse:
         for t, state in rows
     ]
     overdue_total, overdue_by_unit = (
-        escalation(user=request.user, day=day) if can(request.user, TARGET_IMPORT) else (0, [])
+        escalation(user=request.user, day=day) if _oversees_town(request.user) else (0, [])
     )
     may_assign = any(can(request.user, c) for c in (TARGET_IMPORT, UNIT_MANAGE))
     return render(
