@@ -233,12 +233,30 @@ def test_the_estimate_page_shows_the_interval_next_to_the_census(login_as, desig
 # --------------------------------------------------------------------------- pages and reload
 
 
-def test_the_target_pages_link_to_their_finding_and_their_duplicate(login_as, targets):
+def test_the_batch_target_and_finding_pages_link_to_each_other(login_as, targets):
     client = login_as("admin")
-    known = client.get(reverse("target-detail", args=[targets["WSQ22-0301"].pk])).content
-    assert reverse("finding-detail", args=[targets["WSQ22-0301"].finding_id]) in known.decode()
+    missed = targets["WSQ22-0306"]
+    batch_page = client.get(reverse("batch-detail", args=[missed.batch_id])).content.decode()
+    for target in targets.values():
+        assert reverse("target-detail", args=[target.pk]) in batch_page, target.code
+    for code, target in targets.items():
+        page = client.get(reverse("target-detail", args=[target.pk])).content.decode()
+        assert reverse("batch-detail", args=[target.batch_id]) in page, code
+        if target.finding_id:
+            assert reverse("finding-detail", args=[target.finding_id]) in page, code
     duplicate = client.get(reverse("target-detail", args=[targets["WSQ22-0303"].pk])).content
     assert reverse("target-detail", args=[targets["WSQ22-0301"].pk]) in duplicate.decode()
+    finding = client.get(reverse("finding-detail", args=[missed.finding_id]))
+    assert finding.status_code == 200 and "WSQ22-0306" in finding.content.decode()
+
+
+def test_the_design_page_links_to_its_round_and_its_estimate(login_as, design):
+    client = login_as("admin")
+    page = client.get(reverse("sampling-detail", args=[design.pk])).content.decode()
+    assert reverse("round-detail", args=[design.survey_round_id]) in page
+    assert reverse("sampling-estimate", args=[design.pk]) in page
+    listed = client.get(reverse("sampling-list")).content.decode()
+    assert reverse("sampling-detail", args=[design.pk]) in listed
 
 
 def _state() -> dict[str, object]:
