@@ -27,7 +27,9 @@ def assert_top_bar_on_one_line(page) -> None:
 
 
 @pytest.mark.parametrize("viewport", [None, PHONE], ids=["desktop", "phone"])
-def test_the_demo_shows_its_current_phase_and_the_demo_date(logged_in, settings, viewport):
+def test_the_demo_shows_its_current_phase_and_the_demo_date(
+    logged_in, live_server, settings, viewport
+):
     settings.ZEROCROP_TODAY = settings.DEMO_TODAY
     page = logged_in("admin")
     if viewport:
@@ -40,12 +42,14 @@ def test_the_demo_shows_its_current_phase_and_the_demo_date(logged_in, settings,
     assert "行动已结束" not in page.content()
     assert "踏查铲毒阶段" in page.locator("[data-testid=topbar-campaign]").inner_text()
     assert_top_bar_on_one_line(page)
-    # A round page of the demo is not years overdue.
-    survey_round = SurveyRound.objects.get(campaign__name="利剑-22")
-    page.goto(page.url.split("/campaigns/")[0] + f"/patrols/rounds/{survey_round.pk}/")
-    assert "剩 21 天" in page.locator("h1 + span").inner_text()
-    assert page.get_by_text("已超期").count() == 0
-    assert_top_bar_on_one_line(page)
+    # The demo's round pages (its patrol round and its 抽测 round) are not years overdue.
+    rounds = SurveyRound.objects.filter(campaign__name="利剑-22")
+    assert rounds.count() == 2
+    for survey_round in rounds:
+        page.goto(f"{live_server.url}/patrols/rounds/{survey_round.pk}/")
+        assert "剩 21 天" in page.locator("h1 + span").inner_text()
+        assert page.get_by_text("已超期").count() == 0
+        assert_top_bar_on_one_line(page)
 
 
 def test_a_round_whose_window_has_passed_warns_before_it_is_created(

@@ -37,7 +37,9 @@ ALLOWED = {
     "admin", "leader", "cadre", "grid", "police", "WDH",
     # file formats and extensions, named as the files the user has are named
     "GPX", "KML", "KMZ", "GeoJSON", "CSV", "Excel", "xlsx", "docx", "txt", "PDF", "PNG", "JPG",
-    "csv", "Shapefile", "shp", "shx", "dbf", "prj", "zip", "GeoPackage", "WKT",
+    "csv", "Shapefile", "shp", "shx", "dbf", "prj", "zip", "GeoPackage", "WKT", "JSON", "json",
+    # the offline check's command line on a sampling design's page, typed as it is written
+    "zerocrop", "sample", "estimate", "design", "results",
     "ovkml", "ovkmz",  # 奥维's own KML extensions
     # standards and their codes: coordinate systems, text encodings, the digest algorithm
     "GPS", "GCJ", "EPSG", "UTF", "GBK", "SHA",

@@ -16,6 +16,7 @@ import pytest
 from django.test import Client
 
 from zerocrop.campaigns.models import Campaign, Pledge
+from zerocrop.demo.patrols import DEMO_ROUND
 from zerocrop.geo.models import Plot
 from zerocrop.monitoring.models import TargetBatch
 from zerocrop.org.capabilities import can
@@ -48,7 +49,7 @@ def _plot() -> Plot:
 
 
 def _round() -> SurveyRound:
-    return SurveyRound.objects.order_by("pk").first()
+    return SurveyRound.objects.get(name=DEMO_ROUND)  # the patrol round, not the demo's 抽测
 
 
 def _cell() -> TaskCell:

@@ -8,6 +8,7 @@ import pytest
 from zerocrop.core.indicators import indicator_get, indicator_value
 from zerocrop.findings import discovery, selectors, services
 from zerocrop.findings.indicators import LOCAL_MISSES, SELF_DISCOVERY
+from zerocrop.findings.models import Finding
 from zerocrop.org.models import AdminUnit
 
 
@@ -47,9 +48,26 @@ def test_indicators_count_sites_by_who_found_them_first(crafted, demo_campaign, 
     assert (own.numerator, own.denominator) == (2, 7)  # the voided tip is not a site
     assert (misses.numerator, misses.denominator) == (4, 7)
     assert "本级踏查" in own.definition and "先于本级踏查" in misses.definition
-    # Whole campaign: the demo adds 王窑湾村 (patrol, target) and 排子湾村 (tip).
+    # Whole campaign: the crafted 7 sites plus the demo's own findings (王窑湾村 patrol and
+    # target, 排子湾村 tip, the 靶点 WSQ22-0306 missed locally, the 抽测 cells with planting).
+    demo = _demo_discovery(demo_campaign, crafted)
+    assert demo.local_misses >= 3 and demo.own == 1
     whole = selectors.discovery_total(user=admin, campaign=demo_campaign)
-    assert (whole.sites, whole.own, whole.local_misses) == (10, 3, 6)
+    assert (whole.sites, whole.own, whole.local_misses) == (
+        7 + demo.sites,
+        2 + demo.own,
+        4 + demo.local_misses,
+    )
+
+
+def _demo_discovery(campaign, crafted) -> discovery.Discovery:
+    """The demo's own findings outside the crafted village, by their source."""
+    sources = (
+        Finding.objects.filter(campaign=campaign, voided_at__isnull=True)
+        .exclude(unit=crafted)
+        .values_list("source", flat=True)
+    )
+    return discovery.discovery_total(list(sources))
 
 
 @pytest.mark.django_db
@@ -75,5 +93,8 @@ def test_the_overview_panel_lists_units_with_local_misses(crafted, demo_campaign
     page = login_as("admin").get(f"/campaigns/{demo_campaign.pk}/").content.decode()
     assert 'data-testid="discovery-panel"' in page
     assert 'data-unit="毛布拉格村"' in page and 'data-unit="排子湾村"' in page
-    assert "本地漏查 6 处" in page
-    assert "自查发现率" in page and "30%" in page  # 3 / 10
+    demo = _demo_discovery(demo_campaign, crafted)
+    sites, own = 7 + demo.sites, 2 + demo.own
+    assert f"本地漏查 {4 + demo.local_misses} 处" in page
+    share = f"{round(100 * own / sites)}%</strong>（{own} / {sites} 处）"
+    assert "自查发现率" in page and share in page

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from zerocrop.demo.patrols import DEMO_ROUND
 from zerocrop.org.models import Person
 from zerocrop.patrols.choices import CellState
 from zerocrop.patrols.models import SurveyRound, TaskCell
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def survey_round(demo_campaign) -> SurveyRound:
-    return SurveyRound.objects.get(campaign=demo_campaign)
+    return SurveyRound.objects.get(campaign=demo_campaign, name=DEMO_ROUND)
 
 
 @pytest.mark.parametrize("username", ["leader", "police", "grid"])

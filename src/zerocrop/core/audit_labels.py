@@ -19,6 +19,11 @@ AUDIT_ACTIONS = {
     "download": _("下载"),
     "rekey": _("更换密钥"),
     "unlock": _("解除登录锁定"),
+    "verify": _("核查"),
+    "approve": _("审核通过"),
+    "return": _("退回"),
+    "draw": _("抽取并锁定"),
+    "round": _("建立抽测轮次"),
 }
 
 

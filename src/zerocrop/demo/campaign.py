@@ -15,6 +15,7 @@ from zerocrop.demo.findings import demo_findings_load
 from zerocrop.demo.geography import demo_geography_load
 from zerocrop.demo.monitoring import demo_monitoring_load
 from zerocrop.demo.patrols import demo_round_load
+from zerocrop.demo.sampling import demo_sampling_load
 from zerocrop.org.choices import Role, UnitLevel
 from zerocrop.org.models import AdminUnit, User
 from zerocrop.org.services import person_get_or_create, user_create
@@ -49,9 +50,9 @@ def demo_load() -> tuple[Campaign, bool]:
     _demo_pledges(campaign)
     demo_round_load(campaign=campaign)
     demo_findings_load(campaign=campaign)
-    demo_monitoring_load(
-        town=campaign.unit, campaign=campaign, actor=User.objects.get(username="admin")
-    )
+    admin = User.objects.get(username="admin")
+    demo_monitoring_load(town=campaign.unit, campaign=campaign, actor=admin)
+    demo_sampling_load(campaign=campaign, actor=admin)
     return campaign, True
 
 
