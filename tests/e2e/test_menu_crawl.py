@@ -38,8 +38,6 @@ ALLOWED = {
     # file formats and extensions, named as the files the user has are named
     "GPX", "KML", "KMZ", "GeoJSON", "CSV", "Excel", "xlsx", "docx", "txt", "PDF", "PNG", "JPG",
     "csv", "Shapefile", "shp", "shx", "dbf", "prj", "zip", "GeoPackage", "WKT", "JSON", "json",
-    # the offline check's command line on a sampling design's page, typed as it is written
-    "zerocrop", "sample", "estimate", "design", "results",
     "ovkml", "ovkmz",  # 奥维's own KML extensions
     # standards and their codes: coordinate systems, text encodings, the digest algorithm
     "GPS", "GCJ", "EPSG", "UTF", "GBK", "SHA",
@@ -237,3 +235,8 @@ def test_rendered_pages_speak_chinese(logged_in, live_server, viewport) -> None:
 def test_identifiers_shown_as_they_are_are_not_english_words() -> None:
     shown = "<p>对象 1dd9c564-3d70-accb-b991-a9c46adfad17，哈希 deadbeefcafebabe0123，Export</p>"
     assert english_words(shown) == {"Export"}
+
+
+def test_a_typed_command_is_not_prose_but_the_words_around_it_are() -> None:
+    page = '<p title="Tip">可用 <code>zerocrop sample-estimate</code> 复核 <b>Done</b></p>'
+    assert english_words(page) == {"Tip", "Done"}

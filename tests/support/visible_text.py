@@ -7,6 +7,8 @@ from html.parser import HTMLParser
 
 SPOKEN_ATTRIBUTES = {"title", "placeholder", "aria-label", "alt"}
 BUTTON_INPUTS = {"submit", "button", "reset"}
+# Text inside these is a command or a name typed as it is written, not prose.
+TYPED_TAGS = {"code", "kbd"}
 ENGLISH_WORD = re.compile(r"\b[A-Za-z]{3,}\b")
 # Identifiers shown as they are (a record's UUID, a hash): their letter-only runs ("…-accb-…")
 # are not words.
@@ -19,23 +21,36 @@ class _Reader(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
         self.parts: list[str] = []
+        self.prose: list[str] = []  # the parts but for typed text
         self._hidden = 0
+        self._typed = 0
+
+    def _add(self, text: str) -> None:
+        self.parts.append(text)
+        if not self._typed:
+            self.prose.append(text)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in {"script", "style", "template"}:
             self._hidden += 1
-        self.parts += [v for k, v in attrs if k in SPOKEN_ATTRIBUTES and v]
+        for key, value in attrs:
+            if key in SPOKEN_ATTRIBUTES and value:
+                self._add(value)
         named = dict(attrs)
         if tag == "input" and named.get("type") in BUTTON_INPUTS and named.get("value"):
-            self.parts.append(named["value"])  # a button's label is its value
+            self._add(named["value"])  # a button's label is its value
+        if tag in TYPED_TAGS:
+            self._typed += 1
 
     def handle_endtag(self, tag: str) -> None:
         if tag in {"script", "style", "template"}:
             self._hidden -= 1
+        if tag in TYPED_TAGS:
+            self._typed -= 1
 
     def handle_data(self, data: str) -> None:
         if not self._hidden and data.strip():
-            self.parts.append(data.strip())
+            self._add(data.strip())
 
 
 def visible_text(html: str) -> list[str]:
@@ -45,7 +60,10 @@ def visible_text(html: str) -> list[str]:
 
 
 def english_words(html: str, *, allowed: set[str] = frozenset()) -> set[str]:
-    """Latin-letter words of three letters or more, but for names the product uses as they are."""
-    parts = [IDENTIFIER.sub(" ", part) for part in visible_text(html)]
+    """Latin-letter words of three letters or more, but for names the product uses as they are
+    and text typed as it is written (`<code>`, `<kbd>`)."""
+    reader = _Reader()
+    reader.feed(html)
+    parts = [IDENTIFIER.sub(" ", part) for part in reader.prose]
     words = {w for part in parts for w in ENGLISH_WORD.findall(part)}
     return words - {"ZeroCrop", *allowed}
