@@ -373,6 +373,8 @@ def test_finding_page_shows_a_locally_known_target_finding(
     )
     page = login_as("admin").get(reverse("finding-detail", args=[done.finding_id]))
     assert 'data-testid="finding-known-locally"' in page.content.decode()
+    # The finding's facts lead back to the target it was verified from.
+    assert reverse("target-detail", args=[target.pk]) in page.content.decode()
     detail = login_as("admin").get(reverse("target-detail", args=[target.pk])).content.decode()
     assert 'data-testid="target-finding"' in detail
 

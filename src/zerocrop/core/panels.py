@@ -28,6 +28,7 @@ SLOTS: set[str] = {
     "unit.detail",
     "round.detail",
     "tasks.mine",
+    "finding.facts",
 }
 
 

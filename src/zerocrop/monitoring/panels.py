@@ -38,6 +38,12 @@ def my_targets_context(request: HttpRequest, obj: Any) -> dict[str, Any] | None:
     }
 
 
+def finding_targets_context(request: HttpRequest, obj: Any) -> dict[str, Any] | None:
+    """The targets a finding was verified from (or linked to, 靶点吻合), on its facts."""
+    targets = targets_visible(user=request.user).filter(finding=obj).select_related("batch")
+    return {"targets": list(targets)} if targets else None
+
+
 def register_panels() -> None:
     register_panel(
         slot="tasks.mine",
@@ -46,4 +52,11 @@ def register_panels() -> None:
         order=10,
         context=my_targets_context,
         capability=TARGET_VERIFY,
+    )
+    register_panel(
+        slot="finding.facts",
+        key="monitoring.finding_targets",
+        template="monitoring/_panel_finding_targets.html",
+        order=10,
+        context=finding_targets_context,
     )
