@@ -32,7 +32,7 @@ from zerocrop.core.uploads import (
     staged_get,
     staged_save,
 )
-from zerocrop.monitoring import columns, services_batches
+from zerocrop.monitoring import columns, rules, services_batches
 from zerocrop.monitoring.batch_files import ENCODING_LABELS
 from zerocrop.monitoring.capabilities import TARGET_IMPORT
 from zerocrop.monitoring.choices import BatchFormat, LinkKind, TargetStatus
@@ -320,8 +320,7 @@ def batch_import_preview(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         guess = columns.guess_columns(table.columns)
         form = ColumnMapForm(
-            initial={"token": token, "distance_m": services_batches.rules.match_distance_m()}
-            | map_initial(guess),
+            initial={"token": token, "distance_m": rules.match_distance_m()} | map_initial(guess),
             columns=table.columns,
         )
         return _render_preview(
