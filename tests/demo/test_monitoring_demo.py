@@ -257,6 +257,9 @@ def test_the_design_page_links_to_its_round_and_its_estimate(login_as, design):
     assert reverse("sampling-estimate", args=[design.pk]) in page
     listed = client.get(reverse("sampling-list")).content.decode()
     assert reverse("sampling-detail", args=[design.pk]) in listed
+    # Both planted cells' findings were recorded: the page links them instead of asking.
+    assert page.count('data-testid="finding-recorded"') == 2
+    assert 'data-testid="finding-needed"' not in page
 
 
 def _state() -> dict[str, object]:

@@ -11,10 +11,12 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
+from shapely.geometry import shape
 
 from zerocrop.core.clock import today
 from zerocrop.core.scoping import get_visible_or_404, visible_to
 from zerocrop.findings.selectors import finding_list, totals
+from zerocrop.geo.selectors import bbox_q
 from zerocrop.monitoring import sampling
 from zerocrop.monitoring.sampling_models import (
     SampleCell,
@@ -226,3 +228,18 @@ def cells_geojson(*, design: SampleDesign) -> dict[str, Any]:
             }
         )
     return {"type": "FeatureCollection", "features": features}
+
+
+def findings_in_cells(*, user: Any, design: SampleDesign, cells: list[Any]) -> dict[str, list]:
+    """The campaign's findings lying in each given cell, by cell code: whether a planted cell's
+    finding has been recorded."""
+    found: dict[str, list] = {}
+    campaign_findings = finding_list(user=user, campaign=design.frame.campaign)
+    for cell in cells:
+        box = (cell.min_lon, cell.min_lat, cell.max_lon, cell.max_lat)
+        outline = shape(cell.geometry)
+        near = campaign_findings.filter(bbox_q(box))
+        inside = [f for f in near if outline.intersects(shape(f.geometry))]
+        if inside:
+            found[cell.code] = inside
+    return found

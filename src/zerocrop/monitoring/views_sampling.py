@@ -209,10 +209,13 @@ def _detail_context(request: HttpRequest, design: Any, **extra: Any) -> dict[str
     results = selectors_sampling.results_of(design=design)
     cells = list(selectors_sampling.drawn_cells(design=design).order_by("code"))
     team = _team(design)
+    planted = [c for c in cells if results.get(c.code) and results[c.code].plants]
+    findings = selectors_sampling.findings_in_cells(user=request.user, design=design, cells=planted)
     rows = [
         {
             "cell": c,
             "result": results.get(c.code),
+            "findings": findings.get(c.code, []),
             "colour": STRATUM_COLOURS.get(c.stratum, "#adb5bd"),
         }
         for c in cells
