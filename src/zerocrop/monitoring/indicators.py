@@ -7,6 +7,7 @@ The figures come from the pure `kpis` module over the targets the user may see
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from zerocrop.core.clock import today
@@ -60,69 +61,37 @@ def _kpis(campaign: Any, user: Any, unit: Any) -> kpis.Kpis:
     return kpis.compute(kpi_records(user=user, campaign=campaign, unit=unit), today=today())
 
 
-def verify_rate(*, campaign: Any, user: Any, unit: Any = None) -> Ratio:
-    k = _kpis(campaign, user, unit)
-    return Ratio(k.verified, k.issued)
+def _ratio(pick: Callable[[kpis.Kpis], tuple[float, int]]) -> Callable[..., Ratio]:
+    def compute(*, campaign: Any, user: Any, unit: Any = None) -> Ratio:
+        return Ratio(*pick(_kpis(campaign, user, unit)))
+
+    return compute
 
 
-def true_rate(*, campaign: Any, user: Any, unit: Any = None) -> Ratio:
-    k = _kpis(campaign, user, unit)
-    return Ratio(k.true, k.decided)
+verify_rate = _ratio(lambda k: (k.verified, k.issued))
+true_rate = _ratio(lambda k: (k.true, k.decided))
+known_rate = _ratio(lambda k: (k.locally_known, k.true))
+mean_days = _ratio(lambda k: (k.days_total, k.verified))
+overdue = _ratio(lambda k: (k.overdue, k.issued))
 
-
-def known_rate(*, campaign: Any, user: Any, unit: Any = None) -> Ratio:
-    k = _kpis(campaign, user, unit)
-    return Ratio(k.locally_known, k.true)
-
-
-def mean_days(*, campaign: Any, user: Any, unit: Any = None) -> Ratio:
-    k = _kpis(campaign, user, unit)
-    return Ratio(k.days_total, k.verified)
-
-
-def overdue(*, campaign: Any, user: Any, unit: Any = None) -> Ratio:
-    k = _kpis(campaign, user, unit)
-    return Ratio(k.overdue, k.issued)
+# key, label, compute, what is counted, unit of the value; registered in this order.
+INDICATORS = (
+    (VERIFY_RATE, "靶点核查率", verify_rate, "个", "%"),
+    (TRUE_RATE, "靶点属实率", true_rate, "个", "%"),
+    (KNOWN_RATE, "本地已掌握率", known_rate, "个", "%"),
+    (MEAN_DAYS, "平均核查用时（天）", mean_days, "", ""),
+    (OVERDUE, "超期靶点", overdue, "个", "%"),
+)
 
 
 def register_indicators() -> None:
-    register_indicator(
-        key=VERIFY_RATE,
-        label="靶点核查率",
-        definition=DEFINITIONS[VERIFY_RATE],
-        compute=verify_rate,
-        quantity="个",
-        order=60,
-    )
-    register_indicator(
-        key=TRUE_RATE,
-        label="靶点属实率",
-        definition=DEFINITIONS[TRUE_RATE],
-        compute=true_rate,
-        quantity="个",
-        order=61,
-    )
-    register_indicator(
-        key=KNOWN_RATE,
-        label="本地已掌握率",
-        definition=DEFINITIONS[KNOWN_RATE],
-        compute=known_rate,
-        quantity="个",
-        order=62,
-    )
-    register_indicator(
-        key=MEAN_DAYS,
-        label="平均核查用时（天）",
-        definition=DEFINITIONS[MEAN_DAYS],
-        compute=mean_days,
-        unit="",
-        order=63,
-    )
-    register_indicator(
-        key=OVERDUE,
-        label="超期靶点",
-        definition=DEFINITIONS[OVERDUE],
-        compute=overdue,
-        quantity="个",
-        order=64,
-    )
+    for order, (key, label, compute, quantity, unit) in enumerate(INDICATORS, start=60):
+        register_indicator(
+            key=key,
+            label=label,
+            definition=DEFINITIONS[key],
+            compute=compute,
+            quantity=quantity,
+            unit=unit,
+            order=order,
+        )
