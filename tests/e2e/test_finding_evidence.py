@@ -62,8 +62,13 @@ def test_the_finding_page_shows_claim_and_receipt(
     flags = page.get_by_test_id("claim-flag").all_inner_texts()
     assert any("拍摄时间与上传时间相差 3 天" in f for f in flags)
     assert any("拍摄位置距发现点 2.4 公里" in f for f in flags)
-    image = page.locator("[data-testid=finding-photo] img")
-    assert image.evaluate("img => img.complete && img.naturalWidth > 0")  # the preview loads
+    # The preview is loading="lazy": below the fold on a phone it loads only once scrolled to.
+    page.locator("[data-testid=finding-photo] img").scroll_into_view_if_needed()
+    page.wait_for_function(
+        "() => { const img = document.querySelector('[data-testid=finding-photo] img');"
+        " return img.complete && img.naturalWidth > 0; }",
+        timeout=10_000,
+    )
     box = claim.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= page.viewport_size["width"] + 1
     page.screenshot(path=str(tmp_path / "finding.png"), full_page=True)
