@@ -8,6 +8,7 @@ from ninja.security import django_auth
 from zerocrop.api.errors import ZeroCropAPI
 from zerocrop.campaigns.api import router as campaigns_router
 from zerocrop.core.api import router as jobs_router
+from zerocrop.field.api import router as sync_router
 from zerocrop.findings.api import router as findings_router
 from zerocrop.geo.api import router as geo_router
 from zerocrop.monitoring.api_batches import router as batches_router
@@ -36,3 +37,4 @@ api.add_router("/findings", findings_router)
 api.add_router("/monitoring/targets", targets_router)
 api.add_router("/monitoring", batches_router)
 api.add_router("/jobs", jobs_router)
+api.add_router("/sync", sync_router)

@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "zerocrop.patrols",
     "zerocrop.findings",
     "zerocrop.monitoring",
+    "zerocrop.field",
     "zerocrop.demo",  # last: the demo data of every app
 ]
 

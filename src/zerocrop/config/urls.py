@@ -25,6 +25,7 @@ urlpatterns = [
     path("patrols/", include("zerocrop.patrols.urls")),
     path("findings/", include("zerocrop.findings.urls")),
     path("monitoring/", include("zerocrop.monitoring.urls")),
+    path("field/", include("zerocrop.field.urls")),
     path("jobs/", include("zerocrop.core.urls")),
     path("", include("zerocrop.campaigns.urls")),
 ]

@@ -10,7 +10,17 @@ from django.shortcuts import render
 from zerocrop.core.upload_handlers import upload_verdict
 from zerocrop.core.upload_limits import FORM_BYTES, declared_length, limit_for, too_large_message
 
-PUBLIC_PREFIXES = ("/login/", "/static/", "/healthz", "/admin/login/", "/public/")
+# The field app's shell and its sync API are public at this layer: the shell holds no data,
+# and the API authenticates each call itself (a device token or the session).
+PUBLIC_PREFIXES = (
+    "/login/",
+    "/static/",
+    "/healthz",
+    "/admin/login/",
+    "/public/",
+    "/field/app/",
+    "/api/v1/sync/",
+)
 
 
 class LoginRequiredMiddleware:

@@ -1,0 +1,38 @@
+"""Who is calling the sync API: a paired device's bearer token, or a logged-in session."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja.security import HttpBearer, SessionAuth
+
+from zerocrop.field.services_devices import device_for_token
+
+
+class DeviceToken(HttpBearer):
+    """`Authorization: Bearer <token>`; sets `request.user` and `request.device`."""
+
+    openapi_description = "外业设备令牌（在「启用外业采集」配对时获得）"
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        device = device_for_token(token)
+        if device is None:
+            return None
+        request.user = device.user
+        request.device = device
+        return device.user
+
+
+class SessionUser(SessionAuth):
+    """A logged-in browser (CSRF on writes), with no device."""
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = super().authenticate(request, key)
+        if user:
+            request.device = None
+        return user
+
+
+# A device's token first; a browser session otherwise.
+SYNC_AUTH = [DeviceToken(), SessionUser()]
