@@ -232,6 +232,14 @@ STATIC_URL = "static/"
 STATIC_ROOT = PROJECT_DIR / "staticfiles"
 NODE_MODULES = PROJECT_DIR / "node_modules"
 # Front-end libraries come from npm (package.json) into node_modules and are served from there.
+WORKBOX_MODULES = (
+    "workbox-sw",
+    "workbox-core",
+    "workbox-precaching",
+    "workbox-routing",
+    "workbox-strategies",
+    "workbox-expiration",
+)
 STATICFILES_DIRS = [
     PACKAGE_DIR / "static",
     ("vendor/bootstrap", NODE_MODULES / "bootstrap/dist"),
@@ -241,6 +249,10 @@ STATICFILES_DIRS = [
     ("vendor/leaflet-draw", NODE_MODULES / "leaflet-draw/dist"),
     ("vendor/echarts", NODE_MODULES / "echarts/dist"),
     ("vendor/tom-select", NODE_MODULES / "tom-select/dist"),
+    # the offline field app (/field/app/): IndexedDB, its service worker, the export ZIP
+    ("vendor/dexie", NODE_MODULES / "dexie/dist"),
+    ("vendor/fflate", NODE_MODULES / "fflate/umd"),
+    *((f"vendor/{name}", NODE_MODULES / name / "build") for name in WORKBOX_MODULES),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
