@@ -26,3 +26,7 @@ def ping(request: HttpRequest, response: HttpResponse) -> dict[str, Any]:
         "max_file_bytes": rules.MAX_FILE_BYTES,
         "server_time": timezone.now().isoformat(),
     }
+
+
+# Their operations join `router` (each module decorates it).
+from zerocrop.field import api_devices, api_records  # noqa: E402, F401

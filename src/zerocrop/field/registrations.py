@@ -7,6 +7,10 @@ from __future__ import annotations
 
 
 def register_all() -> None:
+    from zerocrop.field import registrations_app, registrations_devices, registrations_records
     from zerocrop.field.capabilities import register_capabilities
 
     register_capabilities()
+    registrations_devices.register()
+    registrations_records.register()
+    registrations_app.register()

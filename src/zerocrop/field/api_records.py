@@ -1,0 +1,3 @@
+"""Records by client UUID, resumable files by hash, export bundles (docs/field-sync.md)."""
+
+from __future__ import annotations
