@@ -26,3 +26,15 @@ def test_me_from_a_session_has_no_device_and_the_town_people(login_as) -> None:
     assert body["device"] is None
     names = {p["name"] for p in body["people"]}
     assert {"高志刚", "张鹏富", "吉雅"} <= names
+
+
+def test_a_device_reads_the_openapi_schema(pair, grid_user) -> None:
+    from django.test import Client
+
+    response = pair(grid_user).get("/openapi.json")
+    assert response.status_code == 200
+    schema = response.json()
+    assert schema["info"]["title"] == "ZeroCrop 禁种铲毒工作平台 API"
+    assert "/api/v1/sync/tasks" in schema["paths"]
+    assert "/api/v1/sync/openapi.json" not in schema["paths"]
+    assert Client().get("/api/v1/sync/openapi.json").status_code == 401

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 
@@ -13,6 +14,24 @@ from zerocrop.field.choices import CheckVerdict
 from zerocrop.field.models import Device, DeviceCheck
 
 RESULTS_MAX_ITEMS = 20
+RESULTS_MAX_BYTES = 20_000
+
+
+def _clean_results(results: dict[str, Any]) -> dict[str, Any]:
+    if len(results) > RESULTS_MAX_ITEMS:
+        raise ApplicationError(
+            f"自检结果最多 {RESULTS_MAX_ITEMS} 项", field="results", code="invalid"
+        )
+    if len(json.dumps(results, ensure_ascii=False)) > RESULTS_MAX_BYTES:
+        raise ApplicationError("自检结果内容过长", field="results", code="too_long")
+    for name, item in results.items():
+        if len(name) > 40 or not isinstance(item.get("ok", False), bool):
+            raise ApplicationError(
+                f"自检项「{name[:40]}」的结果应含是否通过（ok：true 或 false）",
+                field="results",
+                code="invalid",
+            )
+    return results
 
 
 def device_check_record(
@@ -25,10 +44,7 @@ def device_check_record(
     results: dict[str, Any],
 ) -> DeviceCheck:
     """Keep one self-test run of `user` (on `device` when sent with a token)."""
-    if len(results) > RESULTS_MAX_ITEMS:
-        raise ApplicationError(
-            f"自检结果最多 {RESULTS_MAX_ITEMS} 项", field="results", code="invalid"
-        )
+    results = _clean_results(results)
     if timezone.is_naive(ran_at):
         raise ApplicationError("自检时间应带时区", field="ran_at", code="invalid")
     verdict = verdict_of(results, browser=browser)
