@@ -206,7 +206,10 @@ def _write_routes() -> list[tuple[str, str, dict[str, Any]]]:
         for method, operation in operations.items():
             url = re.sub(r"\{[^}]+\}", lambda _: str(uuid.uuid4()), path)
             if method in ("post", "put", "patch"):
-                content = operation["requestBody"]["content"]["application/json"]["schema"]
+                body = operation.get("requestBody", {}).get("content", {})
+                if "application/json" not in body:
+                    continue  # a write without a JSON body (raw bytes, or none) has no text
+                content = body["application/json"]["schema"]
                 routes.append((method, url, _resolve(content, spec) | {"_spec": spec}))
             else:
                 query = [p for p in operation.get("parameters", []) if p["in"] == "query"]
