@@ -17,9 +17,9 @@ from zerocrop.field.services_devices import device_pair, device_revoke, pairing_
 from zerocrop.org.models import User
 
 LOCAL = ZoneInfo("Asia/Shanghai")
-SAFE_PHONE = "红米 Note 11（高志刚）"
-WECHAT_PHONE = "华为 畅享 20（王鸣山）"
-OLD_PHONE = "旧手机 OPPO A5（高志刚）"
+SAFE_PHONE = "红米手机（高志刚）"
+WECHAT_PHONE = "华为畅享（王鸣山）"
+OLD_PHONE = "旧手机（高志刚）"
 
 CHROME_UA = (
     "Mozilla/5.0 (Linux; Android 12; 21091116AC) AppleWebKit/537.36 (KHTML, like Gecko) "
@@ -38,7 +38,7 @@ SAFE_RESULTS = {
     "persist": {"ok": True, "detail": "已授予持久存储"},
     "geolocation": {"ok": True, "fixes": 58, "median_acc": 6.0, "detail": "60 秒内 58 次定位"},
     "wake_lock": {"ok": True, "detail": "支持屏幕常亮"},
-    "in_app_browser": {"ok": True, "detail": "Chrome"},
+    "in_app_browser": {"ok": True, "detail": "系统浏览器"},
 }
 WECHAT_RESULTS = {
     **SAFE_RESULTS,
