@@ -104,3 +104,21 @@ def test_an_unknown_token_is_401() -> None:
     response = Client().get("/api/v1/sync/me", HTTP_AUTHORIZATION="Bearer not-a-token")
     assert response.status_code == 401
     assert response.json()["code"] == "not_authenticated"
+
+
+def test_the_session_call_needs_the_csrf_token(demo_campaign) -> None:
+    from django.middleware.csrf import get_token
+    from django.test import RequestFactory
+
+    from zerocrop.demo.campaign import DEMO_PASSWORD
+
+    client = Client(enforce_csrf_checks=True)
+    assert client.login(username="grid", password=DEMO_PASSWORD)
+    refused = client.post("/api/v1/sync/pairing-codes")
+    assert refused.status_code == 403
+    assert refused.json()["code"] == "csrf_failed"
+    request = RequestFactory().get("/")
+    token = get_token(request)
+    client.cookies["csrftoken"] = request.META["CSRF_COOKIE"]
+    allowed = client.post("/api/v1/sync/pairing-codes", HTTP_X_CSRFTOKEN=token)
+    assert allowed.status_code == 200
