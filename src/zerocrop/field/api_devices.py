@@ -81,8 +81,12 @@ def pair(request: HttpRequest, body: PairIn) -> dict[str, Any]:
     return {"token": token, "device": device_body(device), "user": user_body(device.user)}
 
 
+class PairingCodeIn(Schema):
+    """No fields: the code is for the logged-in user. The app sends `{}`."""
+
+
 @router.post("/pairing-codes", auth=SessionUser(), summary="为已登录的本人生成配对码")
-def pairing_code(request: HttpRequest) -> dict[str, Any]:
+def pairing_code(request: HttpRequest, body: PairingCodeIn) -> dict[str, Any]:
     pairing, code = pairing_code_create(user=request.user)
     return {
         "code": code,
