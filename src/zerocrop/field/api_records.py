@@ -14,7 +14,7 @@ from ninja import File, UploadedFile
 from zerocrop.core.errors import ApplicationError
 from zerocrop.field import rules
 from zerocrop.field.api import router
-from zerocrop.field.api_schemas import RecordEditIn
+from zerocrop.field.api_schemas import RecordEditIn, RecordIn
 from zerocrop.field.models import Device
 from zerocrop.field.services_bundles import bundle_import
 from zerocrop.field.services_files import file_get, file_put_chunk
@@ -58,8 +58,39 @@ def _too_large(request: HttpRequest, limit: int, what: str) -> HttpResponse | No
     return _respond(request, body, 413)
 
 
+def _record_schema() -> dict[str, Any]:
+    # FileRef is among the API's components already (RecordEditIn uses it).
+    schema = RecordIn.model_json_schema(by_alias=True, ref_template="#/components/schemas/{model}")
+    schema.pop("$defs", None)
+    schema.pop("description", None)  # the docstring is for programmers, not the docs page
+    return schema
+
+
+RECORD_BODY = {
+    "requestBody": {"required": True, "content": {"application/json": {"schema": _record_schema()}}}
+}
+CHUNK_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+    },
+    "parameters": [
+        {
+            "name": "Content-Range",
+            "in": "header",
+            "required": True,
+            "description": "bytes <起点>-<终点>/<总大小>",
+            "schema": {"type": "string"},
+        }
+    ],
+}
+
+
 @router.post(
-    "/records", summary="提交一条记录（按客户端标识，重复提交不重复入库）", url_name="sync-records"
+    "/records",
+    summary="提交一条记录（按客户端标识，重复提交不重复入库）",
+    url_name="sync-records",
+    openapi_extra=RECORD_BODY,
 )
 def records_post(request: HttpRequest) -> HttpResponse:
     refused = _too_large(request, rules.MAX_RECORD_BYTES, "记录")
@@ -108,7 +139,10 @@ def files_get(request: HttpRequest, sha256: str) -> HttpResponse:
 
 
 @router.put(
-    "/files/{sha256}", summary="上传文件的一个分块（Content-Range）", url_name="sync-file-put"
+    "/files/{sha256}",
+    summary="上传文件的一个分块（Content-Range）",
+    url_name="sync-file-put",
+    openapi_extra=CHUNK_BODY,
 )
 def files_put(request: HttpRequest, sha256: str) -> HttpResponse:
     def work() -> tuple[Any, int]:

@@ -57,7 +57,7 @@ class RecordIn(Schema):
 
 
 class RecordEditIn(Schema):
-    base_version: str = Field(max_length=40, title="所依据的版本")
+    base_version: Text(max_length=40, label="所依据的版本")
     payload: dict[str, Any] = Field(title="记录内容")
     files: list[FileRef] | None = Field(None, max_length=MAX_FILES, title="文件清单")
 
