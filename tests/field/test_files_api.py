@@ -138,4 +138,4 @@ def test_a_bad_content_range_is_refused_in_chinese(listed) -> None:
     client, _, image = listed
     response = client.put_bytes(f"/files/{sha256(image)}", image[:10])
     assert response.status_code == 400 and response.json()["code"] == "bad_range"
-    assert "Content-Range" in response.json()["detail"]
+    assert "分块范围" in response.json()["detail"]

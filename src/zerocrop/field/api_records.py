@@ -12,6 +12,7 @@ from django.utils import timezone
 from ninja import File, UploadedFile
 
 from zerocrop.core.errors import ApplicationError
+from zerocrop.core.sizes import mb
 from zerocrop.field import rules
 from zerocrop.field.api import router
 from zerocrop.field.api_schemas import RecordEditIn, RecordIn
@@ -54,7 +55,7 @@ def _call(request: HttpRequest, work: Callable[[], tuple[Any, int]]) -> HttpResp
 def _too_large(request: HttpRequest, limit: int, what: str) -> HttpResponse | None:
     if len(request.body) <= limit:
         return None
-    body = {"detail": f"{what}太大，上限为 {limit // 1024} KB", "field": None, "code": "too_large"}
+    body = {"detail": f"{what}太大，上限为 {mb(limit)}", "field": None, "code": "too_large"}
     return _respond(request, body, 413)
 
 
@@ -79,7 +80,7 @@ CHUNK_BODY = {
             "name": "Content-Range",
             "in": "header",
             "required": True,
-            "description": "bytes <起点>-<终点>/<总大小>",
+            "description": "本块的字节范围：bytes 起点-终点/总大小",
             "schema": {"type": "string"},
         }
     ],
@@ -140,7 +141,7 @@ def files_get(request: HttpRequest, sha256: str) -> HttpResponse:
 
 @router.put(
     "/files/{sha256}",
-    summary="上传文件的一个分块（Content-Range）",
+    summary="上传文件的一个分块",
     url_name="sync-file-put",
     openapi_extra=CHUNK_BODY,
 )
@@ -157,7 +158,7 @@ def files_put(request: HttpRequest, sha256: str) -> HttpResponse:
     return _call(request, work)
 
 
-@router.post("/bundles", summary="导入离线数据包（ZIP）", url_name="sync-bundles")
+@router.post("/bundles", summary="导入离线数据包", url_name="sync-bundles")
 def bundles_post(request: HttpRequest, file: File[UploadedFile]) -> HttpResponse:
     def work() -> tuple[Any, int]:
         return {"records": bundle_import(user=request.user, data=file.read())}, 200

@@ -38,7 +38,7 @@ FileRole = _literal(["photo", "found", "before", "after", "track", *PhotoRole.va
 
 
 class FileRef(Schema):
-    sha256: str = Field(pattern=SHA256, title="文件摘要（SHA-256）")
+    sha256: str = Field(pattern=SHA256, title="文件摘要")
     name: Text(max_length=200, label="文件名") = ""
     role: FileRole = Field("photo", title="照片类型")
     size: int = Field(gt=0, title="文件大小")

@@ -66,9 +66,7 @@ class OffsetMismatch(SyncConflict):
 
 def check_sha256(sha256: str) -> str:
     if not _SHA256.match(sha256 or ""):
-        raise FileRefused(
-            "文件摘要应为 64 位小写十六进制（SHA-256）", code="invalid_sha256", status=404
-        )
+        raise FileRefused("文件摘要应为 64 位小写十六进制字符", code="invalid_sha256", status=404)
     return sha256
 
 
@@ -113,13 +111,13 @@ def parse_range(header: str | None) -> tuple[int, int, int]:
     match = _RANGE.match((header or "").strip())
     if match is None:
         raise FileRefused(
-            "缺少或无法识别 Content-Range（应为 bytes 起点-终点/总大小）",
+            "缺少分块范围或无法识别（应写明本块的起点、终点和文件总大小）",
             code="bad_range",
             field="Content-Range",
         )
     first, last, total = (int(group) for group in match.groups())
     if last < first or last >= total:
-        raise FileRefused("Content-Range 的范围无效", code="bad_range", field="Content-Range")
+        raise FileRefused("分块范围无效", code="bad_range", field="Content-Range")
     return first, last, total
 
 
@@ -170,7 +168,7 @@ def file_put_chunk(
         raise _too_large(f"文件太大（{mb(total, over=True)}），上限为 {limit}")
     if len(data) != last - first + 1:
         raise FileRefused(
-            f"分块的字节数（{len(data)}）与 Content-Range 不符",
+            f"分块的字节数（{len(data)}）与分块范围不符",
             code="bad_range",
             field="Content-Range",
         )
@@ -210,7 +208,7 @@ def file_put_chunk(
         row.save(update_fields=fields)
     if mismatch:
         raise FileRefused(
-            "文件收齐后校验不符（SHA-256 与文件内容不一致），已丢弃，请重新上传该文件",
+            "文件收齐后校验不符（摘要与文件内容不一致），已丢弃，请重新上传该文件",
             code="hash_mismatch",
             status=422,
             extra={"received": 0},
