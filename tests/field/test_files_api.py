@@ -145,3 +145,36 @@ def test_a_bad_content_range_is_refused_in_chinese(listed) -> None:
     assert response.status_code == 400 and response.json()["code"] == "bad_range"
     assert_chinese(response.json())
     assert "分块范围" in response.json()["detail"]
+
+
+def test_a_record_left_unapplied_by_a_crash_is_applied_on_the_next_call(listed, grid_user) -> None:
+    """The server committed the last chunk and stopped before applying the record."""
+    client, body, image = listed
+    digest = sha256(image)
+    staged_path(digest).write_bytes(image)
+    SyncFile.objects.create(
+        sha256=digest,
+        size=len(image),
+        received=len(image),
+        status="complete",
+        uploaded_by=grid_user,
+    )
+    assert client.get(f"/records/{body['uuid']}").json()["status"] == "applied"
+
+
+def test_resending_the_last_chunk_after_a_crash_applies_the_record(listed, grid_user) -> None:
+    client, body, image = listed
+    digest = sha256(image)
+    staged_path(digest).write_bytes(image)
+    SyncFile.objects.create(
+        sha256=digest,
+        size=len(image),
+        received=len(image),
+        status="complete",
+        uploaded_by=grid_user,
+    )
+    again = _put(client, image, len(image) - 100, len(image) - 1)
+    assert again.status_code == 200 and again.json()["complete"]
+    from zerocrop.field.models import SyncRecord
+
+    assert SyncRecord.objects.get(client_uuid=body["uuid"]).status == "applied"

@@ -21,9 +21,9 @@ from zerocrop.field.services_bundles import bundle_import
 from zerocrop.field.services_files import file_get, file_put_chunk
 from zerocrop.field.services_records import (
     record_edit,
-    record_get,
     record_receipt,
     record_receive,
+    record_refresh,
 )
 
 
@@ -114,7 +114,7 @@ def records_post(request: HttpRequest) -> HttpResponse:
 
 @router.get("/records/{uuid}", summary="一条记录的服务器回执", url_name="sync-record")
 def records_get(request: HttpRequest, uuid: UUID) -> HttpResponse:
-    return _respond(request, record_receipt(record_get(user=request.user, uuid=uuid)))
+    return _respond(request, record_receipt(record_refresh(user=request.user, uuid=uuid)))
 
 
 @router.patch(

@@ -153,6 +153,36 @@ def _row_for(*, user: Any, sha256: str, total: int, name: str) -> SyncFile:
         return SyncFile.objects.select_for_update().get(sha256=sha256)
 
 
+def _store_chunk(row: SyncFile, *, first: int, last: int, total: int, data: bytes) -> str:
+    """Write the chunk at its offset: "partial", "complete" or "mismatch" (bytes discarded)."""
+    if total != row.size:
+        raise FileRefused(
+            f"文件总大小（{total}）与此前上传的（{row.size}）不符",
+            code="size_mismatch",
+            status=409,
+            extra={"received": row.received, "size": row.size},
+        )
+    if first != row.received:
+        raise OffsetMismatch(row.received)
+    path = staged_path(row.sha256)
+    _write_at(path, first, data)
+    row.received = last + 1
+    fields = ["received", "updated_at"]
+    outcome = "partial"
+    if row.received == row.size:
+        if _digest(path) == row.sha256:
+            row.status = FileStatus.COMPLETE
+            row.completed_at = timezone.now()
+            fields += ["status", "completed_at"]
+            outcome = "complete"
+        else:
+            path.unlink(missing_ok=True)
+            row.received = 0
+            outcome = "mismatch"
+    row.save(update_fields=fields)
+    return outcome
+
+
 def file_put_chunk(
     *, user: Any, sha256: str, content_range: str | None, data: bytes
 ) -> dict[str, Any]:
@@ -177,35 +207,17 @@ def file_put_chunk(
         raise FileRefused(
             "没有哪条记录列出该文件，请先提交记录再上传照片", code="file_not_expected", status=404
         )
-    completed = mismatch = False
     with transaction.atomic():
         row = _row_for(user=user, sha256=sha256, total=total, name=str(entry.get("name") or ""))
-        if row.status == FileStatus.COMPLETE or last < row.received:
+        if row.status == FileStatus.COMPLETE:
+            # A resend after a crash, maybe: what waited for the file is retried below.
+            outcome = "complete"
+        elif last < row.received:
             return file_state(row, sha256=sha256)  # a resent chunk changes nothing
-        if total != row.size:
-            raise FileRefused(
-                f"文件总大小（{total}）与此前上传的（{row.size}）不符",
-                code="size_mismatch",
-                status=409,
-                extra={"received": row.received, "size": row.size},
-            )
-        if first != row.received:
-            raise OffsetMismatch(row.received)
-        path = staged_path(sha256)
-        _write_at(path, first, data)
-        row.received = last + 1
-        fields = ["received", "updated_at"]
-        if row.received == row.size:
-            if _digest(path) == sha256:
-                row.status = FileStatus.COMPLETE
-                row.completed_at = timezone.now()
-                fields += ["status", "completed_at"]
-                completed = True
-            else:
-                path.unlink(missing_ok=True)
-                row.received = 0
-                mismatch = True
-        row.save(update_fields=fields)
+        else:
+            outcome = _store_chunk(row, first=first, last=last, total=total, data=data)
+    mismatch = outcome == "mismatch"
+    completed = outcome == "complete"
     if mismatch:
         raise FileRefused(
             "文件收齐后校验不符（摘要与文件内容不一致），已丢弃，请重新上传该文件",

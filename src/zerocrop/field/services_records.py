@@ -360,7 +360,10 @@ def record_receive(*, user: Any, device: Device | None, body: Any) -> tuple[Sync
     digest = content_sha256(envelope.kind, upgraded["payload"], upgraded.get("files") or [])
     existing = SyncRecord.objects.filter(client_uuid=envelope.uuid).first()
     if existing is not None:
-        return _same_or_conflict(existing, user=user, digest=digest), False
+        # A resend also retries applying: the server may have stopped after the last file
+        # arrived and before the record was applied.
+        same = _same_or_conflict(existing, user=user, digest=digest)
+        return record_try_apply(record=same), False
     record_check_scope(user=user, kind=envelope.kind, payload=payload)
     now = timezone.now()
     try:
@@ -379,7 +382,7 @@ def record_receive(*, user: Any, device: Device | None, body: Any) -> tuple[Sync
             )
     except IntegrityError:  # the same UUID arrived at the same time: that one stands
         existing = SyncRecord.objects.get(client_uuid=envelope.uuid)
-        return _same_or_conflict(existing, user=user, digest=digest), False
+        return record_try_apply(record=_same_or_conflict(existing, user=user, digest=digest)), False
     return record_try_apply(record=record), True
 
 
@@ -468,6 +471,11 @@ def record_get(*, user: Any, uuid: UUID) -> SyncRecord:
     if record is None:
         raise Http404
     return record
+
+
+def record_refresh(*, user: Any, uuid: UUID) -> SyncRecord:
+    """The record for its receipt, applied first if it is ready but was not (a crash between)."""
+    return record_try_apply(record=record_get(user=user, uuid=uuid))
 
 
 # --------------------------------------------------------------------------- edits
