@@ -218,3 +218,18 @@ def test_a_true_target_verification_submits_the_target_and_records_a_finding(
     assert target.status == TargetStatus.SUBMITTED and target.photos.count() == 3
     assert target.finding is not None and target.finding.plant_count == 30
     assert receipt["object"]["url"] == f"/monitoring/targets/{target.pk}/"
+
+
+def test_a_schema_1_patrol_from_an_old_app_still_lands(
+    pair, grid_user, village, survey_round
+) -> None:
+    cell = survey_round.cells.filter(kind="plot", unit=village).order_by("area_m2").last()
+    body = _patrol_body(survey_round, village, grid_user, cell)
+    body["schema"] = 1
+    payload = body["payload"]
+    payload["fixes"] = [[f["lon"], f["lat"], f["t"]] for f in payload["fixes"]]
+    del payload["gaps"], payload["checkpoints"]
+    receipt = pair(grid_user).post("/records", body).json()
+    assert receipt["status"] == "applied", receipt
+    record = PatrolRecord.objects.get(pk=receipt["object"]["id"])
+    assert record.track_points == len(payload["fixes"])
