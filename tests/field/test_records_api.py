@@ -248,3 +248,32 @@ def test_an_applied_eradication_is_not_editable(
     )
     assert response.status_code == 409 and response.json()["code"] == "not_editable"
     assert_chinese(response.json())
+
+
+def test_a_user_without_the_right_is_403(pair, user_named, finding_body) -> None:
+    police = user_named("police")  # may verify targets, not record findings
+    body = finding_body(found_by=[str(police.person_id)])
+    response = pair(police).post("/records", body)
+    assert response.status_code == 403 and response.json()["code"] == "forbidden"
+    assert_chinese(response.json())
+    assert not SyncRecord.objects.exists()
+
+
+def test_a_bad_fix_deep_in_a_patrol_is_named_by_its_label(pair, grid_user, village) -> None:
+    body = {
+        "uuid": new_uuid(),
+        "kind": "patrol",
+        "schema": 2,
+        "payload": {
+            "unit_id": str(village.pk),
+            "people": [str(grid_user.person_id)],
+            "started_at": "2022-07-10T08:00:00+08:00",
+            "ended_at": "2022-07-10T09:00:00+08:00",
+            "result": "nothing",
+            "fixes": [{"lon": 109.1, "lat": 37.6}, {"lon": 500, "lat": 37.6}],
+        },
+        "files": [],
+    }
+    response = pair(grid_user).post("/records", body)
+    assert response.status_code == 422
+    assert response.json()["field"] == "lon" and response.json()["detail"] == "经度不能大于 180"

@@ -114,8 +114,13 @@ def _label(model: type[pydantic.BaseModel], loc: tuple[Any, ...]) -> tuple[str |
     return name, label
 
 
+def _number(value: Any) -> Any:
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
 def _problem(error: dict[str, Any], label: str) -> str:
-    kind, ctx = error["type"], error.get("ctx") or {}
+    kind = error["type"]
+    ctx = {key: _number(value) for key, value in (error.get("ctx") or {}).items()}
     if kind == "missing":
         return f"缺少{label}"
     if kind == "string_too_long":
