@@ -48,22 +48,21 @@ def test_the_service_worker_scope_and_headers() -> None:
     assert response["Service-Worker-Allowed"] == "/field/app/"
     assert response["Cache-Control"] == "no-cache"
     text = response.content.decode()
-    assert "importScripts(\"/static/vendor/workbox-sw/workbox-sw.js\")" in text
+    assert 'importScripts("/static/vendor/workbox-sw/workbox-sw.js")' in text
     assert "modulePathCb" in text
     assert "NetworkOnly" in text
 
 
 def test_the_precache_lists_every_field_file_with_its_hash() -> None:
     entries = {e["url"]: e["revision"] for e in _precache(Client().get("/field/app/sw.js"))}
-    on_disk = [
-        p for p in (FIELD_STATIC / "field").rglob("*") if p.is_file() and p.suffix != ".map"
-    ]
+    on_disk = [p for p in (FIELD_STATIC / "field").rglob("*") if p.is_file() and p.suffix != ".map"]
     assert len(on_disk) >= 8
     for file in on_disk:
         url = "/static/" + file.relative_to(FIELD_STATIC).as_posix()
         assert entries.get(url) == hashlib.sha256(file.read_bytes()).hexdigest(), url
     # the vendor files the shell loads, and the shell itself
-    for path in ("vendor/dexie/dexie.min.js", "vendor/fflate/index.js", "vendor/leaflet/leaflet.js"):
+    vendor = ("vendor/dexie/dexie.min.js", "vendor/fflate/index.js", "vendor/leaflet/leaflet.js")
+    for path in vendor:
         real = Path(finders.find(path))
         assert entries[f"/static/{path}"] == hashlib.sha256(real.read_bytes()).hexdigest()
     shell = Client().get("/field/app/").content

@@ -55,7 +55,11 @@ def service_worker(request: HttpRequest) -> HttpResponse:
 def manifest(request: HttpRequest) -> HttpResponse:
     shell_url = reverse("field-app")
     icons = [
-        {"src": static(f"field/icons/icon-{size}.png"), "sizes": f"{size}x{size}", "type": "image/png"}
+        {
+            "src": static(f"field/icons/icon-{size}.png"),
+            "sizes": f"{size}x{size}",
+            "type": "image/png",
+        }
         for size in (192, 512)
     ]
     icons.append(
@@ -69,7 +73,8 @@ def manifest(request: HttpRequest) -> HttpResponse:
     body = {
         "name": APP_NAME,
         "short_name": "外业采集",
-        "description": "禁种铲毒工作平台的外业采集应用：离线踏查、登记发现和铲除、核查靶点，联网后自动同步。",
+        "description": "禁种铲毒工作平台的外业采集应用：离线踏查、登记发现和铲除、核查靶点，"
+        "联网后自动同步。",
         "lang": "zh-Hans",
         "dir": "ltr",
         "start_url": shell_url,
