@@ -13,6 +13,23 @@ workbox.core.setCacheNameDetails({ prefix: "zerocrop-field" });
 workbox.core.skipWaiting();
 workbox.core.clientsClaim();
 
+// The shell's response varies by language and cookie for Django, and the Cache API honours
+// Vary: a browser that adds Accept-Language to navigations would then miss it offline. Every
+// precached file is the same for everyone, so it is stored without Vary (and only if OK).
+workbox.precaching.addPlugins([
+  {
+    cacheWillUpdate: async ({ response }) => {
+      if (!response || !response.ok) return null;
+      const headers = new Headers(response.headers);
+      headers.delete("Vary");
+      return new Response(await response.blob(), {
+        status: response.status,
+        statusText: response.statusText,
+        headers,
+      });
+    },
+  },
+]);
 workbox.precaching.cleanupOutdatedCaches();
 workbox.precaching.precacheAndRoute({{ precache_json|safe }}, {
   ignoreURLParametersMatching: [/.*/],

@@ -18,6 +18,7 @@ const state = {
   pending: 0,
   lastSyncAt: null,
   nextTryAt: null,
+  retryInS: null,
   message: "",
 };
 const listeners = new Set();
@@ -389,6 +390,7 @@ export function syncNow({ userTriggered = false } = {}) {
         pending,
         lastSyncAt,
         nextTryAt: schedule(pending ? IDLE_PERIOD_S : QUIET_PERIOD_S),
+        retryInS: pending ? IDLE_PERIOD_S : QUIET_PERIOD_S,
         message: pending ? `${pending} 条记录等待服务器处理` : "全部已送达",
       });
     } catch (error) {
@@ -400,6 +402,7 @@ export function syncNow({ userTriggered = false } = {}) {
           state: "paused_auth",
           pending,
           nextTryAt: null,
+          retryInS: null,
           message:
             error.message === "no_token"
               ? "本机尚未启用外业采集，请先配对"
@@ -414,6 +417,7 @@ export function syncNow({ userTriggered = false } = {}) {
           state: offline ? "offline" : "error",
           pending,
           nextTryAt: schedule(delay),
+          retryInS: delay,
           message: offline ? "当前离线，数据已保存在本机，联网后自动发送" : `发送失败：${error.message}，稍后自动重试`,
         });
       }
@@ -426,6 +430,11 @@ export function syncNow({ userTriggered = false } = {}) {
     }
   })();
   return running;
+}
+
+/** Resolves when no run is going on or queued (for screens that wait, and for tests). */
+export async function whenIdle() {
+  while (running) await running;
 }
 
 /** Start once per page: on open, on the online event, when shown again, and on a timer. */

@@ -1,0 +1,367 @@
+"""The field app's core in Chromium on a phone: the shell works offline, records and their photo
+blobs survive a reload, and the sync engine's rules hold against a stub server (page.route):
+401 pauses and keeps everything, a file resumes from the server's offset, blobs go only after
+an applied receipt; the export bundle and the logout guard."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import re
+import zipfile
+from typing import Any
+
+import pytest
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+PHONE = {"width": 390, "height": 844}
+PHOTO = bytes(range(256)) * 12  # 3 072 bytes: three chunks of 1 000 and one of 72
+PHOTO_SHA = hashlib.sha256(PHOTO).hexdigest()
+
+# In the page: the app's modules, and a record with one photo saved and queued.
+SAVE_RECORD = """async (bytes) => {
+  const db = await import('/static/field/js/db.js');
+  const id = db.uuid();
+  const blob = new Blob([new Uint8Array(bytes)], {type: 'image/jpeg'});
+  await db.saveDraft({uuid: id, kind: 'finding', payload: {unit_id: 'u1', plant_count: 12,
+    species: 'poppy', lon: 109.1, lat: 37.6, acc: 5}, photos: [{blob, name: 'IMG_1.jpg', role: 'found'}]});
+  await db.finalise(id);
+  return id;
+}"""
+
+
+@pytest.fixture
+def phone(browser: Any, live_server: Any) -> Any:
+    """A phone-sized page on the live server with no service worker (so page.route sees all)."""
+    context = browser.new_context(
+        locale="zh-CN", viewport=PHONE, service_workers="block", accept_downloads=True
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(f"{live_server.url}/field/app/")
+    yield page
+    context.close()
+
+
+class StubServer:
+    """The sync protocol's server side, small enough to steer each rule from the test."""
+
+    def __init__(self, chunk: int = 1000) -> None:
+        self.chunk = chunk
+        self.records: dict[str, dict] = {}
+        self.files: dict[str, bytearray] = {}
+        self.expected: dict[str, int] = {}
+        self.calls: list[tuple[str, str, str]] = []
+        self.refuse_with_401 = False
+        self.hold_applied = False  # the receipt says waiting even with every file
+        self.shift_offset_once: int | None = None  # answer one chunk with offset_mismatch
+
+    def receipt(self, uuid: str) -> dict:
+        record = self.records[uuid]
+        files = []
+        missing = []
+        for f in record["files"]:
+            got = len(self.files.get(f["sha256"], b""))
+            complete = got == f["size"] and f["sha256"] in self.complete
+            files.append(
+                {"sha256": f["sha256"], "received": got, "size": f["size"], "complete": complete}
+            )
+            if not complete:
+                missing.append(f["sha256"])
+        applied = not missing and not self.hold_applied
+        return {
+            "uuid": uuid,
+            "kind": record["kind"],
+            "status": "applied" if applied else "waiting_files",
+            "status_label": "已入库" if applied else "等待照片/文件",
+            "received_at": "2022-07-10T09:15:00+08:00",
+            "applied_at": "2022-07-10T09:16:00+08:00" if applied else None,
+            "missing_files": missing,
+            "files": files,
+            "waiting_for": [],
+            "object": {
+                "type": "findings.finding",
+                "id": "f1",
+                "url": "/findings/f1/",
+                "label": "F-1",
+            }
+            if applied
+            else None,
+            "version": "v1",
+            "error": "",
+            "error_field": "",
+        }
+
+    complete: set[str] = set()
+
+    def handle(self, route: Any, request: Any) -> None:
+        path = re.sub(r"^.*/api/v1/sync", "", request.url.split("?")[0])
+        self.calls.append((request.method, path, request.headers.get("content-range", "")))
+        if path == "/ping":
+            return route.fulfill(
+                json={"ok": "zerocrop-sync-ok", "schema": 2, "max_chunk_bytes": self.chunk}
+            )
+        if self.refuse_with_401:
+            return route.fulfill(
+                status=401, json={"detail": "设备已停用", "field": None, "code": "device_revoked"}
+            )
+        if path in ("/me", "/tasks"):
+            return route.fulfill(json={"user": {"id": 1, "username": "grid"}, "choices": {}})
+        if path == "/records" and request.method == "POST":
+            body = json.loads(request.post_data)
+            self.records.setdefault(body["uuid"], body)
+            return route.fulfill(status=201, json=self.receipt(body["uuid"]))
+        if path.startswith("/records/"):
+            return route.fulfill(json=self.receipt(path.rsplit("/", 1)[1]))
+        if path.startswith("/files/"):
+            sha = path.rsplit("/", 1)[1]
+            if request.method == "GET":
+                if sha not in self.files:
+                    return route.fulfill(status=404, json={"detail": "无", "code": "not_found"})
+                return route.fulfill(json=self.file_state(sha))
+            first, last, total = map(
+                int, re.match(r"bytes (\d+)-(\d+)/(\d+)", request.headers["content-range"]).groups()
+            )
+            data = self.files.setdefault(sha, bytearray())
+            if self.shift_offset_once is not None:
+                data.extend(PHOTO[len(data) : self.shift_offset_once])
+                self.shift_offset_once = None
+            if first != len(data):
+                return route.fulfill(
+                    status=409,
+                    json={"detail": "偏移不符", "code": "offset_mismatch", "received": len(data)},
+                )
+            data.extend(request.post_data_buffer)
+            assert len(data) == last + 1
+            if len(data) == total and hashlib.sha256(data).hexdigest() == sha:
+                self.complete.add(sha)
+            return route.fulfill(json=self.file_state(sha, total))
+        return route.fulfill(status=404, json={"detail": "无此接口", "code": "not_found"})
+
+    def file_state(self, sha: str, total: int | None = None) -> dict:
+        got = len(self.files[sha])
+        return {
+            "sha256": sha,
+            "size": total or got,
+            "received": got,
+            "complete": sha in self.complete,
+        }
+
+
+@pytest.fixture
+def stub(phone: Any) -> StubServer:
+    server = StubServer()
+    server.complete = set()
+    phone.route(re.compile(r".*/api/v1/sync/.*"), server.handle)
+    phone.evaluate(
+        "async () => { const db = await import('/static/field/js/db.js');"
+        " await db.setMeta('token', 'test-token'); }"
+    )
+    return server
+
+
+def _sync(page: Any, user: bool = True) -> dict:
+    return page.evaluate(
+        """async (user) => { const s = await import('/static/field/js/sync.js');
+        await s.whenIdle(); await s.syncNow({userTriggered: user}); await s.whenIdle();
+        return s.syncState(); }""",
+        user,
+    )
+
+
+def _local(page: Any, uuid: str) -> dict:
+    return page.evaluate(
+        """async ([id, sha]) => { const db = await import('/static/field/js/db.js');
+        const r = await db.getRecord(id); const b = await db.db.blobs.get(sha);
+        return {status: r.status, receipt: r.receipt, error: r.error, blob: b ? b.blob.size : null}; }""",
+        [uuid, PHOTO_SHA],
+    )
+
+
+def test_the_shell_installs_its_service_worker_and_reloads_offline(
+    browser: Any, live_server: Any
+) -> None:
+    context = browser.new_context(locale="zh-CN", viewport=PHONE)
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    page.goto(f"{live_server.url}/field/app/")
+    page.evaluate(
+        """async () => { await navigator.serviceWorker.ready;
+        if (!navigator.serviceWorker.controller) await new Promise((r) =>
+          navigator.serviceWorker.addEventListener('controllerchange', r)); }"""
+    )
+    context.set_offline(True)
+    page.reload()
+    assert page.title() == "禁种铲毒外业"
+    assert page.locator("#app").count() == 1
+    assert page.evaluate("() => Boolean(window.Dexie && window.L && window.fflate)")
+    assert page.evaluate("() => Boolean(navigator.serviceWorker.controller)")
+    # a deep link inside the app opens the same shell offline
+    page.goto(f"{live_server.url}/field/app/?from=qr#/outbox")
+    assert page.title() == "禁种铲毒外业"
+    # the modules come from the precache too
+    assert page.evaluate("async () => (await import('/static/field/js/db.js')).SCHEMA") == 2
+    context.close()
+
+
+def test_a_record_with_its_photo_survives_a_reload(phone: Any) -> None:
+    uuid = phone.evaluate(SAVE_RECORD, list(PHOTO))
+    phone.reload()
+    row = phone.evaluate(
+        """async (id) => { const db = await import('/static/field/js/db.js');
+        const r = await db.getRecord(id); const b = await db.db.blobs.get(r.files[0].sha256);
+        return {status: r.status, files: r.files, size: b.blob.size,
+                again: await db.sha256(b.blob)}; }""",
+        uuid,
+    )
+    assert row["status"] == "queued"
+    assert row["files"][0]["sha256"] == PHOTO_SHA == row["again"]
+    assert row["size"] == len(PHOTO)
+
+
+def test_a_draft_is_never_stored_without_its_blobs(phone: Any) -> None:
+    # A photo that cannot be read makes the whole save fail: no record without its file.
+    result = phone.evaluate(
+        """async () => { const db = await import('/static/field/js/db.js'); const id = db.uuid();
+        const bad = {arrayBuffer: () => Promise.reject(new Error('相机文件读取失败')), size: 5};
+        try { await db.saveDraft({uuid: id, kind: 'finding', payload: {},
+                                  photos: [{blob: bad, name: 'x.jpg'}]}); }
+        catch (e) { return {error: e.message, record: await db.getRecord(id) || null}; }
+        return {error: '', record: await db.getRecord(id)}; }"""
+    )
+    assert result == {"error": "相机文件读取失败", "record": None}
+
+
+def test_a_401_pauses_the_queue_and_keeps_everything(phone: Any, stub: StubServer) -> None:
+    uuid = phone.evaluate(SAVE_RECORD, list(PHOTO))
+    stub.refuse_with_401 = True
+    state = _sync(phone)
+    assert state["state"] == "paused_auth"
+    assert "重新配对" in state["message"]
+    local = _local(phone, uuid)
+    assert local["status"] == "queued" and local["blob"] == len(PHOTO)
+    # paused: no timer keeps knocking
+    calls = len(stub.calls)
+    phone.wait_for_timeout(2500)
+    assert len(stub.calls) == calls
+    # a new pairing (a working token) resumes it and everything arrives once
+    stub.refuse_with_401 = False
+    assert _sync(phone)["state"] == "online"
+    assert list(stub.records) == [uuid]
+    assert _local(phone, uuid)["status"] == "applied"
+
+
+def test_a_file_resumes_from_the_servers_offset(phone: Any, stub: StubServer) -> None:
+    uuid = phone.evaluate(SAVE_RECORD, list(PHOTO))
+    stub.files[PHOTO_SHA] = bytearray(PHOTO[:1500])  # an earlier attempt was cut off
+    stub.shift_offset_once = 2700  # and the server got more than the phone thinks, once
+    state = _sync(phone)
+    assert state["state"] == "online", state
+    puts = [c[2] for c in stub.calls if c[0] == "PUT"]
+    assert puts[0] == "bytes 1500-2499/3072"
+    assert "bytes 2700-3071/3072" in puts  # after the 409 offset_mismatch, from the server's
+    assert bytes(stub.files[PHOTO_SHA]) == PHOTO
+    local = _local(phone, uuid)
+    assert local["status"] == "applied" and local["blob"] is None
+
+
+def test_blobs_are_deleted_only_after_an_applied_receipt(phone: Any, stub: StubServer) -> None:
+    uuid = phone.evaluate(SAVE_RECORD, list(PHOTO))
+    stub.hold_applied = True
+    _sync(phone)
+    local = _local(phone, uuid)
+    assert PHOTO_SHA in stub.complete  # the server has every byte …
+    assert local["status"] == "waiting_files" and local["blob"] == len(PHOTO)  # … not applied
+    stub.hold_applied = False
+    _sync(phone)
+    local = _local(phone, uuid)
+    assert local["status"] == "applied" and local["blob"] is None
+    assert local["receipt"]["object"]["label"] == "F-1"  # the receipt is kept as proof
+    assert len(stub.records) == 1
+
+
+def test_backoff_doubles_while_offline_and_a_user_sync_resets_it(phone: Any) -> None:
+    phone.route(re.compile(r".*/api/v1/sync/ping"), lambda route, _: route.abort())
+    delays = phone.evaluate(
+        """async () => { const s = await import('/static/field/js/sync.js'); const out = [];
+        for (let i = 0; i < 4; i++) { await s.syncNow({userTriggered: false});
+          const st = s.syncState(); out.push([st.state, st.retryInS]); }
+        await s.syncNow({userTriggered: true}); const st = s.syncState();
+        out.push([st.state, st.retryInS]); return out; }"""
+    )
+    assert [d[0] for d in delays] == ["offline"] * 5
+    assert [d[1] for d in delays] == [1, 2, 4, 8, 1]
+
+
+def test_the_export_bundle_downloads_with_a_matching_manifest(phone: Any) -> None:
+    uuid = phone.evaluate(SAVE_RECORD, list(PHOTO))
+    phone.evaluate(
+        """async () => { const m = await import('/static/field/js/screens/outbox.js');
+        m.render(document.getElementById('app')); }"""
+    )
+    phone.get_by_test_id("outbox-pending").first.wait_for()
+    assert "还有 1 条记录未送达服务器" in phone.get_by_test_id("outbox-summary").inner_text()
+    with phone.expect_download() as info:
+        phone.get_by_test_id("outbox-export").click()
+    download = info.value
+    assert re.fullmatch(r"zerocrop-外业数据-.+-\d{8}-\d{4}\.zip", download.suggested_filename)
+    archive = zipfile.ZipFile(io.BytesIO(open(download.path(), "rb").read()))
+    manifest = json.loads(archive.read("manifest.json"))
+    assert manifest["format"] == "zerocrop-field-bundle" and manifest["version"] == 1
+    assert manifest["records"] == [
+        {"uuid": uuid, "kind": "finding", "path": f"records/{uuid}.json"}
+    ]
+    assert manifest["files"] == [
+        {"sha256": PHOTO_SHA, "path": f"files/{PHOTO_SHA}", "size": len(PHOTO)}
+    ]
+    record = json.loads(archive.read(f"records/{uuid}.json"))
+    assert set(record) == {"uuid", "kind", "schema", "created_at", "payload", "files"}
+    assert archive.read(f"files/{PHOTO_SHA}") == PHOTO
+    sums = [line.split("  ") for line in archive.read("SHA256SUMS").decode().splitlines()]
+    assert {path for _, path in sums} == {
+        "manifest.json",
+        f"records/{uuid}.json",
+        f"files/{PHOTO_SHA}",
+    }
+    for digest, path in sums:
+        assert hashlib.sha256(archive.read(path)).hexdigest() == digest, path
+    assert "已导出 1 条记录、1 个文件" in phone.get_by_test_id("outbox-export-note").inner_text()
+
+
+def test_logout_is_refused_while_anything_is_unsent(logged_in: Any, live_server: Any) -> None:
+    page = logged_in("grid")
+    page.goto(f"{live_server.url}/field/app/")
+    # nothing unsent: the app lets the worker go
+    assert page.evaluate(
+        "async () => (await (await import('/static/field/js/guard.js')).guardLeave('退出')).ok"
+    )
+    page.evaluate(SAVE_RECORD, list(PHOTO))
+    verdict = page.evaluate(
+        """async () => { const g = await import('/static/field/js/guard.js');
+        return [await g.forgetDevice('退出'), await g.clearAppData()]; }"""
+    )
+    for refused in verdict:
+        assert refused["ok"] is False and refused["unsent"] == 1
+        assert "1 条记录尚未送达服务器" in refused["message"]
+    assert (
+        page.evaluate(
+            "async () => (await (await import('/static/field/js/db.js')).listRecords()).length"
+        )
+        == 1
+    )
+    # the web page's logout in the same browser asks first; declining keeps the session
+    page.goto(f"{live_server.url}/patrols/mine/")
+    messages: list[str] = []
+
+    def decline(dialog: Any) -> None:
+        messages.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", decline)
+    page.locator('form[action="/logout/"] button').click()
+    page.wait_for_timeout(800)
+    assert messages and "1 条记录尚未送达服务器" in messages[0]
+    page.goto(f"{live_server.url}/patrols/mine/")
+    assert "/login/" not in page.url
