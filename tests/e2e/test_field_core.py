@@ -10,6 +10,7 @@ import io
 import json
 import re
 import zipfile
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -26,7 +27,8 @@ SAVE_RECORD = """async (bytes) => {
   const id = db.uuid();
   const blob = new Blob([new Uint8Array(bytes)], {type: 'image/jpeg'});
   await db.saveDraft({uuid: id, kind: 'finding', payload: {unit_id: 'u1', plant_count: 12,
-    species: 'poppy', lon: 109.1, lat: 37.6, acc: 5}, photos: [{blob, name: 'IMG_1.jpg', role: 'found'}]});
+    species: 'poppy', lon: 109.1, lat: 37.6, acc: 5},
+    photos: [{blob, name: 'IMG_1.jpg', role: 'found'}]});
   await db.finalise(id);
   return id;
 }"""
@@ -175,7 +177,8 @@ def _local(page: Any, uuid: str) -> dict:
     return page.evaluate(
         """async ([id, sha]) => { const db = await import('/static/field/js/db.js');
         const r = await db.getRecord(id); const b = await db.db.blobs.get(sha);
-        return {status: r.status, receipt: r.receipt, error: r.error, blob: b ? b.blob.size : null}; }""",
+        return {status: r.status, receipt: r.receipt, error: r.error,
+                blob: b ? b.blob.size : null}; }""",
         [uuid, PHOTO_SHA],
     )
 
@@ -307,7 +310,7 @@ def test_the_export_bundle_downloads_with_a_matching_manifest(phone: Any) -> Non
         phone.get_by_test_id("outbox-export").click()
     download = info.value
     assert re.fullmatch(r"zerocrop-外业数据-.+-\d{8}-\d{4}\.zip", download.suggested_filename)
-    archive = zipfile.ZipFile(io.BytesIO(open(download.path(), "rb").read()))
+    archive = zipfile.ZipFile(io.BytesIO(Path(download.path()).read_bytes()))
     manifest = json.loads(archive.read("manifest.json"))
     assert manifest["format"] == "zerocrop-field-bundle" and manifest["version"] == 1
     assert manifest["records"] == [
