@@ -368,3 +368,86 @@ def test_logout_is_refused_while_anything_is_unsent(logged_in: Any, live_server:
     assert messages and "1 条记录尚未送达服务器" in messages[0]
     page.goto(f"{live_server.url}/patrols/mine/")
     assert "/login/" not in page.url
+
+
+def _render(page: Any, screen: str, params: str = "{}") -> None:
+    page.evaluate(
+        f"""async () => {{ const m = await import('/static/field/js/screens/{screen}.js');
+        m.render(document.getElementById('app'), {params}); }}"""
+    )
+
+
+def test_the_self_test_reports_each_check_and_posts_it(browser: Any, live_server: Any) -> None:
+    context = browser.new_context(
+        locale="zh-CN",
+        viewport=PHONE,
+        user_agent="Mozilla/5.0 (Linux; Android 12; V2055A Build/SP1A; wv) AppleWebKit/537.36"
+        " Chrome/86.0.4240.99 XWEB/4313 MMWEBSDK/20220805 Mobile Safari/537.36"
+        " MicroMessenger/8.0.27.2220(0x28001B3B) WeChat/arm64 NetType/WIFI Language/zh_CN",
+    )
+    context.grant_permissions(["geolocation"], origin=live_server.url)
+    context.set_geolocation({"longitude": 109.1, "latitude": 37.6, "accuracy": 7})
+    page = context.new_page()
+    posted: list[dict] = []
+
+    def device_checks(route: Any, request: Any) -> None:
+        posted.append(json.loads(request.post_data))
+        route.fulfill(json={"verdict": "unsafe"})
+
+    page.route(re.compile(r".*/api/v1/sync/device-checks"), device_checks)
+    page.goto(f"{live_server.url}/field/app/")
+    _render(page, "selftest", "{query: new URLSearchParams('seconds=3')}")
+    assert "微信内置浏览器" in page.get_by_test_id("selftest-inapp").inner_text()
+    assert "在浏览器中打开" in page.get_by_test_id("selftest-inapp").inner_text()
+    page.get_by_test_id("selftest-start").click()
+    page.get_by_test_id("selftest-verdict").filter(has_text="本机").wait_for(timeout=30_000)
+    assert page.get_by_test_id("selftest-verdict").get_attribute("data-verdict") == "unsafe"
+    page.get_by_test_id("selftest-report").filter(has_text="自检结果").wait_for()
+    page.screenshot(path="/tmp/field-core-selftest.png", full_page=True)
+    assert len(posted) == 1
+    check = posted[0]
+    assert check["browser"] == "wechat"
+    assert set(check["results"]) == {
+        "in_app_browser",
+        "service_worker",
+        "indexeddb_blob",
+        "storage",
+        "persist",
+        "wake_lock",
+        "geolocation",
+    }
+    assert check["results"]["in_app_browser"]["ok"] is False
+    assert check["results"]["indexeddb_blob"]["ok"] is True
+    assert check["results"]["geolocation"]["fixes"] >= 1
+    context.close()
+
+
+def test_pairing_from_the_qr_link_stores_the_token(phone: Any, live_server: Any) -> None:
+    sent: list[dict] = []
+
+    def pair(route: Any, request: Any) -> None:
+        sent.append(json.loads(request.post_data))
+        route.fulfill(
+            json={
+                "token": "tok-123",
+                "device": {"id": "d1", "name": "测试手机"},
+                "user": {
+                    "id": 7,
+                    "username": "grid",
+                    "name": "高志刚",
+                    "unit": {"name": "毛布拉格村"},
+                },
+            }
+        )
+
+    phone.route(re.compile(r".*/api/v1/sync/pair$"), pair)
+    phone.goto(f"{live_server.url}/field/app/#pair=abc-123")
+    _render(phone, "pair")
+    done = phone.get_by_test_id("pair-done")
+    done.wait_for()
+    assert "高志刚 · 毛布拉格村" in done.inner_text()
+    assert sent and sent[0]["code"] == "abc-123" and sent[0]["user_agent"]
+    token = phone.evaluate("async () => (await import('/static/field/js/db.js')).getMeta('token')")
+    assert token == "tok-123"
+    assert "pair=" not in phone.evaluate("() => location.hash")
+    phone.screenshot(path="/tmp/field-core-pair.png", full_page=True)

@@ -412,13 +412,15 @@ export function syncNow({ userTriggered = false } = {}) {
         const delay = Math.min(BACKOFF_FIRST_S * 2 ** failures, BACKOFF_MAX_S);
         failures += 1;
         const offline = error instanceof Retry && error.message === "offline";
+        // Our own reasons are Chinese; anything else (a bug, a full disk) is not shown raw.
+        const reason = error instanceof Retry ? error.message : "本机出错";
         if (!(error instanceof Retry)) console.error(error);
         emit({
           state: offline ? "offline" : "error",
           pending,
           nextTryAt: schedule(delay),
           retryInS: delay,
-          message: offline ? "当前离线，数据已保存在本机，联网后自动发送" : `发送失败：${error.message}，稍后自动重试`,
+          message: offline ? "当前离线，数据已保存在本机，联网后自动发送" : `发送失败：${reason}，稍后自动重试`,
         });
       }
     } finally {

@@ -62,10 +62,10 @@ function failedItem(record) {
     el(
       "div",
       { class: "d-flex gap-2 mt-2 flex-wrap" },
-      el("a", { class: "btn btn-outline-primary field-touch", href: `#/record/${record.kind}/${record.uuid}` }, "查看并修改"),
+      el("a", { class: "btn btn-outline-primary btn-lg", href: `#/record/${record.kind}/${record.uuid}` }, "查看并修改"),
       el(
         "button",
-        { type: "button", class: "btn btn-primary field-touch", onclick: () => resendRejected(record.uuid) },
+        { type: "button", class: "btn btn-primary btn-lg", onclick: () => resendRejected(record.uuid) },
         "重新发送",
       ),
     ),
@@ -115,12 +115,12 @@ function conflictItem(record, rerender, choices) {
       { class: "d-flex gap-2 mt-2 flex-wrap" },
       el(
         "button",
-        { type: "button", class: "btn btn-outline-secondary field-touch", testid: "conflict-keep-server", onclick: () => choose("server") },
+        { type: "button", class: "btn btn-outline-secondary btn-lg", testid: "conflict-keep-server", onclick: () => choose("server") },
         "保留服务器的",
       ),
       el(
         "button",
-        { type: "button", class: "btn btn-primary field-touch", testid: "conflict-keep-mine", onclick: () => choose("mine") },
+        { type: "button", class: "btn btn-primary btn-lg", testid: "conflict-keep-mine", onclick: () => choose("mine") },
         "保留我的并重新发送",
       ),
     ),
@@ -198,7 +198,7 @@ export function render(root) {
             "button",
             {
               type: "button",
-              class: "btn btn-primary field-touch",
+              class: "btn btn-primary btn-lg",
               testid: "outbox-sync",
               disabled: syncInfo.state === "sending",
               onclick: () => syncNow({ userTriggered: true }),
@@ -210,7 +210,7 @@ export function render(root) {
             "button",
             {
               type: "button",
-              class: "btn btn-outline-secondary field-touch",
+              class: "btn btn-outline-secondary btn-lg",
               testid: "outbox-export",
               onclick: async (event) => {
                 const button = event.currentTarget;
@@ -219,7 +219,8 @@ export function render(root) {
                   const bundle = await downloadBundle();
                   note.textContent = `已导出 ${bundle.records} 条记录、${bundle.files} 个文件：${bundle.name}。请把这个文件交给办公室在「外业数据包导入」中导入。`;
                 } catch (error) {
-                  note.textContent = `导出失败：${error.message}`;
+                  note.textContent = "导出失败：本机存储读取出错，请重试";
+                  console.error(error);
                 } finally {
                   button.disabled = false;
                 }

@@ -3,7 +3,7 @@
    itself (「在本机启用」). Pairing another user is refused while anything is unsent. */
 
 import { getMeta, setMeta } from "../db.js";
-import { guardLeave } from "../guard.js";
+import { forgetDevice, guardLeave } from "../guard.js";
 import { syncNow } from "../sync.js";
 import { clear, el } from "../ui.js";
 
@@ -103,7 +103,7 @@ export function render(root, params) {
     box.append(
       el("h1", { class: "h5" }, "已启用外业采集"),
       el("p", { testid: "pair-done" }, `本机已绑定：${whoText(user)}`),
-      el("a", { class: "btn btn-primary field-touch", href: "#/tasks" }, "进入任务"),
+      el("a", { class: "btn btn-primary btn-lg", href: "#/tasks" }, "进入任务"),
     );
   };
 
@@ -144,7 +144,7 @@ export function render(root, params) {
           "button",
           {
             type: "button",
-            class: "btn btn-primary field-touch",
+            class: "btn btn-primary btn-lg",
             testid: "pair-here",
             onclick: async (event) => {
               const button = event.currentTarget;
@@ -156,6 +156,25 @@ export function render(root, params) {
             },
           },
           "在本机启用",
+        ),
+      );
+    }
+    if (user) {
+      box.append(
+        el(
+          "button",
+          {
+            type: "button",
+            class: "btn btn-outline-danger btn-lg mt-3",
+            testid: "pair-forget",
+            onclick: async () => {
+              const verdict = await forgetDevice("退出");
+              message.className = verdict.ok ? "mt-3" : "mt-3 text-danger";
+              message.textContent = verdict.ok ? "已退出，本机不再绑定任何账号" : verdict.message;
+              if (verdict.ok) setTimeout(() => location.reload(), 800);
+            },
+          },
+          "退出（解除本机绑定）",
         ),
       );
     }

@@ -49,7 +49,7 @@ async function checkServiceWorker() {
     if (!registration || !registration.active) return { ok: false, detail: "Service Worker 未能启用" };
     return { ok: true, detail: navigator.serviceWorker.controller ? "已启用，本页由它提供" : "已启用（下次打开生效）" };
   } catch (error) {
-    return { ok: false, detail: `Service Worker 出错：${error.message}` };
+    return { ok: false, detail: `Service Worker 出错（${error.name || "错误"}）` };
   }
 }
 
@@ -68,7 +68,7 @@ async function checkBlobWrite() {
       ? { ok: true, detail: "写入并读回 256 KB 照片数据，校验一致" }
       : { ok: false, detail: "写入的照片数据读回后不一致" };
   } catch (error) {
-    return { ok: false, detail: `无法在本机存储照片：${error.message}` };
+    return { ok: false, detail: `无法在本机存储照片（${error.name || "错误"}），可能是隐私模式或存储已满` };
   }
 }
 
@@ -94,7 +94,7 @@ async function checkWakeLock() {
     await lock.release();
     return { ok: true, detail: "可以保持屏幕常亮" };
   } catch (error) {
-    return { ok: false, detail: `屏幕常亮被拒绝：${error.message}` };
+    return { ok: false, detail: "浏览器拒绝保持屏幕常亮，踏查时请手动调长锁屏时间" };
   }
 }
 
@@ -144,7 +144,9 @@ const ITEMS = [
 ];
 
 function durationFrom(params) {
-  const given = Number((params && params.seconds) || (location.hash.match(/seconds=(\d+)/) || [])[1]);
+  const query = params && params.query;
+  const fromQuery = query && typeof query.get === "function" ? query.get("seconds") : null;
+  const given = Number((params && params.seconds) || fromQuery || (location.hash.match(/seconds=(\d+)/) || [])[1]);
   return given > 0 ? given : 60;
 }
 
@@ -232,7 +234,7 @@ export function render(root, params) {
   const detected = inAppBrowser();
   const start = el(
     "button",
-    { type: "button", class: "btn btn-primary field-touch", testid: "selftest-start" },
+    { type: "button", class: "btn btn-primary btn-lg", testid: "selftest-start" },
     "开始自检",
   );
   let cancelled = false;
