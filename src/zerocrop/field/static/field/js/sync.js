@@ -443,6 +443,8 @@ export async function whenIdle() {
 export async function startSync() {
   if (started) return running;
   started = true;
+  // Ask once for storage the browser will not evict on its own (the self-test shows the answer).
+  if (navigator.storage && navigator.storage.persist) navigator.storage.persist().catch(() => {});
   emit({ lastSyncAt: (await getMeta("lastSyncAt")) || null, pending: await countPending() });
   window.addEventListener("online", () => syncNow({ userTriggered: false }));
   document.addEventListener("visibilitychange", () => {

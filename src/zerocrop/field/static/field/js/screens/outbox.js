@@ -19,7 +19,7 @@ function recordTitle(record) {
   const bits = [KIND_LABELS[record.kind] || record.kind];
   if (record.kind === "finding" && p.plant_count) bits.push(`${p.plant_count} 株`);
   if (record.kind === "patrol" && p.fixes) bits.push(`${p.fixes.length} 个轨迹点`);
-  if (record.kind === "eradication" && p.plants_destroyed) bits.push(`铲除 ${p.plants_destroyed} 株`);
+  if (record.kind === "eradication" && p.plants_destroyed) bits.push(`${p.plants_destroyed} 株`);
   return bits.join(" · ");
 }
 
