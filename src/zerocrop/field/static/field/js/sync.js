@@ -301,6 +301,14 @@ async function syncRecord(record) {
   let outcome = await takeReceipt(local, receipt);
   if (outcome !== "waiting_files" || !(receipt.missing_files || []).length) return;
   const order = (local.files || []).map((f) => f.sha256).filter((h) => receipt.missing_files.includes(h));
+  const lost = [];
+  for (const sha of order) if (!(await db.blobs.get(sha))) lost.push(sha);
+  if (lost.length) {
+    // Cannot happen through saveDraft (one transaction); say so rather than retry forever.
+    const names = (local.files || []).filter((f) => lost.includes(f.sha256)).map((f) => f.name);
+    await update(record.uuid, { error: `本机缺少照片「${names.join("、")}」，无法补传，请联系管理员` });
+    return;
+  }
   for (const sha of order) {
     await uploadFile(sha);
   }
