@@ -199,6 +199,11 @@ export async function deleteDraft(id) {
   });
 }
 
+/** One stored photo/file `{sha256, blob, name, type, size, acked}` by its hash, or undefined. */
+export function getBlob(digest) {
+  return db.blobs.get(digest);
+}
+
 /** Blobs of a record with their metadata (for previews and the export bundle). */
 export async function recordBlobs(record) {
   const out = [];
