@@ -124,7 +124,7 @@ export async function probe() {
   return null;
 }
 
-function recordBody(record) {
+export function recordBody(record) {
   return {
     uuid: record.uuid,
     kind: record.kind,
@@ -344,7 +344,21 @@ async function run() {
     await syncRecord(row);
     emit({ pending: await countPending() });
   }
+  await sendDeviceCheck();
   await refreshPackage();
+}
+
+// A self-test result made offline waits in meta until the server has it.
+async function sendDeviceCheck() {
+  const check = await getMeta("pendingDeviceCheck");
+  if (!check) return;
+  const { status, body } = await call("/sync/device-checks", { method: "POST", body: check });
+  if (status >= 200 && status < 300) {
+    await setMeta("pendingDeviceCheck", null);
+    await setMeta("lastDeviceCheck", body);
+  } else if (status >= 400 && status < 500) {
+    await setMeta("pendingDeviceCheck", null); // refused as it is: resending will not help
+  }
 }
 
 function schedule(seconds) {
