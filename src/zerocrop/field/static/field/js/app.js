@@ -1,6 +1,6 @@
 /* The field app: hash router, top bar with the sync badge, bottom tabs. */
 import { getMeta, patrolActive } from "./db.js";
-import { h, icon } from "./forms.js";
+import { h, put, icon } from "./forms.js";
 import * as recorder from "./screens/patrol_recorder.js";
 
 const APP_NAME = "禁种铲毒外业";
@@ -45,14 +45,35 @@ export function go(hash) {
 
 function renderMore(root) {
   const item = (href, ic, label, testid) => h("a", { class: "zf-list-item", href, testid }, icon(ic), h("span", null, label), icon("chevron-right"));
-  root.append(
+  const message = h("div", { "aria-live": "polite" });
+  const guarded = (ic, label, testid, act) => {
+    const button = h("button", { type: "button", class: "zf-list-item zf-list-button", testid }, icon(ic), h("span", null, label));
+    button.addEventListener("click", async () => {
+      const guard = await import("./guard.js");
+      const verdict = await act(guard);
+      if (!verdict.ok) { message.replaceChildren(h("div", { class: "zf-notice zf-notice-danger", role: "alert" }, verdict.message)); return; }
+      window.location.replace("#/pair");
+      window.location.reload();
+    });
+    return button;
+  };
+  put(root, 
     h("h1", { class: "zf-title" }, "更多"),
     h("div", { class: "zf-list" },
       item("#/map", "map", "地图", "more-map"),
       item("#/outbox", "cloud-upload", "待发送与回执（导出离线数据包）", "more-outbox"),
       item("#/selftest", "clipboard2-pulse", "设备自检", "more-selftest"),
-      item("#/pair", "phone", "设备配对 / 切换用户", "more-pair"),
+      item("#/pair", "phone", "设备配对", "more-pair"),
       h("a", { class: "zf-list-item", href: "/" }, icon("box-arrow-up-right"), h("span", null, "打开网页版（需联网）"), icon("chevron-right"))),
+    h("section", { class: "zf-section" }, h("h2", null, "账号与数据"),
+      h("div", { class: "zf-list" },
+        guarded("box-arrow-right", "退出 / 切换用户", "more-logout", (g) => g.forgetDevice("退出或切换用户")),
+        guarded("trash3", "清除本机应用数据", "more-clear", async (g) => {
+          const verdict = await g.guardLeave("清除应用数据");
+          if (!verdict.ok || !window.confirm("清除后本机的任务、草稿和设置都会删除，确定吗？")) return verdict.ok ? { ok: false, message: "已取消" } : verdict;
+          return g.clearAppData();
+        })),
+      message),
     h("p", { class: "zf-hint" }, "锁屏后网页无法记录轨迹，请保持屏幕常亮或在每个地块拍照打卡。"));
 }
 
@@ -86,12 +107,10 @@ function showSyncState(badge, s) {
 
 async function inAppBanner(banner) {
   try {
-    const { inAppBrowser } = await import("./screens/selftest.js");
+    const { inAppBrowser, IN_APP_ADVICE } = await import("./screens/selftest.js");
     const found = inAppBrowser();
-    if (!found) return;
-    const name = typeof found === "string" ? found : found.name || found.detail || "应用内置浏览器";
-    banner.append(h("div", { class: "zf-notice zf-notice-danger", testid: "inapp-banner" },
-      `您正在${name}中打开本应用：这里不能可靠地离线保存数据。请点右上角「…」，选择「在浏览器中打开」，用手机自带浏览器或 Chrome 使用。`));
+    if (!found || !found.inApp) return;
+    banner.append(h("div", { class: "zf-notice zf-notice-danger", testid: "inapp-banner" }, `（${found.name}）${IN_APP_ADVICE}`));
   } catch (error) {
     console.warn("in-app browser check unavailable", error);
   }
@@ -127,7 +146,7 @@ async function main() {
     const root = h("div", { class: "zf-screen", dataset: { screen: name } });
     ui.main.replaceChildren(root);
     if (!load) {
-      root.append(h("p", { class: "zf-empty" }, "没有这个页面。"), h("a", { class: "zf-btn", href: "#/tasks" }, "回到任务"));
+      put(root, h("p", { class: "zf-empty" }, "没有这个页面。"), h("a", { class: "zf-btn", href: "#/tasks" }, "回到任务"));
       return;
     }
     try {

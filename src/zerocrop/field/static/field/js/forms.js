@@ -20,6 +20,15 @@ export function h(tag, attrs, ...children) {
   return node;
 }
 
+/* node.append without the null/false placeholders of optional parts. */
+export function put(node, ...children) {
+  for (const child of children.flat(Infinity)) {
+    if (child === null || child === undefined || child === false) continue;
+    node.append(child);
+  }
+  return node;
+}
+
 export function icon(name) {
   return h("i", { class: `bi bi-${name}`, "aria-hidden": "true" });
 }

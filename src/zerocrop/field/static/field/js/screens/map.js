@@ -1,7 +1,7 @@
 /* 地图: the cached vectors (cells by state, plots, targets, findings), my position with its
    accuracy, and the current patrol's track. No base map unless one is configured (as on the web). */
 import { patrolFixes, patrolGaps } from "../db.js";
-import { h, notice } from "../forms.js";
+import { h, put, notice } from "../forms.js";
 import * as gps from "../gps.js";
 import * as recorder from "./patrol_recorder.js";
 import { featureId, loadPackage } from "./tasks_package.js";
@@ -27,12 +27,16 @@ export async function render(root) {
   const pkg = await loadPackage();
   const mapEl = h("div", { class: "zf-map", id: "zf-map", testid: "field-map" });
   const status = h("div", { class: "zf-hint", testid: "map-status" });
-  root.append(viewSwitch("map"), mapEl, status);
+  put(root, viewSwitch("map"), mapEl, status);
   if (!L) { mapEl.replaceChildren(notice("地图组件未加载", "danger")); return null; }
-  const map = L.map(mapEl, { preferCanvas: true, maxZoom: 19, zoomControl: true });
+  const map = L.map(mapEl, { preferCanvas: true, maxZoom: 19, zoomControl: false });
+  // The shell does not load the web's map_locale.js: the controls' texts are set here in Chinese.
+  L.control.zoom({ zoomInTitle: "放大", zoomOutTitle: "缩小" }).addTo(map);
+  map.attributionControl.setPrefix(false);
+  map.setView([37.9, 108.6], 11); // Leaflet needs a view before vector layers are added
   const base = basemap(pkg);
   if (base.url) L.tileLayer(base.url, { attribution: base.attribution, maxZoom: 19 }).addTo(map);
-  L.control.scale({ imperial: false }).addTo(map);
+  map.on("popupopen", (e) => e.popup.getElement()?.querySelector(".leaflet-popup-close-button")?.setAttribute("aria-label", "关闭"));
   const layers = {};
   if (pkg) {
     layers["踏查任务"] = L.geoJSON(pkg.cells, {
@@ -58,11 +62,13 @@ export async function render(root) {
   }
   const track = L.polyline([], { color: "#0047ff", weight: 4 }).addTo(map);
   layers["本次轨迹"] = track;
-  L.control.layers(null, layers, { collapsed: true }).addTo(map);
+  const switcher = L.control.layers(null, layers, { collapsed: true }).addTo(map);
+  const link = switcher.getContainer().querySelector(".leaflet-control-layers-toggle");
+  if (link) { link.title = "图层"; link.setAttribute("aria-label", "图层"); }
 
   const bounds = L.latLngBounds([]);
   Object.values(layers).forEach((l) => { if (l.getBounds && l.getBounds().isValid()) bounds.extend(l.getBounds()); });
-  if (bounds.isValid()) map.fitBounds(bounds, { padding: [16, 16], maxZoom: 17 }); else map.setView([37.9, 108.6], 11);
+  if (bounds.isValid()) map.fitBounds(bounds, { padding: [16, 16], maxZoom: 17 });
   mapEl.dataset.cells = String(pkg?.cells.features.length || 0);
   mapEl.dataset.targets = String(pkg?.targets.features.length || 0);
 

@@ -1,7 +1,7 @@
 /* 踏查: start a patrol, watch it record (figures, checkpoints, keep-screen-on), finish it. */
 import { getRecord, listRecords } from "../db.js";
 import { formatDistance } from "../crs.js";
-import { choiceField, formatDuration, formatTime, h, icon, notice, peopleField, selectField, areaField } from "../forms.js";
+import { choiceField, formatDuration, formatTime, h, put, icon, notice, peopleField, selectField, areaField } from "../forms.js";
 import * as gps from "../gps.js";
 import * as recorder from "./patrol_recorder.js";
 import { choices, loadMe, loadPackage } from "./tasks_package.js";
@@ -31,7 +31,7 @@ async function renderStart(root, go) {
   const round = selectField("round_id", "踏查轮次", [], { blank: "不属于任何轮次" });
   const fillRounds = () => {
     const list = roundsFor(pkg, unit.input.value);
-    round.input.replaceChildren(h("option", { value: "" }, "不属于任何轮次"), list.map((r) => h("option", { value: r.id }, r.name)));
+    round.input.replaceChildren(h("option", { value: "" }, "不属于任何轮次"), ...list.map((r) => h("option", { value: r.id }, r.name)));
     if (list.length) round.input.value = list[0].id;
   };
   unit.input.addEventListener("change", fillRounds);
@@ -54,7 +54,7 @@ async function renderStart(root, go) {
     }
   });
   const recent = (await listRecords({ kind: "patrol" })).slice(-3).reverse();
-  root.append(
+  put(root, 
     h("h1", { class: "zf-title" }, "踏查"),
     notice(LOCK_WARNING, "warn", "lock-warning"),
     !pkg ? notice("还没有任务数据：联网同步一次后会出现本村和轮次。", "info") : null,
@@ -91,7 +91,7 @@ function renderRunning(root, go) {
   const resumed = h("div");
   const urls = [];
 
-  root.append(
+  put(root, 
     h("h1", { class: "zf-title" }, "正在踏查"),
     resumed,
     notice(LOCK_WARNING, "warn", "lock-warning"),
@@ -182,7 +182,7 @@ export async function render(root, { query, go }) {
   const done = query.get("done");
   if (done) {
     const record = await getRecord(done);
-    if (record) root.append(notice(`踏查已结束并放入待发送（${record.payload?.fixes?.length || 0} 个轨迹点）。联网后会自动发送。`, "ok", "patrol-done"));
+    if (record) put(root, notice(`踏查已结束并放入待发送（${record.payload?.fixes?.length || 0} 个轨迹点）。联网后会自动发送。`, "ok", "patrol-done"));
   }
   await renderStart(root, go);
   return null;

@@ -1,7 +1,7 @@
 /* 记录: new records and the drafts to resume; a form autosaves as a draft on every change and is
    queued only by 「完成并提交」. */
 import * as db from "../db.js";
-import { formatTime, h, icon, notice, showErrors } from "../forms.js";
+import { formatTime, h, put, icon, notice, showErrors } from "../forms.js";
 import { photosOf } from "../photos.js";
 import { FORMS, TITLES } from "./record_kinds.js";
 import { choices, labelOf, loadMe, loadPackage } from "./tasks_package.js";
@@ -30,7 +30,7 @@ async function renderList(root, go) {
         h("span", null, h("strong", null, TITLES[r.kind] || r.kind), " ", summary(r, pkg), h("small", null, ` 保存于 ${formatTime(r.updatedAt)}`))),
       del));
   }
-  root.append(
+  put(root, 
     h("h1", { class: "zf-title" }, "记录"),
     h("div", { class: "zf-grid" },
       h("a", { class: "zf-btn zf-btn-primary zf-btn-big", href: "#/record/finding", testid: "new-finding" }, icon("flower1"), " 发现种植"),
@@ -46,13 +46,13 @@ async function renderForm(root, { args, query, go }) {
   const kind = args[0];
   const build = FORMS[kind];
   if (!build) {
-    root.append(notice("没有这种记录。", "danger"), h("a", { class: "zf-btn", href: "#/record" }, "返回"));
+    put(root, notice("没有这种记录。", "danger"), h("a", { class: "zf-btn", href: "#/record" }, "返回"));
     return null;
   }
   let id = args[1] || null;
   const existing = id ? await db.getRecord(id) : null;
   if (existing && existing.status !== "draft") {
-    root.append(h("h1", { class: "zf-title" }, TITLES[kind]), notice("这条记录已提交，不能再修改；发送情况请看「待发送」。", "info"),
+    put(root, h("h1", { class: "zf-title" }, TITLES[kind]), notice("这条记录已提交，不能再修改；发送情况请看「待发送」。", "info"),
       h("a", { class: "zf-btn zf-btn-outline", href: "#/outbox" }, "查看待发送"));
     return null;
   }
@@ -66,6 +66,7 @@ async function renderForm(root, { args, query, go }) {
   let again = false;
   let spec = null;
   const save = async () => {
+    if (!spec) return null;
     if (saving) { again = true; return saving; }
     saving = (async () => {
       do {
@@ -115,7 +116,7 @@ async function renderForm(root, { args, query, go }) {
       message.replaceChildren(notice(`未能提交：${error.message || error}`, "danger"));
     }
   });
-  root.append(h("div", { class: "zf-screen-head" },
+  put(root, h("div", { class: "zf-screen-head" },
     h("a", { class: "zf-back", href: "#/record", "aria-label": "返回" }, icon("chevron-left"), "记录"),
     h("h1", { class: "zf-title" }, TITLES[kind])), status, form);
   return () => spec.cleanup();
@@ -125,7 +126,7 @@ function renderDone(root, record) {
   const next = record.kind === "finding"
     ? h("a", { class: "zf-btn zf-btn-primary zf-btn-block", href: `#/record/eradication?finding_uuid=${encodeURIComponent(record.uuid)}`, testid: "then-eradicate" }, icon("scissors"), " 接着登记铲除")
     : null;
-  root.append(h("h1", { class: "zf-title" }, TITLES[record.kind]),
+  put(root, h("h1", { class: "zf-title" }, TITLES[record.kind]),
     notice(`已完成并放入待发送（${record.files.length} 张照片）。联网后自动发送，发送情况看「待发送」。`, "ok", "record-done"),
     next,
     h("a", { class: "zf-btn zf-btn-outline zf-btn-block", href: "#/outbox" }, icon("cloud-upload"), " 查看待发送"),

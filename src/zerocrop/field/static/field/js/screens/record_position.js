@@ -19,20 +19,20 @@ export function positionField({ label, value, target, onChange, testid = "positi
       : "尚未取得位置";
     if (target && chosen) distance.textContent = `距靶点约 ${formatDistance(distanceM([chosen.lon, chosen.lat], target))}`;
   };
-  const take = () => {
+  const take = (byUser) => {
     const fix = gps.lastFix();
     if (!fix) { error.textContent = "还没有定位，请到开阔处稍候"; return; }
     error.textContent = "";
     chosen = { lon: fix.lon, lat: fix.lat, acc: fix.acc, t: fix.t };
     draw();
-    onChange?.();
+    if (byUser) onChange?.(); // an automatic first fix alone does not make a draft
   };
-  use.addEventListener("click", take);
+  use.addEventListener("click", () => take(true));
   const stop = gps.watch((fix, err) => {
     if (err && !fix) { live.textContent = gps.errorText(err); return; }
     const far = target ? `，此刻距靶点 ${formatDistance(distanceM([fix.lon, fix.lat], target))}` : "";
     live.textContent = `当前定位精度约 ${Math.round(fix.acc)} 米${far}`;
-    if (!chosen && fix.acc <= 100) take();
+    if (!chosen && fix.acc <= 100) take(false);
   });
   draw();
   const wrap = h("div", { class: "zf-field", dataset: { field: testid === "arrival" ? "arrival" : "lon" }, testid },

@@ -1,7 +1,7 @@
 /* 任务: today's targets (overdue first), cells to patrol, open findings, with distances;
    a task's detail with 「导航前往」 (live arrow, the phone's map apps). */
 import { anchor, bearingDeg, directionName, distanceM, formatDistance, wgs84ToGcj02 } from "../crs.js";
-import { formatTime, h, icon, notice } from "../forms.js";
+import { formatTime, h, put, icon, notice } from "../forms.js";
 import * as gps from "../gps.js";
 import { feature, featureId, loadPackage } from "./tasks_package.js";
 
@@ -40,13 +40,13 @@ function updateDistances(root, fix) {
 
 async function renderList(root) {
   const pkg = await loadPackage();
-  root.append(h("h1", { class: "zf-title" }, "今日任务"), viewSwitch("list"));
+  put(root, h("h1", { class: "zf-title" }, "今日任务"), viewSwitch("list"));
   if (!pkg) {
-    root.append(notice("本机还没有任务数据。请在有信号的地方打开本应用，它会自动下载本村的任务、地块和靶点，之后离线也能用。", "info", "tasks-empty"));
+    put(root, notice("本机还没有任务数据。请在有信号的地方打开本应用，它会自动下载本村的任务、地块和靶点，之后离线也能用。", "info", "tasks-empty"));
     return null;
   }
   const posLine = h("div", { class: "zf-hint", testid: "tasks-position" }, "正在定位…（距离在定位后显示）");
-  root.append(h("div", { class: "zf-hint" }, `任务数据更新于 ${formatTime(pkg.generated_at)}`), posLine);
+  put(root, h("div", { class: "zf-hint" }, `任务数据更新于 ${formatTime(pkg.generated_at)}`), posLine);
 
   const targets = (pkg.targets.features || []).filter((f) => ["pending", "returned"].includes(f.properties.status) || !f.properties.status)
     .sort((a, b) => targetRank(a.properties) - targetRank(b.properties));
@@ -55,7 +55,7 @@ async function renderList(root) {
   const section = (title, items, testid) => h("section", { class: "zf-section", testid },
     h("h2", null, `${title}（${items.length}）`),
     items.length ? h("div", { class: "zf-tasklist" }, items) : h("p", { class: "zf-empty" }, "没有。"));
-  root.append(
+  put(root, 
     section("待核查靶点", targets.map((f) => row({
       href: `#/target/${encodeURIComponent(featureId(f))}`, ic: "bullseye", testid: "task-target",
       title: `靶点 ${f.properties.code || ""}`, sub: `${f.properties.unit || ""} · ${f.properties.status_label || "待核查"} · 截止 ${f.properties.due_on || "—"}`,
@@ -94,8 +94,12 @@ function navigator_(point) {
     const h_ = typeof e.webkitCompassHeading === "number" ? e.webkitCompassHeading : e.absolute && e.alpha != null ? 360 - e.alpha : null;
     if (h_ !== null) heading = h_;
   };
-  window.addEventListener("deviceorientationabsolute", onOrient);
-  window.addEventListener("deviceorientation", onOrient);
+  // A compass only where the page may read the sensors (permissions policy).
+  const sensors = !document.featurePolicy || document.featurePolicy.allowsFeature("accelerometer");
+  if (sensors) {
+    window.addEventListener("deviceorientationabsolute", onOrient);
+    window.addEventListener("deviceorientation", onOrient);
+  }
   const stop = gps.watch((fix, err) => {
     if (!fix) { line.textContent = gps.errorText(err); return; }
     const here = [fix.lon, fix.lat];
@@ -118,7 +122,7 @@ async function renderDetail(root, name, id) {
   const f = feature(pkg, layer, id);
   const back = h("a", { class: "zf-back", href: "#/tasks" }, icon("chevron-left"), "任务");
   if (!f) {
-    root.append(back, notice("本机任务中没有这一项：可能已完成，或需要联网同步。", "info"));
+    put(root, back, notice("本机任务中没有这一项：可能已完成，或需要联网同步。", "info"));
     return null;
   }
   const p = f.properties || {};
@@ -141,7 +145,7 @@ async function renderDetail(root, name, id) {
     action = h("a", { class: "zf-btn zf-btn-primary zf-btn-block", href: "#/patrol", testid: "start-patrol" }, icon("play-fill"), " 去踏查");
   }
   const nav = point ? navigator_(point) : null;
-  root.append(back, h("h1", { class: "zf-title" }, title),
+  put(root, back, h("h1", { class: "zf-title" }, title),
     h("dl", { class: "zf-facts" }, facts.map(([k, v]) => [h("dt", null, k), h("dd", null, v)])),
     action,
     h("section", { class: "zf-section" }, h("h2", null, "导航前往"), nav ? nav.box : notice("没有位置信息", "info")),
