@@ -88,6 +88,7 @@ export async function render(root) {
     }
     gapCount = running.gapCount;
     track.setLatLngs(segments);
+    if (fixes.length > 1) map.fitBounds(track.getBounds(), { padding: [40, 40], maxZoom: 17 });
   }
   const offTrack = recorder.onChange((s) => {
     if (!s?.lastFix) return;
