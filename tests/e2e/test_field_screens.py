@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 import io
 import re
+import time
 
 import pytest
 from PIL import Image
@@ -131,11 +132,16 @@ def _db(page, expression: str):  # noqa: ANN001, ANN202
     return page.evaluate(f"async () => {{ const m = await import('{DB}'); return {expression}; }}")
 
 
-def _wait_record(page, uuid: str, condition: str) -> None:  # noqa: ANN001
-    page.wait_for_function(
+def _wait_record(page, uuid: str, condition: str, timeout_s: float = 15) -> None:  # noqa: ANN001
+    """Poll the stored record (wait_for_function takes an async predicate's promise as true)."""
+    expression = (
         f"async () => {{ const r = await (await import('{DB}')).getRecord('{uuid}'); "
-        f"return {condition}; }}"
+        f"return Boolean({condition}); }}"
     )
+    deadline = time.monotonic() + timeout_s
+    while not page.evaluate(expression):
+        assert time.monotonic() < deadline, f"timed out waiting for {condition}"
+        page.wait_for_timeout(200)
 
 
 def _visibility(page, state: str) -> None:  # noqa: ANN001

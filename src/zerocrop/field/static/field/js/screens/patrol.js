@@ -4,7 +4,7 @@ import { formatDistance } from "../crs.js";
 import { choiceField, formatDuration, formatTime, h, put, icon, notice, peopleField, selectField, areaField } from "../forms.js";
 import * as gps from "../gps.js";
 import * as recorder from "./patrol_recorder.js";
-import { choices, loadMe, loadPackage } from "./tasks_package.js";
+import { choices, loadMe, loadPackage, selfPerson } from "./tasks_package.js";
 
 const LOCK_WARNING = "锁屏后网页无法记录轨迹，请保持屏幕常亮或在每个地块拍照打卡。";
 
@@ -37,7 +37,7 @@ async function renderStart(root, go) {
   unit.input.addEventListener("change", fillRounds);
   fillRounds();
   const people = me?.people || [];
-  const self = people.find((p) => p.name && me?.user?.name && p.name === me.user.name);
+  const self = selfPerson(me);
   const walkers = peopleField("people", "踏查人员", people, { value: self ? [self.id] : [] });
   const message = h("div", { "aria-live": "polite" });
   const startBtn = h("button", { type: "button", class: "zf-btn zf-btn-primary zf-btn-block", testid: "patrol-start" }, icon("play-fill"), " 开始踏查");

@@ -4,7 +4,7 @@ import { anchor } from "../crs.js";
 import { areaField, choiceField, h, isoNow, numberOrNull, peopleField, selectField, textField } from "../forms.js";
 import { photoPicker } from "../photos.js";
 import { positionField } from "./record_position.js";
-import { choices, feature, featureId, labelOf } from "./tasks_package.js";
+import { choices, feature, featureId, labelOf, selfPerson } from "./tasks_package.js";
 
 export const TITLES = { finding: "发现种植", eradication: "铲除登记", target_verification: "靶点核查" };
 
@@ -31,7 +31,7 @@ function findingForm(ctx) {
   const area = textField("area_m2", "面积（平方米）", { value: p.area_m2 ?? "", type: "number", min: 0, step: "any", inputmode: "decimal" });
   const place = textField("place", "地点描述", { value: p.place, placeholder: "如：王家沟北坡，李某院内" });
   const position = positionField({ label: "发现位置（手机定位）", value: p.lon != null ? { lon: p.lon, lat: p.lat, acc: p.acc, t: p.found_at } : null, onChange: changed, testid: "position" });
-  const self = (me.people || []).find((x) => x.name === me.user?.name);
+  const self = selfPerson(me);
   const foundBy = peopleField("found_by", "发现人", me.people || [], { value: p.found_by || (self ? [self.id] : []) });
   const note = areaField("note", "情况说明", { value: p.note });
   const found = photoPicker({ role: "found", label: "现场照片", items: photos, onChange: changed, testid: "photos-found", hint: "拍下植株和周围环境，至少一张" });
@@ -83,7 +83,7 @@ function eradicationForm(ctx) {
     : ctx.query.get("finding_uuid") ? `uuid:${ctx.query.get("finding_uuid")}` : ctx.query.get("finding_id") ? `id:${ctx.query.get("finding_id")}` : "";
   const findingSel = selectField("finding", "要铲除的发现点", [...mine, ...open], { value: initial });
   const method = selectField("method", "铲除方式", choices(pkg, "eradication_method"), { value: p.method || "pulled" });
-  const self = (me.people || []).find((x) => x.name === me.user?.name);
+  const self = selfPerson(me);
   const doneBy = peopleField("done_by", "铲除人员", me.people || [], { value: p.done_by || (self ? [self.id] : []) });
   const witnesses = peopleField("witnesses", "见证人", me.people || [], { value: p.witnesses || [], hint: "至少要有一名村干部（村“两委”成员）作见证，服务器会核对" });
   const destroyed = textField("plants_destroyed", "铲除株数", { value: p.plants_destroyed ?? "", type: "number", min: 1, step: 1, inputmode: "numeric" });

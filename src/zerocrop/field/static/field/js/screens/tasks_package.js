@@ -55,3 +55,11 @@ export function feature(pkg, layer, id) {
 export function featureId(f) {
   return String(f.id ?? f.properties?.id ?? "");
 }
+
+/* The worker's own Person among `people` (to preselect them as walker, finder…). */
+export function selfPerson(me) {
+  const people = me?.people || [];
+  const user = me?.user || {};
+  return people.find((p) => user.person_id && String(p.id) === String(user.person_id))
+    || people.find((p) => p.name && p.name === user.name) || null;
+}
