@@ -172,7 +172,10 @@ function verificationForm(ctx) {
       return {
         target_id: targetId, result: r,
         reason: r === "false" ? falseReason.input.value : r === "unreachable" ? unreachable.input.value : "",
-        reason_text: ["false", "unreachable"].includes(r) ? text(reasonText) : "",
+        // The server takes no code for 无法到达: its label leads the written reason.
+        reason_text: r === "false" ? text(reasonText)
+          : r === "unreachable" ? [labelOf(choices(pkg, "unreachable_reason"), unreachable.input.value), text(reasonText)].filter(Boolean).join("：")
+            : "",
         duplicate_of: r === "duplicate" ? duplicate.input.value || null : null,
         verifiers: verifiers.get(), verified_at: p.verified_at || isoNow(),
         arrival: pos ? { lon: pos.lon, lat: pos.lat, acc: pos.acc, source: "phone" } : null,

@@ -35,7 +35,7 @@ const FALLBACK = {
   eradication_method: [["pulled", "人工拔除"], ["dug", "铲除"], ["burned", "焚烧"], ["other", "其他"]],
   verify_result: [["true", "属实"], ["false", "不属实"], ["unreachable", "无法到达"], ["self_removed", "已自行铲除"], ["duplicate", "重复"]],
   false_reason: [["lawn", "草坪"], ["bare", "裸地/滑坡"], ["ornamental", "观赏花卉（如虞美人）"], ["wild_poppy", "野生罂粟"], ["other_crop", "其他作物"], ["roof", "屋顶/地膜/塑料"], ["shadow", "阴影/影像误判"], ["other", "其他"]],
-  unreachable_reason: [["road", "道路中断"], ["weather", "天气原因"], ["refused", "被阻拦"], ["other", "其他"]],
+  unreachable_reason: [["road_cut", "道路中断"], ["landslide", "塌方/滑坡"], ["water", "河水上涨无法涉水"], ["cliff", "陡崖无路可上"], ["other", "其他"]],
 };
 
 export function choices(pkg, name) {
