@@ -93,7 +93,7 @@ async function renderForm(root, { args, query, go }) {
 
   const message = h("div", { "aria-live": "polite" });
   const submit = h("button", { type: "submit", class: "zf-btn zf-btn-primary zf-btn-block", testid: "record-submit" }, icon("check2-circle"), " 完成并提交");
-  form.append(...spec.fields, message, submit);
+  put(form, ...spec.fields, message, submit);
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const payload = spec.payload();

@@ -34,8 +34,16 @@ function findingForm(ctx) {
   const self = selfPerson(me);
   const foundBy = peopleField("found_by", "发现人", me.people || [], { value: p.found_by || (self ? [self.id] : []) });
   const note = areaField("note", "情况说明", { value: p.note });
+  // A finding belongs to a village: a town-level user picks one of the package's villages.
+  const villages = new Map();
+  for (const f of [...(pkg?.cells?.features || []), ...(pkg?.targets?.features || [])]) {
+    if (f.properties?.unit_id) villages.set(String(f.properties.unit_id), f.properties.unit || "");
+  }
+  const ownUnit = me.user?.unit?.id ? String(me.user.unit.id) : "";
+  const pickUnit = villages.size > 0 && !villages.has(ownUnit);
+  const unit = selectField("unit_id", "所属村（社区）", [...villages.entries()], { value: p.unit_id || "" });
   const found = photoPicker({ role: "found", label: "现场照片", items: photos, onChange: changed, testid: "photos-found", hint: "拍下植株和周围环境，至少一张" });
-  const fields = [species.wrap, speciesName.wrap, stage.wrap, setting.wrap, count.wrap, area.wrap, position.wrap, place.wrap, foundBy.wrap, note.wrap, found.wrap];
+  const fields = [pickUnit ? unit.wrap : null, species.wrap, speciesName.wrap, stage.wrap, setting.wrap, count.wrap, area.wrap, position.wrap, place.wrap, foundBy.wrap, note.wrap, found.wrap];
   const toggle = () => { speciesName.wrap.hidden = species.input.value !== "other"; };
   species.input.addEventListener("change", toggle);
   toggle();
@@ -46,7 +54,7 @@ function findingForm(ctx) {
     payload: () => {
       const pos = position.get();
       return {
-        unit_id: p.unit_id || me.user?.unit?.id || null,
+        unit_id: pickUnit ? unit.input.value || null : ownUnit || null,
         lon: pos ? pos.lon : null, lat: pos ? pos.lat : null, acc: pos ? pos.acc : null, crs: "wgs84",
         species: species.input.value, species_name: text(speciesName), stage: stage.input.value, setting: setting.input.value,
         plant_count: numberOrNull(count.input.value), area_m2: numberOrNull(area.input.value),
@@ -64,7 +72,7 @@ function findingForm(ctx) {
       countCheck(e, "plant_count", q.plant_count, { label: "株数", integer: true });
       countCheck(e, "area_m2", q.area_m2, { label: "面积", required: false });
       if (q.lon === null) e.lon = "请取得手机定位（点「使用当前位置」）";
-      if (!q.unit_id) e.lon = "不知道所属村（社区）：请联网同步一次";
+      if (!q.unit_id) e[pickUnit ? "unit_id" : "lon"] = pickUnit ? "请选择所属村（社区）" : "不知道所属村（社区）：请联网同步一次";
       if (!q.found_by.length) e.found_by = "请选择发现人";
       if (!files.length) e.photos_found = "请至少拍一张现场照片";
       return e;
