@@ -46,6 +46,8 @@ export function isoLocal(value) {
   return (
     `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}` +
     `T${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}` +
+    // Milliseconds: fixes a second apart must not share a time (the track cleaner drops those).
+    `.${String(date.getMilliseconds()).padStart(3, "0")}` +
     `${sign}${pad(offset / 60)}:${pad(offset % 60)}`
   );
 }
