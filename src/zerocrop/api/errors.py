@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from functools import wraps
-from typing import Any, get_args
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -19,9 +19,9 @@ from django.urls import URLPattern, URLResolver, re_path
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError, ValidationErrorContext
 from ninja.parser import Parser
-from pydantic import BaseModel
 
 from zerocrop.core.errors import ApplicationError
+from zerocrop.core.validation_messages import CODES, field_label, message
 
 # Labels of path and query parameters, which have no schema to carry a title.
 PARAMETER_LABELS = {
@@ -88,94 +88,6 @@ def error_body(detail: str, *, code: str, field: str | None = None) -> dict[str,
     return {"detail": detail, "field": field, "code": code}
 
 
-def _message(error: dict[str, Any], label: str) -> str:
-    kind = error["type"]
-    ctx = error.get("ctx") or {}
-    if kind == "missing":
-        return f"缺少{label}"
-    if kind == "string_too_long":
-        return f"{label}不能超过 {ctx.get('max_length')} 个字"
-    if kind == "string_too_short":
-        if ctx.get("min_length") == 1:
-            return f"{label}不能为空"
-        return f"{label}至少要 {ctx.get('min_length')} 个字"
-    if kind == "control_character":
-        return f"{label}含有不可见的控制字符（U+{ctx.get('code', 0):04X}），请删除后重试"
-    if kind == "value_error":
-        return f"{label}：{ctx.get('error', '值无效')}"
-    fixed = {
-        "string_type": "应为文字",
-        "string_unicode": "应为文字",
-        "int_type": "应为整数",
-        "int_parsing": "应为整数",
-        "int_from_float": "应为整数",
-        "float_type": "应为数字",
-        "float_parsing": "应为数字",
-        "finite_number": "应为有限的数字",
-        "bool_type": "应为是或否",
-        "bool_parsing": "应为是或否",
-        "uuid_type": "不是有效的标识（UUID）",
-        "uuid_parsing": "不是有效的标识（UUID）",
-        "date_type": "不是有效的日期（应为 年-月-日）",
-        "date_parsing": "不是有效的日期（应为 年-月-日）",
-        "date_from_datetime_parsing": "不是有效的日期（应为 年-月-日）",
-        "datetime_type": "不是有效的时间",
-        "datetime_parsing": "不是有效的时间",
-        "datetime_from_date_parsing": "不是有效的时间",
-        "dict_type": "应为 JSON 对象",
-        "model_type": "应为 JSON 对象",
-        "model_attributes_type": "应为 JSON 对象",
-        "list_type": "应为列表",
-        "literal_error": "的值无法识别",
-        "enum": "的值无法识别",
-        "greater_than": f"应大于 {ctx.get('gt')}",
-        "greater_than_equal": f"不能小于 {ctx.get('ge')}",
-        "less_than": f"应小于 {ctx.get('lt')}",
-        "less_than_equal": f"不能大于 {ctx.get('le')}",
-        "too_long": f"最多 {ctx.get('max_length')} 项",
-        "extra_forbidden": "不是可接受的字段",
-    }
-    return f"{label}{fixed.get(kind, '的值无效')}"
-
-
-CODES = {
-    "missing": "required",
-    "string_too_long": "too_long",
-    "too_long": "too_long",
-    "string_too_short": "too_short",
-    "control_character": "control_character",
-    "uuid_parsing": "invalid_id",
-    "uuid_type": "invalid_id",
-}
-
-
-def _annotation_model(annotation: Any) -> type[BaseModel] | None:
-    """The schema inside `X`, `X | None`, `list[X]`…, if any."""
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in get_args(annotation):
-        found = _annotation_model(arg)
-        if found is not None:
-            return found
-    return None
-
-
-def _field_label(model: type[BaseModel], loc: tuple[Any, ...]) -> tuple[str | None, str | None]:
-    """(field name, Chinese label) of the field at `loc` in a ninja parameter model."""
-    current: type[BaseModel] | None = model
-    name = label = None
-    for part in loc:
-        if isinstance(part, int) or current is None:
-            continue
-        info = current.model_fields.get(part)
-        if info is None:
-            break
-        name = part
-        label = info.title if info.title and info.title != part else PARAMETER_LABELS.get(part)
-        current = _annotation_model(info.annotation)
-    return name, label
-
-
 class ZeroCropAPI(NinjaAPI):
     """NinjaAPI whose every refusal, down to a wrong method or an unknown path, is Chinese."""
 
@@ -201,10 +113,10 @@ class ZeroCropAPI(NinjaAPI):
         for context in error_contexts:
             model = context.model
             for error in context.pydantic_validation_error.errors(include_url=False):
-                name, label = _field_label(model, error["loc"])
+                name, label = field_label(model, error["loc"], labels=PARAMETER_LABELS)
                 errors.append(
                     error_body(
-                        _message(error, label or name or "请求内容"),
+                        message(error, label or name or "请求内容"),
                         code=CODES.get(error["type"], "invalid"),
                         field=name,
                     )
