@@ -461,6 +461,13 @@ def test_the_export_asks_to_finish_a_running_patrol_first(phone: Any) -> None:
     assert ask.get_by_test_id("outbox-export-finish-patrol").get_attribute("href") == "#/patrol"
     phone.wait_for_timeout(500)
     assert downloads == []  # no bundle that silently misses the track
+    # nor a logout or clearing of the app's data that would lose it
+    leave = phone.evaluate(
+        "async () => (await import('/static/field/js/guard.js')).guardLeave('清除应用数据')"
+    )
+    assert leave["ok"] is False and leave["patrols"] == 1
+    assert "1 次踏查正在记录" in leave["message"]
+    assert "请先结束踏查" in phone.get_by_test_id("outbox-patrol-running").inner_text()
     phone.evaluate(
         """async (id) => (await import('/static/field/js/db.js'))
         .patrolFinish(id, {result: 'nothing', note: '', checkpoints: [], photos: []})""",

@@ -315,7 +315,8 @@ async function uploadFile(sha256) {
       received = body.received ?? (body.server && body.server.received) ?? 0;
     } else if (status === 422 && body.code === "hash_mismatch") {
       restarts += 1;
-      if (restarts > 2) throw new Retry("照片校验不一致");
+      // The same bytes hashed three times to something else: the copy on this phone is damaged.
+      if (restarts > 2) throw new Final(`照片「${row.name || sha256.slice(0, 8)}」在本机已损坏（校验不一致），无法上传，请导出离线数据包交给办公室`, "files");
       received = 0;
     } else if (status === 404) {
       return false; // not expected (yet): the receipt is asked again below
@@ -343,6 +344,12 @@ async function uploadFile(sha256) {
   throw new Retry("照片上传没有进展");
 }
 
+// An error body is not a receipt: a 4xx here (the right to the record withdrawn) is final.
+function receiptOrFinal(status, body) {
+  if (status === 200) return body;
+  throw new Final(body.detail || `服务器拒绝了这条记录（${status}）`, body.field || "");
+}
+
 // 413 too_large, 400 bad_range and 409 size_mismatch come back the same for the same bytes.
 const FINAL_FILE_CODES = new Set(["too_large", "bad_range", "size_mismatch"]);
 
@@ -367,7 +374,7 @@ async function syncRecordOnce(record) {
       receipt = await sendRecord({ ...record, edit: null });
       if (!receipt) return;
     } else {
-      receipt = body;
+      receipt = receiptOrFinal(status, body);
     }
   }
   const local = await db.records.get(record.uuid);
@@ -385,7 +392,8 @@ async function syncRecordOnce(record) {
   for (const sha of order) {
     await uploadFile(sha);
   }
-  const { body } = await call(`/sync/records/${record.uuid}`);
+  const latest = await call(`/sync/records/${record.uuid}`);
+  const body = receiptOrFinal(latest.status, latest.body);
   outcome = await takeReceipt(await db.records.get(record.uuid), body);
   if (outcome === "waiting_files" && (body.missing_files || []).length) {
     const missing = body.missing_files.filter((h) => order.includes(h));

@@ -99,7 +99,7 @@ function summaryOf(payload, choices) {
 
 // The server showed no version of its own (the UUID is another user's): there is nothing to
 // keep and nothing to base an edit on, so the only choice is to send this one as a new record.
-function unknownConflictItem(record, choose) {
+function unknownConflictItem(record, choose, choices) {
   return el(
     "li",
     { class: "list-group-item py-3", testid: "outbox-conflict", dataset: { uuid: record.uuid } },
@@ -110,7 +110,7 @@ function unknownConflictItem(record, choose) {
       { class: "small mt-1", testid: "conflict-unknown" },
       "服务器没有给出它的那一份（可能属于其他人员）。本机的记录仍完整保存，不会自动重发；请选择作为新记录发送，或导出离线数据包交给办公室处理。",
     ),
-    el("div", { class: "small" }, `本机的：${summaryOf(record.payload, {})}`),
+    el("div", { class: "small" }, `本机的：${summaryOf(record.payload, choices)}`),
     el(
       "div",
       { class: "d-flex gap-2 mt-2 flex-wrap" },
@@ -129,7 +129,7 @@ function conflictItem(record, rerender, choices) {
     await resolveConflict(record.uuid, choice);
     rerender();
   };
-  if (!record.serverConflict) return unknownConflictItem(record, choose);
+  if (!record.serverConflict) return unknownConflictItem(record, choose, choices);
   return el(
     "li",
     { class: "list-group-item py-3", testid: "outbox-conflict", dataset: { uuid: record.uuid } },
@@ -221,6 +221,9 @@ export function render(root) {
         ),
         summary.oldestAt
           ? el("p", { class: "mb-1", testid: "outbox-oldest" }, `最早一条已等待 ${ago(summary.oldestAt).replace("前", "")}`)
+          : null,
+        summary.patrolActive
+          ? el("p", { class: "mb-1 text-warning-emphasis", testid: "outbox-patrol-running" }, "有一次踏查正在记录：轨迹在结束踏查后才成为记录并发送，请先结束踏查再导出数据包。")
           : null,
         el("p", { class: "mb-1", testid: "outbox-last-sync" }, `上次成功同步：${summary.lastSyncAt ? `${when(summary.lastSyncAt)}（${ago(summary.lastSyncAt)}）` : "从未"}`),
         el(
