@@ -336,6 +336,42 @@ def test_backoff_doubles_while_offline_and_a_user_sync_resets_it(phone: Any) -> 
     assert [d[1] for d in delays] == [1, 2, 4, 8, 1]
 
 
+PING = re.compile(r".*/api/v1/sync/ping")
+
+
+def test_coming_online_cancels_the_offline_backoff(phone: Any, stub: StubServer) -> None:
+    phone.route(PING, lambda route, _: route.abort("internetdisconnected"))
+    uuid = phone.evaluate(SAVE_RECORD, list(PHOTO))
+    state = phone.evaluate(
+        """async () => { const s = await import('/static/field/js/sync.js');
+        await s.startSync(); await s.whenIdle();
+        for (let i = 0; i < 5; i++) await s.syncNow();
+        return s.syncState(); }"""
+    )
+    assert state["state"] == "offline" and state["retryInS"] >= 32, state
+    assert _local(phone, uuid)["status"] == "queued"
+    online = """async () => { const s = await import('/static/field/js/sync.js');
+        window.dispatchEvent(new Event('online')); await s.whenIdle(); return s.syncState(); }"""
+    # The event comes before the radio is really up: the backoff starts again from 1 s.
+    state = phone.evaluate(online)
+    assert state["state"] == "offline" and state["retryInS"] == 1, state
+    phone.unroute(PING)
+    state = phone.evaluate(online)
+    assert state["state"] == "online", state
+    assert _local(phone, uuid)["status"] == "applied"
+
+
+def test_a_probe_that_never_answers_cannot_wedge_the_queue(phone: Any) -> None:
+    phone.route(PING, lambda route, _: None)  # the request hangs: a dead connection
+    took, state = phone.evaluate(
+        """async () => { const s = await import('/static/field/js/sync.js');
+        const t0 = Date.now(); await s.syncNow({userTriggered: true});
+        return [Date.now() - t0, s.syncState().state]; }"""
+    )
+    assert state == "offline"
+    assert 7_000 <= took < 15_000, took  # the probe's own timeout, 8 s
+
+
 def test_the_export_bundle_downloads_with_a_matching_manifest(phone: Any) -> None:
     uuid = phone.evaluate(SAVE_RECORD, list(PHOTO))
     phone.evaluate(
