@@ -110,7 +110,6 @@ export async function api(path, { method = "GET", body, headers = {}, signal, ti
       signal: timer.signal,
     });
     return response; // call() bounds the body's reading by its own deadline
-
   } finally {
     timer.done();
   }
