@@ -82,6 +82,8 @@ class StubServer:
         self.refuse_with_401 = False
         self.hold_applied = False  # the receipt says waiting even with every file
         self.shift_offset_once: int | None = None  # answer one chunk with offset_mismatch
+        self.refuse_chunks: tuple[int, dict] | None = None  # answer every chunk with this
+        self.conflict_without_server = False  # POST /records: 409 uuid_conflict, server null
 
     def receipt(self, uuid: str) -> dict:
         record = self.records[uuid]
@@ -136,6 +138,16 @@ class StubServer:
             return route.fulfill(json={"user": {"id": 1, "username": "grid"}, "choices": {}})
         if path == "/records" and request.method == "POST":
             body = json.loads(request.post_data)
+            if self.conflict_without_server:
+                return route.fulfill(
+                    status=409,
+                    json={
+                        "detail": "服务器上已有同一编号、内容不同的记录",
+                        "field": "uuid",
+                        "code": "uuid_conflict",
+                        "server": None,
+                    },
+                )
             self.records.setdefault(body["uuid"], body)
             return route.fulfill(status=201, json=self.receipt(body["uuid"]))
         if path.startswith("/records/"):
@@ -146,6 +158,9 @@ class StubServer:
                 if sha not in self.files:
                     return route.fulfill(status=404, json={"detail": "无", "code": "not_found"})
                 return route.fulfill(json=self.file_state(sha))
+            if self.refuse_chunks:
+                status, answer = self.refuse_chunks
+                return route.fulfill(status=status, json=answer)
             first, last, total = map(
                 int, re.match(r"bytes (\d+)-(\d+)/(\d+)", request.headers["content-range"]).groups()
             )
@@ -321,6 +336,42 @@ def test_backoff_doubles_while_offline_and_a_user_sync_resets_it(phone: Any) -> 
     assert [d[1] for d in delays] == [1, 2, 4, 8, 1]
 
 
+PING = re.compile(r".*/api/v1/sync/ping")
+
+
+def test_coming_online_cancels_the_offline_backoff(phone: Any, stub: StubServer) -> None:
+    phone.route(PING, lambda route, _: route.abort("internetdisconnected"))
+    uuid = phone.evaluate(SAVE_RECORD, list(PHOTO))
+    state = phone.evaluate(
+        """async () => { const s = await import('/static/field/js/sync.js');
+        await s.startSync(); await s.whenIdle();
+        for (let i = 0; i < 5; i++) await s.syncNow();
+        return s.syncState(); }"""
+    )
+    assert state["state"] == "offline" and state["retryInS"] >= 32, state
+    assert _local(phone, uuid)["status"] == "queued"
+    online = """async () => { const s = await import('/static/field/js/sync.js');
+        window.dispatchEvent(new Event('online')); await s.whenIdle(); return s.syncState(); }"""
+    # The event comes before the radio is really up: the backoff starts again from 1 s.
+    state = phone.evaluate(online)
+    assert state["state"] == "offline" and state["retryInS"] == 1, state
+    phone.unroute(PING)
+    state = phone.evaluate(online)
+    assert state["state"] == "online", state
+    assert _local(phone, uuid)["status"] == "applied"
+
+
+def test_a_probe_that_never_answers_cannot_wedge_the_queue(phone: Any) -> None:
+    phone.route(PING, lambda route, _: None)  # the request hangs: a dead connection
+    took, state = phone.evaluate(
+        """async () => { const s = await import('/static/field/js/sync.js');
+        const t0 = Date.now(); await s.syncNow({userTriggered: true});
+        return [Date.now() - t0, s.syncState().state]; }"""
+    )
+    assert state == "offline"
+    assert 7_000 <= took < 15_000, took  # the probe's own timeout, 8 s
+
+
 def test_the_export_bundle_downloads_with_a_matching_manifest(phone: Any) -> None:
     uuid = phone.evaluate(SAVE_RECORD, list(PHOTO))
     phone.evaluate(
@@ -354,6 +405,117 @@ def test_the_export_bundle_downloads_with_a_matching_manifest(phone: Any) -> Non
     for digest, path in sums:
         assert hashlib.sha256(archive.read(path)).hexdigest() == digest, path
     assert "已导出 1 条记录、1 个文件" in phone.get_by_test_id("outbox-export-note").inner_text()
+
+
+def _puts(stub: StubServer) -> int:
+    return sum(1 for c in stub.calls if c[0] == "PUT")
+
+
+def _render_outbox(page: Any) -> None:
+    page.evaluate(
+        """async () => { const m = await import('/static/field/js/screens/outbox.js');
+        m.render(document.getElementById('app')); }"""
+    )
+
+
+def test_a_file_too_large_is_final_and_shown_with_the_servers_message(
+    phone: Any, stub: StubServer
+) -> None:
+    uuid = phone.evaluate(SAVE_RECORD, list(PHOTO))
+    too_large = {"detail": "文件超过服务器允许的 2 KB", "field": "file", "code": "too_large"}
+    stub.refuse_chunks = (413, too_large)
+    state = _sync(phone)
+    local = _local(phone, uuid)
+    assert local["status"] == "rejected", local
+    assert "文件超过服务器允许的 2 KB" in local["error"] and "IMG_1.jpg" in local["error"]
+    assert local["blob"] == len(PHOTO)  # nothing is dropped
+    assert state["state"] == "online" and state["pending"] == 1
+    # never retried on its own: neither another run nor the timer sends it again
+    puts = _puts(stub)
+    _sync(phone, user=False)
+    _sync(phone, user=True)
+    assert _puts(stub) == puts == 1
+    _render_outbox(phone)
+    failed = phone.get_by_test_id("outbox-failed")
+    assert "文件超过服务器允许的 2 KB" in failed.get_by_test_id("outbox-error").inner_text()
+
+
+def test_a_conflict_without_the_servers_version_waits_for_the_worker(
+    phone: Any, stub: StubServer
+) -> None:
+    uuid = phone.evaluate(SAVE_RECORD, list(PHOTO))
+    stub.conflict_without_server = True
+    _sync(phone)
+    row = phone.evaluate(
+        "async (id) => (await import('/static/field/js/db.js')).getRecord(id)", uuid
+    )
+    assert row["status"] == "conflict" and row["serverConflict"] is None
+    posts = sum(1 for c in stub.calls if c[:2] == ("POST", "/records"))
+    _sync(phone, user=True)
+    assert sum(1 for c in stub.calls if c[:2] == ("POST", "/records")) == posts == 1
+    # keeping "the server's" would drop the worker's data for nothing: not offered
+    kept = phone.evaluate(
+        """async (id) => (await (await import('/static/field/js/sync.js'))
+        .resolveConflict(id, 'server')).status""",
+        uuid,
+    )
+    assert kept == "conflict" and _local(phone, uuid)["blob"] == len(PHOTO)
+    _render_outbox(phone)
+    item = phone.get_by_test_id("outbox-conflict")
+    assert "不会自动重发" in item.get_by_test_id("conflict-unknown").inner_text()
+    assert item.get_by_test_id("conflict-keep-server").count() == 0
+    stub.conflict_without_server = False
+    item.get_by_test_id("conflict-send-new").click()
+    phone.evaluate("async () => (await import('/static/field/js/sync.js')).whenIdle()")
+    _sync(phone)
+    rows = phone.evaluate(
+        """async () => (await (await import('/static/field/js/db.js')).listRecords())
+        .map((r) => ({uuid: r.uuid, status: r.status, replaces: r.replaces}))"""
+    )
+    assert len(rows) == 1 and rows[0]["uuid"] != uuid, rows
+    assert rows[0]["status"] == "applied" and rows[0]["replaces"] == uuid
+    assert list(stub.records) == [rows[0]["uuid"]]
+    assert bytes(stub.files[PHOTO_SHA]) == PHOTO
+
+
+def test_the_export_asks_to_finish_a_running_patrol_first(phone: Any) -> None:
+    phone.evaluate(SAVE_RECORD, list(PHOTO))
+    patrol = phone.evaluate(
+        """async () => { const db = await import('/static/field/js/db.js');
+        const p = await db.patrolStart({unitId: 'u1', roundId: null, people: []});
+        await db.patrolAppendFix(p.uuid, {lon: 109.1, lat: 37.6, acc: 5,
+                                          t: db.isoLocal()});
+        return p.uuid; }"""
+    )
+    _render_outbox(phone)
+    phone.get_by_test_id("outbox-pending").first.wait_for()
+    downloads: list[Any] = []
+    phone.on("download", lambda download: downloads.append(download))
+    phone.get_by_test_id("outbox-export").click()
+    ask = phone.get_by_test_id("outbox-export-patrol")
+    assert "请先结束踏查" in ask.inner_text()
+    assert ask.get_by_test_id("outbox-export-finish-patrol").get_attribute("href") == "#/patrol"
+    phone.wait_for_timeout(500)
+    assert downloads == []  # no bundle that silently misses the track
+    # nor a logout or clearing of the app's data that would lose it
+    leave = phone.evaluate(
+        "async () => (await import('/static/field/js/guard.js')).guardLeave('清除应用数据')"
+    )
+    assert leave["ok"] is False and leave["patrols"] == 1
+    assert "1 次踏查正在记录" in leave["message"]
+    assert "请先结束踏查" in phone.get_by_test_id("outbox-patrol-running").inner_text()
+    phone.evaluate(
+        """async (id) => (await import('/static/field/js/db.js'))
+        .patrolFinish(id, {result: 'nothing', note: '', checkpoints: [], photos: []})""",
+        patrol,
+    )
+    with phone.expect_download() as info:
+        phone.get_by_test_id("outbox-export").click()
+    archive = zipfile.ZipFile(io.BytesIO(Path(info.value.path()).read_bytes()))
+    manifest = json.loads(archive.read("manifest.json"))
+    assert sorted(r["kind"] for r in manifest["records"]) == ["finding", "patrol"]
+    track = json.loads(archive.read(f"records/{patrol}.json"))
+    assert len(track["payload"]["fixes"]) == 1
 
 
 def test_logout_is_refused_while_anything_is_unsent(logged_in: Any, live_server: Any) -> None:

@@ -4,17 +4,24 @@ then holds each record exactly once, the photos with them, and the walked cell c
 
 from __future__ import annotations
 
-import io
-import time
+import json
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
-from PIL import Image
 from tests.conftest import sweep
+from tests.e2e.field_helpers import (
+    ALL_APPLIED,
+    DB,
+    PHONE,
+    jpeg,
+    open_paired,
+    pair_token,
+    until,
+    walk,
+)
 
 from zerocrop.field.models import SyncRecord
-from zerocrop.field.services_devices import device_pair, pairing_code_create
 from zerocrop.findings.models import Finding
 from zerocrop.org.models import AdminUnit, User
 from zerocrop.patrols.choices import CellState
@@ -22,35 +29,6 @@ from zerocrop.patrols.models import PatrolRecord
 from zerocrop.patrols.services import cells_assign, round_create
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-DB = "/static/field/js/db.js"
-# Playwright's locale emulation makes service-worker navigations fail offline (ERR_FAILED):
-# this context keeps the browser's own locale; the app is Chinese whatever it is.
-PHONE = {"viewport": {"width": 390, "height": 844}, "permissions": ["geolocation"]}
-FIX_EVERY_S = 1.1  # 5 m apart: a walker, not a jump the track cleaner drops as too fast
-
-
-def _jpeg(shade: int) -> dict:
-    buffer = io.BytesIO()
-    Image.new("RGB", (40, 30), (shade, 90, 30)).save(buffer, format="JPEG")
-    return {"name": f"p{shade}.jpg", "mimeType": "image/jpeg", "buffer": buffer.getvalue()}
-
-
-def _until(page, expression: str, timeout_s: float = 20) -> object:  # noqa: ANN001
-    """Poll an async page expression (wait_for_function would take its promise as truthy)."""
-    deadline = time.monotonic() + timeout_s
-    while True:
-        value = page.evaluate(expression)
-        if value or time.monotonic() > deadline:
-            assert value, f"timed out waiting for {expression}"
-            return value
-        page.wait_for_timeout(300)
-
-
-def _walk(page, fixes: list) -> None:  # noqa: ANN001
-    for fix in fixes:
-        page.context.set_geolocation({"longitude": fix.lon, "latitude": fix.lat, "accuracy": 5})
-        page.wait_for_timeout(int(FIX_EVERY_S * 1000))
 
 
 @pytest.fixture
@@ -68,9 +46,7 @@ def walk_setup(demo_campaign):  # noqa: ANN001, ANN201
     )
     cell = survey_round.cells.filter(kind="plot", unit=village).order_by("area_m2").first()
     cells_assign(cells=[cell], people=[grid.person])
-    _, code = pairing_code_create(user=grid)
-    _, token = device_pair(code=code, name="测试手机", user_agent="e2e")
-    return survey_round, cell, token
+    return survey_round, cell, pair_token("grid")
 
 
 def test_offline_patrol_and_finding_reach_the_server_once_with_coverage(
@@ -85,14 +61,8 @@ def test_offline_patrol_and_finding_reach_the_server_once_with_coverage(
     page = context.new_page()
     page.set_default_timeout(20_000)
     try:
-        page.goto(f"{live_server.url}/field/app/#/pair")
-        page.wait_for_selector(".zf-tabbar")
-        page.evaluate(f"async () => (await import('{DB}')).setMeta('token', '{token}')")
-        page.goto(f"{live_server.url}/field/app/#/tasks")
-        page.reload()
         # Online once: the package arrives and the service worker holds the shell.
-        _until(page, f"async () => Boolean(await (await import('{DB}')).getMeta('tasks'))")
-        _until(page, "async () => Boolean(navigator.serviceWorker.controller)")
+        open_paired(page, live_server.url, token)
 
         context.set_offline(True)
         page.get_by_test_id("tab-patrol").click()
@@ -100,13 +70,13 @@ def test_offline_patrol_and_finding_reach_the_server_once_with_coverage(
         page.get_by_test_id("patrol-start").click()
         page.wait_for_selector("[data-testid=patrol-finish]")
         half = len(fixes) // 2
-        _walk(page, fixes[:half])
-        page.get_by_test_id("checkpoint-input").set_input_files(files=[_jpeg(40)])
+        walk(page, fixes[:half])
+        page.get_by_test_id("checkpoint-input").set_input_files(files=[jpeg(40)])
         page.wait_for_selector("[data-testid=checkpoints] figure")
 
         page.reload()  # offline: the shell comes from the service worker
         page.wait_for_selector("[data-testid=patrol-resumed]")
-        _walk(page, fixes[half:])
+        walk(page, fixes[half:])
         page.get_by_test_id("tab-patrol").click()
         page.get_by_text("发现种植", exact=True).click()
         page.get_by_test_id("patrol-finish").click()
@@ -115,7 +85,7 @@ def test_offline_patrol_and_finding_reach_the_server_once_with_coverage(
         form.locator("select[name=stage]").select_option("flowering")
         form.locator("select[name=setting]").select_option("courtyard")
         form.locator("input[name=plant_count]").fill("12")
-        page.get_by_test_id("photos-found-input").set_input_files(files=[_jpeg(10)])
+        page.get_by_test_id("photos-found-input").set_input_files(files=[jpeg(10)])
         page.wait_for_selector("[data-testid=photo-thumb]")
         page.get_by_test_id("record-submit").click()
         page.wait_for_selector("[data-testid=record-done]")
@@ -127,15 +97,19 @@ def test_offline_patrol_and_finding_reach_the_server_once_with_coverage(
         assert all(r["status"] == "queued" for r in local)
         assert not SyncRecord.objects.exists()  # nothing left the phone while offline
 
+        # Back online: the app sends on its own (the online event cancels the offline backoff),
+        # no tap, no reload; the outbox tab is a same-page route change.
+        page.evaluate("window.__online = 0; addEventListener('online', () => window.__online++)")
         context.set_offline(False)
-        page.goto(f"{live_server.url}/field/app/#/outbox")
+        page.get_by_test_id("tab-outbox").click()
+        until(page, ALL_APPLIED, timeout_s=15)
+        assert page.evaluate("window.__online") >= 1  # Playwright's set_offline fires it
+        # A tap on 立即同步 afterwards still runs a sync to its end.
+        last = f"async () => (await import('{DB}')).getMeta('lastSyncAt')"
+        before = page.evaluate(last)
+        page.wait_for_timeout(1100)
         page.get_by_test_id("outbox-sync").click()
-        _until(
-            page,
-            f"async () => (await (await import('{DB}')).listRecords())"
-            ".every((r) => r.status === 'applied')",
-            timeout_s=60,
-        )
+        until(page, f"async () => (await ({last})()) !== {json.dumps(before)}")
     finally:
         context.close()
 

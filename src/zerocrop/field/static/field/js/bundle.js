@@ -2,7 +2,7 @@
    acknowledged — each record exactly as POST /sync/records would send it, its files, a
    manifest and SHA256SUMS — for carrying to the office when sync is impossible. */
 
-import { db, getMeta, isoLocal, recordBlobs, sha256 } from "./db.js";
+import { db, getMeta, isoLocal, patrolActive, recordBlobs, sha256 } from "./db.js";
 import { recordBody } from "./sync.js";
 
 const BUNDLE_STATUSES = ["queued", "waiting_files", "rejected", "conflict"];
@@ -12,8 +12,21 @@ function stamp(date = new Date()) {
   return `${date.getFullYear()}${pad(date.getMonth() + 1)}${pad(date.getDate())}-${pad(date.getHours())}${pad(date.getMinutes())}`;
 }
 
-/** `{blob, name, records, files}`; the ZIP holds every unsent record and its files. */
+/** A patrol is still recording: its fixes are unsent data that is not a record yet. */
+export class PatrolRunning extends Error {
+  constructor(patrol) {
+    super("有一次踏查正在记录，请先结束踏查再导出");
+    this.patrol = patrol;
+  }
+}
+
+/**
+ * `{blob, name, records, files}`; the ZIP holds every unsent record and its files. Refuses
+ * (PatrolRunning) while a patrol is recording, since the bundle would silently miss its track.
+ */
 export async function exportBundle() {
+  const running = await patrolActive();
+  if (running) throw new PatrolRunning(running);
   const fflate = window.fflate;
   const encoder = new TextEncoder();
   const user = (await getMeta("user")) || {};

@@ -15,7 +15,7 @@ async function databaseExists() {
 // Count records by status without creating the database when it does not exist.
 function countStatuses() {
   return new Promise((resolve) => {
-    const empty = { unsent: 0, drafts: 0 };
+    const empty = { unsent: 0, drafts: 0, patrols: 0 };
     let request;
     try {
       request = indexedDB.open(DB_NAME);
@@ -32,8 +32,19 @@ function countStatuses() {
         resolve(empty);
         return;
       }
-      const counts = { unsent: 0, drafts: 0 };
-      const tx = conn.transaction("records", "readonly");
+      const counts = { unsent: 0, drafts: 0, patrols: 0 };
+      // A recording patrol's fixes are not a record yet, but they are unsent all the same.
+      const stores = conn.objectStoreNames.contains("patrols") ? ["records", "patrols"] : ["records"];
+      const tx = conn.transaction(stores, "readonly");
+      if (stores.length > 1) {
+        const patrols = tx.objectStore("patrols").openCursor();
+        patrols.onsuccess = () => {
+          const c = patrols.result;
+          if (!c) return;
+          if (c.value.status === "recording") counts.patrols += 1;
+          c.continue();
+        };
+      }
       const cursor = tx.objectStore("records").openCursor();
       cursor.onsuccess = () => {
         const c = cursor.result;
@@ -54,15 +65,20 @@ function countStatuses() {
   });
 }
 
-/** `{unsent, drafts}`: records not yet acknowledged as applied, and unfinished drafts. */
+/**
+ * `{unsent, drafts, patrols}`: records not yet acknowledged as applied, unfinished drafts, and
+ * patrols still recording.
+ */
 export async function unsentCounts() {
-  if (!window.indexedDB) return { unsent: 0, drafts: 0 };
-  if ((await databaseExists()) === false) return { unsent: 0, drafts: 0 };
+  const none = { unsent: 0, drafts: 0, patrols: 0 };
+  if (!window.indexedDB) return none;
+  if ((await databaseExists()) === false) return none;
   return countStatuses();
 }
 
-function describe({ unsent, drafts }) {
+function describe({ unsent, drafts, patrols }) {
   const parts = [];
+  if (patrols) parts.push(`${patrols} 次踏查正在记录（请先结束踏查）`);
   if (unsent) parts.push(`${unsent} 条记录尚未送达服务器`);
   if (drafts) parts.push(`${drafts} 份草稿尚未提交`);
   return parts.join("，");
@@ -74,7 +90,7 @@ function describe({ unsent, drafts }) {
  */
 export async function guardLeave(action = "退出") {
   const counts = await unsentCounts();
-  if (!counts.unsent && !counts.drafts) return { ok: true, message: "", ...counts };
+  if (!counts.unsent && !counts.drafts && !counts.patrols) return { ok: true, message: "", ...counts };
   return {
     ok: false,
     ...counts,
@@ -120,7 +136,7 @@ function guardLogoutForms() {
       event.preventDefault();
       const counts = await unsentCounts();
       const go =
-        (!counts.unsent && !counts.drafts) ||
+        (!counts.unsent && !counts.drafts && !counts.patrols) ||
         window.confirm(
           `本浏览器的外业采集应用里还有${describe(counts)}。` +
             "退出网页登录不会删除它们，但请尽快打开外业采集把它们发送出去。仍要退出吗？",

@@ -3,7 +3,7 @@
    offset; a 401 pauses the queue and never drops it; backoff 1 s doubling to 5 min. Blobs are
    deleted only when the server's receipt says applied with no missing file. */
 
-import { db, getMeta, isoLocal, setMeta, UNSENT } from "./db.js";
+import { db, getMeta, isoLocal, setMeta, UNSENT, uuid as newUuid } from "./db.js";
 
 const API = "/api/v1";
 const PING_OK = "zerocrop-sync-ok";
@@ -12,6 +12,10 @@ const BACKOFF_MAX_S = 300;
 const IDLE_PERIOD_S = 60; // the timer: try again this often while something waits
 const QUIET_PERIOD_S = 300; // and refresh the task package this often otherwise
 const DEFAULT_CHUNK = 1024 * 1024;
+// A dead connection (signal gone mid-request) must never wedge the queue: every call ends.
+const PROBE_TIMEOUT_MS = 8_000;
+const CALL_TIMEOUT_MS = 30_000;
+const CHUNK_TIMEOUT_MS = 180_000; // 1 MB at 2G speed
 
 const state = {
   state: "offline",
@@ -31,6 +35,25 @@ let chunkBytes = DEFAULT_CHUNK;
 
 class AuthPause extends Error {}
 class Retry extends Error {}
+// The server's final word on a record (a 413, a 4xx the protocol does not retry): resending
+// the same bytes cannot help, so the record is shown as failed with the server's message.
+class Final extends Error {
+  constructor(message, field = "") {
+    super(message);
+    this.field = field;
+  }
+}
+
+// fetch() options with a signal that aborts after `ms` (and when the caller's signal does).
+function withTimeout(ms, outer) {
+  const controller = new AbortController();
+  const timeout = setTimeout(() => controller.abort(), ms);
+  if (outer) {
+    if (outer.aborted) controller.abort();
+    else outer.addEventListener("abort", () => controller.abort(), { once: true });
+  }
+  return { signal: controller.signal, done: () => clearTimeout(timeout) };
+}
 
 function emit(patch) {
   Object.assign(state, patch);
@@ -59,7 +82,7 @@ export function syncState() {
  * fetch() of `/api/v1<path>` (or a full `/api/...` path) with the device token; a plain object
  * body is sent as JSON. Returns the Response.
  */
-export async function api(path, { method = "GET", body, headers = {}, signal } = {}) {
+export async function api(path, { method = "GET", body, headers = {}, signal, timeoutMs = CALL_TIMEOUT_MS } = {}) {
   const url = path.startsWith("/api/") ? path : `${API}${path}`;
   const sent = new Headers(headers);
   const token = await getMeta("token");
@@ -76,14 +99,20 @@ export async function api(path, { method = "GET", body, headers = {}, signal } =
     payload = JSON.stringify(body);
     sent.set("Content-Type", "application/json");
   }
-  return fetch(url, {
-    method,
-    body: payload ?? undefined,
-    headers: sent,
-    credentials: "same-origin",
-    cache: "no-store",
-    signal,
-  });
+  const timer = withTimeout(timeoutMs, signal);
+  try {
+    const response = await fetch(url, {
+      method,
+      body: payload ?? undefined,
+      headers: sent,
+      credentials: "same-origin",
+      cache: "no-store",
+      signal: timer.signal,
+    });
+    return response; // call() bounds the body's reading by its own deadline
+  } finally {
+    timer.done();
+  }
 }
 
 async function readJson(response) {
@@ -94,33 +123,51 @@ async function readJson(response) {
   }
 }
 
-// One network call; a network failure or a server error means "try again later".
+// One network call; a network failure, a timeout or a server error means "try again later".
 async function call(path, options) {
   let response;
+  let body;
   try {
     response = await api(path, options);
+    body = await withDeadline(readJson(response), CALL_TIMEOUT_MS);
   } catch {
     throw new Retry("网络中断");
   }
-  if (response.status === 401) throw new AuthPause((await readJson(response)).code || "");
+  if (response.status === 401) throw new AuthPause(body.code || "");
   if (response.status >= 500 || response.status === 408 || response.status === 429) {
     throw new Retry(`服务器暂时无法处理（${response.status}）`);
   }
-  return { status: response.status, body: await readJson(response), headers: response.headers };
+  return { status: response.status, body, headers: response.headers };
+}
+
+// A body that stops arriving rejects instead of hanging.
+function withDeadline(promise, ms) {
+  let timeout;
+  const deadline = new Promise((_, reject) => {
+    timeout = setTimeout(() => reject(new Error("timeout")), ms);
+  });
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timeout));
 }
 
 /** The probe: online only if the body is the server's, never by navigator.onLine. */
 export async function probe() {
+  const timer = withTimeout(PROBE_TIMEOUT_MS);
   try {
-    const response = await fetch(`${API}/sync/ping`, { cache: "no-store", credentials: "same-origin" });
+    const response = await fetch(`${API}/sync/ping`, {
+      cache: "no-store",
+      credentials: "same-origin",
+      signal: timer.signal,
+    });
     if (!response.ok) return null;
-    const body = await response.json();
+    const body = await withDeadline(response.json(), PROBE_TIMEOUT_MS);
     if (body && body.ok === PING_OK) {
       if (body.max_chunk_bytes > 0) chunkBytes = body.max_chunk_bytes;
       return body;
     }
   } catch {
-    // offline, or a fallback page that is not JSON
+    // offline, a timeout, or a fallback page that is not JSON
+  } finally {
+    timer.done();
   }
   return null;
 }
@@ -167,7 +214,7 @@ async function takeReceipt(record, receipt) {
     patch.status = "applied";
     await update(record.uuid, patch);
     await dropBlobs(record);
-    if (record.kind === "patrol") await dropTrack(record.uuid);
+    if (record.kind === "patrol") await dropTrack(record.replaces || record.uuid);
     return "applied";
   }
   if (receipt.status === "rejected") {
@@ -224,7 +271,11 @@ async function sendRecord(record) {
     });
     return null;
   }
-  await refuse(record, body, `服务器拒绝了这条记录（${status}）`);
+  await refuse(
+    record,
+    body,
+    status === 413 ? "记录太大，服务器拒收（413），请删去部分内容后重新发送" : `服务器拒绝了这条记录（${status}）`,
+  );
   return null;
 }
 
@@ -246,6 +297,7 @@ async function uploadFile(sha256) {
     const chunk = blob.slice(received, last + 1);
     const { status, body } = await call(`/sync/files/${sha256}`, {
       method: "PUT",
+      timeoutMs: CHUNK_TIMEOUT_MS,
       body: chunk,
       headers: {
         "Content-Type": "application/octet-stream",
@@ -262,10 +314,19 @@ async function uploadFile(sha256) {
       received = body.received ?? (body.server && body.server.received) ?? 0;
     } else if (status === 422 && body.code === "hash_mismatch") {
       restarts += 1;
-      if (restarts > 2) throw new Retry("照片校验不一致");
+      // The same bytes hashed three times to something else: the copy on this phone is damaged.
+      if (restarts > 2) throw new Final(`照片「${row.name || sha256.slice(0, 8)}」在本机已损坏（校验不一致），无法上传，请导出离线数据包交给办公室`, "files");
       received = 0;
     } else if (status === 404) {
       return false; // not expected (yet): the receipt is asked again below
+    } else if (status === 413 || (status >= 400 && status < 500 && FINAL_FILE_CODES.has(body.code))) {
+      const name = row.name || sha256.slice(0, 8);
+      throw new Final(
+        body.detail
+          ? `照片「${name}」未能上传：${body.detail}`
+          : `照片「${name}」太大，服务器拒收（${status}）`,
+        "files",
+      );
     } else {
       throw new Retry(body.detail || `照片上传失败（${status}）`);
     }
@@ -282,7 +343,25 @@ async function uploadFile(sha256) {
   throw new Retry("照片上传没有进展");
 }
 
+// An error body is not a receipt: a 4xx here (the right to the record withdrawn) is final.
+function receiptOrFinal(status, body) {
+  if (status === 200) return body;
+  throw new Final(body.detail || `服务器拒绝了这条记录（${status}）`, body.field || "");
+}
+
+// 413 too_large, 400 bad_range and 409 size_mismatch come back the same for the same bytes.
+const FINAL_FILE_CODES = new Set(["too_large", "bad_range", "size_mismatch"]);
+
 async function syncRecord(record) {
+  try {
+    await syncRecordOnce(record);
+  } catch (error) {
+    if (!(error instanceof Final)) throw error;
+    await update(record.uuid, { status: "rejected", error: error.message, errorField: error.field });
+  }
+}
+
+async function syncRecordOnce(record) {
   let receipt = record.receipt;
   if (record.status === "queued" || !receipt) {
     receipt = await sendRecord(record);
@@ -294,7 +373,7 @@ async function syncRecord(record) {
       receipt = await sendRecord({ ...record, edit: null });
       if (!receipt) return;
     } else {
-      receipt = body;
+      receipt = receiptOrFinal(status, body);
     }
   }
   const local = await db.records.get(record.uuid);
@@ -312,7 +391,8 @@ async function syncRecord(record) {
   for (const sha of order) {
     await uploadFile(sha);
   }
-  const { body } = await call(`/sync/records/${record.uuid}`);
+  const latest = await call(`/sync/records/${record.uuid}`);
+  const body = receiptOrFinal(latest.status, latest.body);
   outcome = await takeReceipt(await db.records.get(record.uuid), body);
   if (outcome === "waiting_files" && (body.missing_files || []).length) {
     const missing = body.missing_files.filter((h) => order.includes(h));
@@ -377,9 +457,12 @@ function schedule(seconds) {
   return isoLocal(at);
 }
 
-/** Run the queue now; a run in progress is followed by another. */
-export function syncNow({ userTriggered = false } = {}) {
-  if (userTriggered) failures = 0;
+/**
+ * Run the queue now; a run in progress is followed by another. A user's tap and the network
+ * coming back (`resetBackoff`) cancel the backoff: the next failure waits 1 s again.
+ */
+export function syncNow({ userTriggered = false, resetBackoff = userTriggered } = {}) {
+  if (resetBackoff) failures = 0;
   if (running) {
     again = true;
     return running;
@@ -454,7 +537,9 @@ export async function startSync() {
   // Ask once for storage the browser will not evict on its own (the self-test shows the answer).
   if (navigator.storage && navigator.storage.persist) navigator.storage.persist().catch(() => {});
   emit({ lastSyncAt: (await getMeta("lastSyncAt")) || null, pending: await countPending() });
-  window.addEventListener("online", () => syncNow({ userTriggered: false }));
+  // Coming online during an offline backoff tries at once (the first probe may still fail while
+  // the radio settles: the backoff then starts again from 1 s, not from where it was).
+  window.addEventListener("online", () => syncNow({ resetBackoff: true }));
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState === "visible") syncNow({ userTriggered: false });
   });
@@ -464,11 +549,17 @@ export async function startSync() {
 /**
  * The worker's choice on a conflict: "server" keeps the server's version (the local one is
  * discarded, with its photos); "mine" resends the local one as an edit of the server's version.
+ * When the server showed no version (`server: null`: the UUID is another user's, or hidden),
+ * neither can be chosen blindly: "new" sends the local record again under a new UUID.
  */
 export async function resolveConflict(uuid, choice) {
   const record = await db.records.get(uuid);
   if (!record || record.status !== "conflict") return record;
-  const server = record.serverConflict || {};
+  if (!record.serverConflict) {
+    if (choice !== "new") return record; // nothing to keep and nothing to base an edit on
+    return db.records.get(await sendAsNew(record));
+  }
+  const server = record.serverConflict;
   const receipt = server.receipt || server;
   if (choice === "server") {
     await update(uuid, { status: "applied", receipt, resolvedAs: "server", error: "", serverConflict: null });
@@ -483,6 +574,44 @@ export async function resolveConflict(uuid, choice) {
     syncNow({ userTriggered: true });
   }
   return db.records.get(uuid);
+}
+
+// The record under a fresh UUID, queued as a create; records of this phone pointing at the old
+// UUID (a finding's patrol_uuid, an eradication's finding_uuid) follow it.
+async function sendAsNew(record) {
+  const fresh = newUuid();
+  await db.transaction("rw", db.records, async () => {
+    const pointers = await db.records
+      .filter((r) => r.status !== "applied" && r.payload && (r.payload.patrol_uuid === record.uuid || r.payload.finding_uuid === record.uuid))
+      .toArray();
+    for (const r of pointers) {
+      const payload = { ...r.payload };
+      if (payload.patrol_uuid === record.uuid) payload.patrol_uuid = fresh;
+      if (payload.finding_uuid === record.uuid) payload.finding_uuid = fresh;
+      const patch = { payload };
+      if (r.status === "rejected") {
+        Object.assign(patch, { status: "queued", error: "", errorField: "" });
+        if (r.receipt && r.receipt.version) patch.edit = { base_version: r.receipt.version };
+      }
+      await db.records.update(r.uuid, patch);
+    }
+    await db.records.delete(record.uuid);
+    await db.records.put({
+      ...record,
+      uuid: fresh,
+      replaces: record.replaces || record.uuid,
+      status: "queued",
+      receipt: null,
+      edit: null,
+      error: "",
+      errorField: "",
+      serverConflict: null,
+      attempts: 0,
+      resolvedAs: "new",
+    });
+  });
+  syncNow({ userTriggered: true });
+  return fresh;
 }
 
 /** A rejected record, corrected by the worker, goes again as an edit of its last receipt. */

@@ -1,7 +1,7 @@
 /* #/outbox — 待发送: what waits, what the server acknowledged (its receipt), what failed and
    why, conflicts to decide; the oldest unsent item's age and the last successful sync. */
 
-import { downloadBundle } from "../bundle.js";
+import { downloadBundle, PatrolRunning } from "../bundle.js";
 import { getMeta, listRecords, unsentSummary } from "../db.js";
 import { onSyncState, resendRejected, resolveConflict, syncNow } from "../sync.js";
 import { ago, bytes, clear, el, KIND_LABELS, STATUS_LABELS, when } from "../ui.js";
@@ -97,12 +97,39 @@ function summaryOf(payload, choices) {
   return parts.join("，") || "—";
 }
 
+// The server showed no version of its own (the UUID is another user's): there is nothing to
+// keep and nothing to base an edit on, so the only choice is to send this one as a new record.
+function unknownConflictItem(record, choose, choices) {
+  return el(
+    "li",
+    { class: "list-group-item py-3", testid: "outbox-conflict", dataset: { uuid: record.uuid } },
+    el("div", { class: "fw-semibold" }, recordTitle(record)),
+    el("div", { class: "text-warning-emphasis" }, record.error || "服务器上已有同一编号的另一条记录"),
+    el(
+      "div",
+      { class: "small mt-1", testid: "conflict-unknown" },
+      "服务器没有给出它的那一份（可能属于其他人员）。本机的记录仍完整保存，不会自动重发；请选择作为新记录发送，或导出离线数据包交给办公室处理。",
+    ),
+    el("div", { class: "small" }, `本机的：${summaryOf(record.payload, choices)}`),
+    el(
+      "div",
+      { class: "d-flex gap-2 mt-2 flex-wrap" },
+      el(
+        "button",
+        { type: "button", class: "btn btn-primary btn-lg", testid: "conflict-send-new", onclick: () => choose("new") },
+        "作为新记录发送",
+      ),
+    ),
+  );
+}
+
 function conflictItem(record, rerender, choices) {
   const server = record.serverConflict || {};
   const choose = async (choice) => {
     await resolveConflict(record.uuid, choice);
     rerender();
   };
+  if (!record.serverConflict) return unknownConflictItem(record, choose, choices);
   return el(
     "li",
     { class: "list-group-item py-3", testid: "outbox-conflict", dataset: { uuid: record.uuid } },
@@ -141,6 +168,16 @@ function receiptItem(record) {
     ),
     el("div", { class: "small text-secondary" }, `送达 ${when(r.received_at)}，入库 ${when(r.applied_at)}`),
     record.resolvedAs === "server" ? el("div", { class: "small text-secondary" }, "冲突时保留了服务器的版本") : null,
+  );
+}
+
+// A recording patrol's fixes are not a record yet: the bundle would leave them out.
+function patrolFirst() {
+  return el(
+    "div",
+    { class: "alert alert-warning mb-0", role: "alert", testid: "outbox-export-patrol" },
+    el("div", { class: "mb-2" }, "有一次踏查正在记录，它的轨迹还没有保存为记录，导出的数据包里不会有它。请先结束踏查，再导出。"),
+    el("a", { class: "btn btn-warning btn-lg", href: "#/patrol", testid: "outbox-export-finish-patrol" }, "去结束踏查"),
   );
 }
 
@@ -185,6 +222,9 @@ export function render(root) {
         summary.oldestAt
           ? el("p", { class: "mb-1", testid: "outbox-oldest" }, `最早一条已等待 ${ago(summary.oldestAt).replace("前", "")}`)
           : null,
+        summary.patrolActive
+          ? el("p", { class: "mb-1 text-warning-emphasis", testid: "outbox-patrol-running" }, "有一次踏查正在记录：轨迹在结束踏查后才成为记录并发送，请先结束踏查再导出数据包。")
+          : null,
         el("p", { class: "mb-1", testid: "outbox-last-sync" }, `上次成功同步：${summary.lastSyncAt ? `${when(summary.lastSyncAt)}（${ago(summary.lastSyncAt)}）` : "从未"}`),
         el(
           "p",
@@ -217,10 +257,17 @@ export function render(root) {
                 button.disabled = true;
                 try {
                   const bundle = await downloadBundle();
-                  note.textContent = `已导出 ${bundle.records} 条记录、${bundle.files} 个文件：${bundle.name}。请把这个文件交给办公室在「外业数据包导入」中导入。`;
+                  const drafts = summary.drafts ? `（${summary.drafts} 份未提交的草稿不在其中）` : "";
+                  clear(note);
+                  note.textContent = `已导出 ${bundle.records} 条记录、${bundle.files} 个文件${drafts}：${bundle.name}。请把这个文件交给办公室在「外业数据包导入」中导入。`;
                 } catch (error) {
-                  note.textContent = "导出失败：本机存储读取出错，请重试";
-                  console.error(error);
+                  clear(note);
+                  if (error instanceof PatrolRunning) {
+                    note.append(patrolFirst());
+                  } else {
+                    note.textContent = "导出失败：本机存储读取出错，请重试";
+                    console.error(error);
+                  }
                 } finally {
                   button.disabled = false;
                 }
