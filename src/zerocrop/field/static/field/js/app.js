@@ -158,6 +158,9 @@ async function main() {
       root.replaceChildren(h("div", { class: "zf-notice zf-notice-danger", role: "alert" }, `页面加载失败：${error.message || error}`));
     }
     window.scrollTo(0, 0);
+    // The 「已恢复」 notice goes once that patrol has ended (finished on the patrol screen).
+    const resumed = ui.banner.querySelector('[data-testid="patrol-resumed"]');
+    if (resumed && !(await patrolActive())) resumed.remove();
   }
 
   window.addEventListener("hashchange", route);

@@ -4,7 +4,7 @@ import * as db from "../db.js";
 import { formatTime, h, put, icon, notice, showErrors } from "../forms.js";
 import { photosOf } from "../photos.js";
 import { FORMS, TITLES } from "./record_kinds.js";
-import { choices, labelOf, loadMe, loadPackage } from "./tasks_package.js";
+import { choices, labelOf, loadMe, loadPackage, targetsOnly, TARGETS_ONLY_TEXT } from "./tasks_package.js";
 
 function summary(record, pkg) {
   const p = record.payload || {};
@@ -15,7 +15,8 @@ function summary(record, pkg) {
 }
 
 async function renderList(root, go) {
-  const pkg = await loadPackage();
+  const [pkg, me] = await Promise.all([loadPackage(), loadMe()]);
+  const police = targetsOnly(me);
   const drafts = (await db.listRecords({ status: "draft" })).filter((r) => r.kind !== "patrol").reverse();
   const list = h("div", { class: "zf-list", testid: "draft-list" });
   for (const r of drafts) {
@@ -32,11 +33,12 @@ async function renderList(root, go) {
   }
   put(root, 
     h("h1", { class: "zf-title" }, "记录"),
+    police ? notice(TARGETS_ONLY_TEXT, "info", "targets-only") : null,
     h("div", { class: "zf-grid" },
-      h("a", { class: "zf-btn zf-btn-primary zf-btn-big", href: "#/record/finding", testid: "new-finding" }, icon("flower1"), " 发现种植"),
-      h("a", { class: "zf-btn zf-btn-primary zf-btn-big", href: "#/record/eradication", testid: "new-eradication" }, icon("scissors"), " 登记铲除"),
-      h("a", { class: "zf-btn zf-btn-outline zf-btn-big", href: "#/patrol" }, icon("signpost-split"), " 踏查（未发现/疑似）"),
-      h("a", { class: "zf-btn zf-btn-outline zf-btn-big", href: "#/tasks" }, icon("bullseye"), " 核查靶点（从任务进入）")),
+      police ? null : h("a", { class: "zf-btn zf-btn-primary zf-btn-big", href: "#/record/finding", testid: "new-finding" }, icon("flower1"), " 发现种植"),
+      police ? null : h("a", { class: "zf-btn zf-btn-primary zf-btn-big", href: "#/record/eradication", testid: "new-eradication" }, icon("scissors"), " 登记铲除"),
+      police ? null : h("a", { class: "zf-btn zf-btn-outline zf-btn-big", href: "#/patrol" }, icon("signpost-split"), " 踏查（未发现/疑似）"),
+      h("a", { class: `zf-btn ${police ? "zf-btn-primary" : "zf-btn-outline"} zf-btn-big`, href: "#/tasks" }, icon("bullseye"), " 核查靶点（从任务进入）")),
     h("section", { class: "zf-section" }, h("h2", null, `草稿（${drafts.length}）`),
       drafts.length ? list : h("p", { class: "zf-empty" }, "没有未完成的草稿。填写中的记录会自动保存在这里。")),
   );
@@ -57,6 +59,11 @@ async function renderForm(root, { args, query, go }) {
     return null;
   }
   const [pkg, me, photos] = await Promise.all([loadPackage(), loadMe(), existing ? photosOf(existing) : []]);
+  if (targetsOnly(me) && kind !== "target_verification") {
+    put(root, h("h1", { class: "zf-title" }, TITLES[kind]), notice(TARGETS_ONLY_TEXT, "info", "targets-only"),
+      h("a", { class: "zf-btn zf-btn-outline", href: "#/tasks" }, "查看待核查靶点"));
+    return null;
+  }
   const localFindings = kind === "eradication" ? (await db.listRecords({ kind: "finding" })).filter((r) => r.status !== "draft") : [];
   const status = h("div", { class: "zf-savestate", testid: "draft-state", "aria-live": "polite" }, existing ? `草稿保存于 ${formatTime(existing.updatedAt)}` : "填写后自动保存为草稿");
   const form = h("form", { class: "zf-form", novalidate: true, testid: `form-${kind}` });

@@ -89,7 +89,12 @@ function eradicationForm(ctx) {
   const mine = localFindings.map((r) => [`uuid:${r.uuid}`, `本机记录：${labelOf(choices(pkg, "species"), r.payload.species)} ${r.payload.plant_count ?? ""}株 ${r.payload.place || ""}`.trim()]);
   const initial = p.finding_uuid ? `uuid:${p.finding_uuid}` : p.finding_id ? `id:${p.finding_id}`
     : ctx.query.get("finding_uuid") ? `uuid:${ctx.query.get("finding_uuid")}` : ctx.query.get("finding_id") ? `id:${ctx.query.get("finding_id")}` : "";
-  const findingSel = selectField("finding", "要铲除的发现点", [...mine, ...open], { value: initial });
+  const none = !mine.length && !open.length;
+  const findingSel = selectField("finding", "要铲除的发现点", [...mine, ...open], {
+    value: initial,
+    blank: none ? "目前没有待铲除的发现点" : "请选择",
+    hint: none ? "先在「发现种植」中登记发现点（或联网同步任务），再登记铲除。" : undefined,
+  });
   const method = selectField("method", "铲除方式", choices(pkg, "eradication_method"), { value: p.method || "pulled" });
   const self = selfPerson(me);
   const doneBy = peopleField("done_by", "铲除人员", me.people || [], { value: p.done_by || (self ? [self.id] : []) });
