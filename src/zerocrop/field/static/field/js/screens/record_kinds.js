@@ -146,7 +146,8 @@ function verificationForm(ctx) {
   const reasonText = textField("reason_text", "原因说明", { value: p.reason_text, placeholder: "如：道路塌方，车辆无法通行" });
   const others = (pkg?.targets?.features || []).filter((f) => featureId(f) !== String(targetId)).map((f) => [featureId(f), f.properties.code || featureId(f)]);
   const duplicate = selectField("duplicate_of", "与哪个靶点重复", others, { value: p.duplicate_of || "" });
-  const verifiers = peopleField("verifiers", "核查人（两人到场）", me.people || [], { value: p.verifiers || [] });
+  const self = selfPerson(me);
+  const verifiers = peopleField("verifiers", "核查人（两人到场）", me.people || [], { value: p.verifiers || (self ? [self.id] : []) });
   const arrival = positionField({ label: "到达位置（手机定位）", value: p.arrival, target: point, onChange: changed, testid: "arrival" });
   const police = h("input", { type: "checkbox", id: "zf-police", name: "police_present" });
   police.checked = Boolean(p.police_present);
