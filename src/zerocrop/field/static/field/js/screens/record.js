@@ -53,7 +53,9 @@ async function renderForm(root, { args, query, go }) {
   }
   let id = args[1] || null;
   const existing = id ? await db.getRecord(id) : null;
-  if (existing && existing.status !== "draft") {
+  // A record the server refused can be corrected and sent again (an edit of its receipt).
+  const rejected = existing?.status === "rejected";
+  if (existing && existing.status !== "draft" && !rejected) {
     put(root, h("h1", { class: "zf-title" }, TITLES[kind]), notice("这条记录已提交，不能再修改；发送情况请看「待发送」。", "info"),
       h("a", { class: "zf-btn zf-btn-outline", href: "#/outbox" }, "查看待发送"));
     return null;
@@ -65,7 +67,9 @@ async function renderForm(root, { args, query, go }) {
     return null;
   }
   const localFindings = kind === "eradication" ? (await db.listRecords({ kind: "finding" })).filter((r) => r.status !== "draft") : [];
-  const status = h("div", { class: "zf-savestate", testid: "draft-state", "aria-live": "polite" }, existing ? `草稿保存于 ${formatTime(existing.updatedAt)}` : "填写后自动保存为草稿");
+  const status = rejected
+    ? notice(`服务器退回了这条记录：${existing.error || "原因未说明"}。请更正后点「更正并重新发送」；照片在这里不能增删。`, "danger", "record-rejected")
+    : h("div", { class: "zf-savestate", testid: "draft-state", "aria-live": "polite" }, existing ? `草稿保存于 ${formatTime(existing.updatedAt)}` : "填写后自动保存为草稿");
   const form = h("form", { class: "zf-form", novalidate: true, testid: `form-${kind}` });
 
   // Saves run one after another; a change during a save triggers one more save after it.
@@ -73,7 +77,7 @@ async function renderForm(root, { args, query, go }) {
   let again = false;
   let spec = null;
   const save = async () => {
-    if (!spec) return null;
+    if (!spec || rejected) return null;
     if (saving) { again = true; return saving; }
     saving = (async () => {
       do {
@@ -99,7 +103,7 @@ async function renderForm(root, { args, query, go }) {
   form.addEventListener("change", changed);
 
   const message = h("div", { "aria-live": "polite" });
-  const submit = h("button", { type: "submit", class: "zf-btn zf-btn-primary zf-btn-block", testid: "record-submit" }, icon("check2-circle"), " 完成并提交");
+  const submit = h("button", { type: "submit", class: "zf-btn zf-btn-primary zf-btn-block", testid: "record-submit" }, icon("check2-circle"), rejected ? " 更正并重新发送" : " 完成并提交");
   put(form, ...spec.fields, message, submit);
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -109,6 +113,23 @@ async function renderForm(root, { args, query, go }) {
     if (first) {
       message.replaceChildren(notice(`还有 ${Object.keys(errors).length} 处需要填写或更正（见红字）`, "danger", "record-errors"));
       first.scrollIntoView({ block: "center" });
+      return;
+    }
+    if (rejected) {
+      const sent = existing.files.map((f) => f.sha256).sort().join();
+      if (spec.photos().map((p) => p.sha256).sort().join() !== sent) {
+        message.replaceChildren(notice("退回的记录在这里只能更正填写的内容，照片不能增删；需要换照片时请在网页版重新登记。", "danger", "record-errors"));
+        return;
+      }
+      submit.disabled = true;
+      try {
+        const { resendRejected } = await import("../sync.js");
+        await resendRejected(id, { payload });
+        go("#/outbox");
+      } catch (error) {
+        submit.disabled = false;
+        message.replaceChildren(notice(`未能重新发送：${error.message || error}`, "danger"));
+      }
       return;
     }
     submit.disabled = true;
