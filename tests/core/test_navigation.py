@@ -11,7 +11,6 @@ from django.test import RequestFactory
 
 from zerocrop.core import navigation
 from zerocrop.core.navigation import menu_for, register_menu_item
-from zerocrop.field.menu import app_mounted
 from zerocrop.org.models import User
 
 pytestmark = pytest.mark.django_db
@@ -73,12 +72,15 @@ NEWER_FOR = {
         {"admin"},
         ('data-testid="menu-field-devices"', "bi-phone-vibrate", "外业设备"),
     ),
-}
-if app_mounted():  # the app shell (field.urls_app) gives 外业采集 its page
-    NEWER_FOR["/field/app/"] = (
+    "/field/bundles/": (
+        {"admin"},
+        ('data-testid="menu-field-bundles"', "bi-file-earmark-zip", "离线数据包导入"),
+    ),
+    "/field/app/": (
         {"admin", "cadre", "grid", "police"},
         ('data-testid="menu-field-app"', "bi-phone", "外业采集"),
-    )
+    ),
+}
 
 
 @pytest.mark.parametrize("username", ["admin", "leader", "cadre", "grid", "police"])

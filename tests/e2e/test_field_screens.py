@@ -301,3 +301,75 @@ def test_the_finding_form_autosaves_a_draft_and_finalise_queues_it_with_its_phot
     sha = record["files"][0]["sha256"]
     assert _db(phone, f"m.db.blobs.get('{sha}').then((b) => b && b.size)") > 0
     assert _db(phone, "m.listRecords({status: 'draft'})") == []
+
+
+def _reseed(page, me: dict, pkg: dict) -> None:  # noqa: ANN001
+    page.evaluate(
+        "async ([url, me, pkg]) => { const m = await import(url); await m.setMeta('me', me);"
+        " await m.setMeta('tasks', pkg); }",
+        [DB, me, pkg],
+    )
+    page.reload()
+
+
+def test_an_empty_package_says_there_is_nothing_today(phone) -> None:  # noqa: ANN001
+    village = AdminUnit.objects.get(name=VILLAGE)
+    empty = {"type": "FeatureCollection", "features": []}
+    _reseed(phone, _me(village), {**_package(village), "cells": empty, "targets": empty})
+    phone.wait_for_selector("[data-testid=tasks-none]")
+    assert "今天没有任务" in phone.get_by_test_id("tasks-none").inner_text()
+    assert "没有待核查的靶点" in phone.get_by_test_id("tasks-targets").inner_text()
+
+
+def test_a_police_officer_is_offered_targets_only(phone) -> None:  # noqa: ANN001
+    village = AdminUnit.objects.get(name=VILLAGE)
+    me = _me(village)
+    me["user"] = {**me["user"], "username": "police", "role": "police"}
+    _reseed(phone, me, _package(village))
+    phone.wait_for_selector("[data-testid=task-target]")
+    assert phone.get_by_test_id("tasks-cells").count() == 0
+    assert phone.get_by_test_id("tasks-findings").count() == 0
+    for screen in ("patrol", "record", "record/finding"):
+        phone.evaluate(f"window.location.hash = '#/{screen}'")
+        phone.wait_for_selector("[data-testid=targets-only]")
+        assert phone.get_by_test_id("patrol-start").count() == 0
+        assert phone.get_by_test_id("new-finding").count() == 0
+        assert phone.get_by_test_id("form-finding").count() == 0
+
+
+def test_a_refused_record_is_corrected_and_sent_again(phone) -> None:  # noqa: ANN001
+    village = AdminUnit.objects.get(name=VILLAGE)
+    payload = {
+        "unit_id": str(village.pk),
+        "species": "poppy",
+        "stage": "flowering",
+        "setting": "courtyard",
+        "plant_count": 12,
+        "area_m2": 30,
+        "lon": phone.target.lon,
+        "lat": phone.target.lat,
+        "acc": 8,
+        "crs": "wgs84",
+        "found_by": [str(Person.objects.filter(unit=village).first().pk)],
+        "place": "旧地点",
+    }
+    uuid = phone.evaluate(
+        """async ([url, payload]) => {
+          const m = await import(url);
+          const id = m.uuid();
+          const blob = new Blob(['jpeg bytes'], {type: 'image/jpeg'});
+          const photos = [{blob, name: 'a.jpg', role: 'found', type: 'image/jpeg'}];
+          await m.saveDraft({uuid: id, kind: 'finding', payload, photos});
+          await m.db.records.update(id, {status: 'rejected', error: '发现人不在本村'});
+          return id;
+        }""",
+        [DB, payload],
+    )
+    phone.evaluate(f"window.location.hash = '#/record/finding/{uuid}'")
+    phone.wait_for_selector("[data-testid=record-rejected]")
+    assert "发现人不在本村" in phone.get_by_test_id("record-rejected").inner_text()
+    form = phone.get_by_test_id("form-finding")
+    form.locator("input[name=place]").fill("房后菜地")
+    phone.get_by_test_id("record-submit").click()
+    phone.wait_for_url(re.compile(r".*#/outbox"))
+    _wait_record(phone, uuid, "r.status !== 'rejected' && r.payload.place === '房后菜地'")

@@ -101,6 +101,12 @@ def test_the_devices_page_is_the_town_admins(login_as) -> None:
         assert login_as(username).get("/field/devices/").status_code == 403, username
 
 
+def test_the_devices_page_leads_to_the_bundle_import(login_as) -> None:
+    html = login_as("admin").get("/field/devices/").content.decode()
+    assert 'href="/field/bundles/" data-testid="devices-bundles-link"' in html
+    assert login_as("admin").get("/field/bundles/").status_code == 200
+
+
 def test_the_admin_revokes_with_a_reason(login_as, pair) -> None:
     cadre2 = User.objects.get(username="cadre2")
     device = pair(cadre2, name="遗失的手机").device

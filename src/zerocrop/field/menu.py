@@ -1,29 +1,11 @@
-"""The field app's menu items: the app itself, pairing a phone, and the admin's devices."""
+"""The field app's menu items: the app itself, pairing a phone, the admin's devices and bundles."""
 
 from __future__ import annotations
 
-from functools import cache
-
-from django.http import HttpRequest
-from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from zerocrop.core.navigation import register_menu_item
 from zerocrop.field.capabilities import DEVICE_MANAGE, DEVICE_PAIR
-
-
-@cache
-def app_mounted() -> bool:
-    # The app shell's URL belongs to the app's own module (urls_app); no item without it.
-    try:
-        reverse("field-app")
-    except NoReverseMatch:
-        return False
-    return True
-
-
-def _opens_app(request: HttpRequest) -> bool:
-    return app_mounted()
 
 
 def register_menu_items() -> None:
@@ -34,7 +16,6 @@ def register_menu_items() -> None:
         icon="phone",
         order=62,
         capability=DEVICE_PAIR,
-        visible=_opens_app,
         testid="menu-field-app",
     )
     register_menu_item(
@@ -54,4 +35,13 @@ def register_menu_items() -> None:
         order=95,
         capability=DEVICE_MANAGE,
         testid="menu-field-devices",
+    )
+    register_menu_item(
+        section="field",
+        label=_("离线数据包导入"),
+        url_name="field-bundles",
+        icon="file-earmark-zip",
+        order=96,
+        capability=DEVICE_MANAGE,
+        testid="menu-field-bundles",
     )

@@ -155,9 +155,14 @@ async function main() {
       cleanup = (await mod.render(root, { name, args, query, go })) || null;
     } catch (error) {
       console.error(error);
-      root.replaceChildren(h("div", { class: "zf-notice zf-notice-danger", role: "alert" }, `页面加载失败：${error.message || error}`));
+      // The browser's own error text may be English: the worker gets a Chinese way out instead.
+      root.replaceChildren(h("div", { class: "zf-notice zf-notice-danger", role: "alert" }, "页面加载失败，请刷新重试；仍不行时请联网后重新打开应用。"),
+        h("a", { class: "zf-btn zf-btn-outline", href: "#/tasks" }, "回到任务"));
     }
     window.scrollTo(0, 0);
+    // The 「已恢复」 notice goes once that patrol has ended (finished on the patrol screen).
+    const resumed = ui.banner.querySelector('[data-testid="patrol-resumed"]');
+    if (resumed && !(await patrolActive())) resumed.remove();
   }
 
   window.addEventListener("hashchange", route);

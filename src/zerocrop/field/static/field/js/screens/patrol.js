@@ -4,7 +4,7 @@ import { formatDistance } from "../crs.js";
 import { choiceField, formatDuration, formatTime, h, put, icon, notice, peopleField, selectField, areaField } from "../forms.js";
 import * as gps from "../gps.js";
 import * as recorder from "./patrol_recorder.js";
-import { choices, loadMe, loadPackage, selfPerson } from "./tasks_package.js";
+import { choices, loadMe, loadPackage, selfPerson, targetsOnly, TARGETS_ONLY_TEXT } from "./tasks_package.js";
 
 const LOCK_WARNING = "锁屏后网页无法记录轨迹，请保持屏幕常亮或在每个地块拍照打卡。";
 
@@ -179,6 +179,11 @@ function renderRunning(root, go) {
 
 export async function render(root, { query, go }) {
   if (recorder.current()) return renderRunning(root, go);
+  if (targetsOnly(await loadMe())) {
+    put(root, h("h1", { class: "zf-title" }, "踏查"), notice(TARGETS_ONLY_TEXT, "info", "targets-only"),
+      h("a", { class: "zf-btn zf-btn-primary zf-btn-block", href: "#/tasks" }, icon("bullseye"), " 查看待核查靶点"));
+    return null;
+  }
   const done = query.get("done");
   if (done) {
     const record = await getRecord(done);

@@ -4,7 +4,7 @@ import * as db from "../db.js";
 import { formatTime, h, put, icon, notice, showErrors } from "../forms.js";
 import { photosOf } from "../photos.js";
 import { FORMS, TITLES } from "./record_kinds.js";
-import { choices, labelOf, loadMe, loadPackage } from "./tasks_package.js";
+import { choices, labelOf, loadMe, loadPackage, targetsOnly, TARGETS_ONLY_TEXT } from "./tasks_package.js";
 
 function summary(record, pkg) {
   const p = record.payload || {};
@@ -15,7 +15,8 @@ function summary(record, pkg) {
 }
 
 async function renderList(root, go) {
-  const pkg = await loadPackage();
+  const [pkg, me] = await Promise.all([loadPackage(), loadMe()]);
+  const police = targetsOnly(me);
   const drafts = (await db.listRecords({ status: "draft" })).filter((r) => r.kind !== "patrol").reverse();
   const list = h("div", { class: "zf-list", testid: "draft-list" });
   for (const r of drafts) {
@@ -32,11 +33,12 @@ async function renderList(root, go) {
   }
   put(root, 
     h("h1", { class: "zf-title" }, "记录"),
+    police ? notice(TARGETS_ONLY_TEXT, "info", "targets-only") : null,
     h("div", { class: "zf-grid" },
-      h("a", { class: "zf-btn zf-btn-primary zf-btn-big", href: "#/record/finding", testid: "new-finding" }, icon("flower1"), " 发现种植"),
-      h("a", { class: "zf-btn zf-btn-primary zf-btn-big", href: "#/record/eradication", testid: "new-eradication" }, icon("scissors"), " 登记铲除"),
-      h("a", { class: "zf-btn zf-btn-outline zf-btn-big", href: "#/patrol" }, icon("signpost-split"), " 踏查（未发现/疑似）"),
-      h("a", { class: "zf-btn zf-btn-outline zf-btn-big", href: "#/tasks" }, icon("bullseye"), " 核查靶点（从任务进入）")),
+      police ? null : h("a", { class: "zf-btn zf-btn-primary zf-btn-big", href: "#/record/finding", testid: "new-finding" }, icon("flower1"), " 发现种植"),
+      police ? null : h("a", { class: "zf-btn zf-btn-primary zf-btn-big", href: "#/record/eradication", testid: "new-eradication" }, icon("scissors"), " 登记铲除"),
+      police ? null : h("a", { class: "zf-btn zf-btn-outline zf-btn-big", href: "#/patrol" }, icon("signpost-split"), " 踏查（未发现/疑似）"),
+      h("a", { class: `zf-btn ${police ? "zf-btn-primary" : "zf-btn-outline"} zf-btn-big`, href: "#/tasks" }, icon("bullseye"), " 核查靶点（从任务进入）")),
     h("section", { class: "zf-section" }, h("h2", null, `草稿（${drafts.length}）`),
       drafts.length ? list : h("p", { class: "zf-empty" }, "没有未完成的草稿。填写中的记录会自动保存在这里。")),
   );
@@ -51,14 +53,23 @@ async function renderForm(root, { args, query, go }) {
   }
   let id = args[1] || null;
   const existing = id ? await db.getRecord(id) : null;
-  if (existing && existing.status !== "draft") {
+  // A record the server refused can be corrected and sent again (an edit of its receipt).
+  const rejected = existing?.status === "rejected";
+  if (existing && existing.status !== "draft" && !rejected) {
     put(root, h("h1", { class: "zf-title" }, TITLES[kind]), notice("这条记录已提交，不能再修改；发送情况请看「待发送」。", "info"),
       h("a", { class: "zf-btn zf-btn-outline", href: "#/outbox" }, "查看待发送"));
     return null;
   }
   const [pkg, me, photos] = await Promise.all([loadPackage(), loadMe(), existing ? photosOf(existing) : []]);
+  if (targetsOnly(me) && kind !== "target_verification") {
+    put(root, h("h1", { class: "zf-title" }, TITLES[kind]), notice(TARGETS_ONLY_TEXT, "info", "targets-only"),
+      h("a", { class: "zf-btn zf-btn-outline", href: "#/tasks" }, "查看待核查靶点"));
+    return null;
+  }
   const localFindings = kind === "eradication" ? (await db.listRecords({ kind: "finding" })).filter((r) => r.status !== "draft") : [];
-  const status = h("div", { class: "zf-savestate", testid: "draft-state", "aria-live": "polite" }, existing ? `草稿保存于 ${formatTime(existing.updatedAt)}` : "填写后自动保存为草稿");
+  const status = rejected
+    ? notice(`服务器退回了这条记录：${existing.error || "原因未说明"}。请更正后点「更正并重新发送」；照片在这里不能增删。`, "danger", "record-rejected")
+    : h("div", { class: "zf-savestate", testid: "draft-state", "aria-live": "polite" }, existing ? `草稿保存于 ${formatTime(existing.updatedAt)}` : "填写后自动保存为草稿");
   const form = h("form", { class: "zf-form", novalidate: true, testid: `form-${kind}` });
 
   // Saves run one after another; a change during a save triggers one more save after it.
@@ -66,7 +77,7 @@ async function renderForm(root, { args, query, go }) {
   let again = false;
   let spec = null;
   const save = async () => {
-    if (!spec) return null;
+    if (!spec || rejected) return null;
     if (saving) { again = true; return saving; }
     saving = (async () => {
       do {
@@ -92,7 +103,7 @@ async function renderForm(root, { args, query, go }) {
   form.addEventListener("change", changed);
 
   const message = h("div", { "aria-live": "polite" });
-  const submit = h("button", { type: "submit", class: "zf-btn zf-btn-primary zf-btn-block", testid: "record-submit" }, icon("check2-circle"), " 完成并提交");
+  const submit = h("button", { type: "submit", class: "zf-btn zf-btn-primary zf-btn-block", testid: "record-submit" }, icon("check2-circle"), rejected ? " 更正并重新发送" : " 完成并提交");
   put(form, ...spec.fields, message, submit);
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -102,6 +113,23 @@ async function renderForm(root, { args, query, go }) {
     if (first) {
       message.replaceChildren(notice(`还有 ${Object.keys(errors).length} 处需要填写或更正（见红字）`, "danger", "record-errors"));
       first.scrollIntoView({ block: "center" });
+      return;
+    }
+    if (rejected) {
+      const sent = existing.files.map((f) => f.sha256).sort().join();
+      if (spec.photos().map((p) => p.sha256).sort().join() !== sent) {
+        message.replaceChildren(notice("退回的记录在这里只能更正填写的内容，照片不能增删；需要换照片时请在网页版重新登记。", "danger", "record-errors"));
+        return;
+      }
+      submit.disabled = true;
+      try {
+        const { resendRejected } = await import("../sync.js");
+        await resendRejected(id, { payload });
+        go("#/outbox");
+      } catch (error) {
+        submit.disabled = false;
+        message.replaceChildren(notice(`未能重新发送：${error.message || error}`, "danger"));
+      }
       return;
     }
     submit.disabled = true;

@@ -89,7 +89,12 @@ function eradicationForm(ctx) {
   const mine = localFindings.map((r) => [`uuid:${r.uuid}`, `本机记录：${labelOf(choices(pkg, "species"), r.payload.species)} ${r.payload.plant_count ?? ""}株 ${r.payload.place || ""}`.trim()]);
   const initial = p.finding_uuid ? `uuid:${p.finding_uuid}` : p.finding_id ? `id:${p.finding_id}`
     : ctx.query.get("finding_uuid") ? `uuid:${ctx.query.get("finding_uuid")}` : ctx.query.get("finding_id") ? `id:${ctx.query.get("finding_id")}` : "";
-  const findingSel = selectField("finding", "要铲除的发现点", [...mine, ...open], { value: initial });
+  const none = !mine.length && !open.length;
+  const findingSel = selectField("finding", "要铲除的发现点", [...mine, ...open], {
+    value: initial,
+    blank: none ? "目前没有待铲除的发现点" : "请选择",
+    hint: none ? "先在「发现种植」中登记发现点（或联网同步任务），再登记铲除。" : undefined,
+  });
   const method = selectField("method", "铲除方式", choices(pkg, "eradication_method"), { value: p.method || "pulled" });
   const self = selfPerson(me);
   const doneBy = peopleField("done_by", "铲除人员", me.people || [], { value: p.done_by || (self ? [self.id] : []) });
@@ -141,7 +146,8 @@ function verificationForm(ctx) {
   const reasonText = textField("reason_text", "原因说明", { value: p.reason_text, placeholder: "如：道路塌方，车辆无法通行" });
   const others = (pkg?.targets?.features || []).filter((f) => featureId(f) !== String(targetId)).map((f) => [featureId(f), f.properties.code || featureId(f)]);
   const duplicate = selectField("duplicate_of", "与哪个靶点重复", others, { value: p.duplicate_of || "" });
-  const verifiers = peopleField("verifiers", "核查人（两人到场）", me.people || [], { value: p.verifiers || [] });
+  const self = selfPerson(me);
+  const verifiers = peopleField("verifiers", "核查人（两人到场）", me.people || [], { value: p.verifiers || (self ? [self.id] : []) });
   const arrival = positionField({ label: "到达位置（手机定位）", value: p.arrival, target: point, onChange: changed, testid: "arrival" });
   const police = h("input", { type: "checkbox", id: "zf-police", name: "police_present" });
   police.checked = Boolean(p.police_present);

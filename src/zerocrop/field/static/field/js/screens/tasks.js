@@ -3,7 +3,7 @@
 import { anchor, bearingDeg, directionName, distanceM, formatDistance, wgs84ToGcj02 } from "../crs.js";
 import { formatTime, h, put, icon, notice } from "../forms.js";
 import * as gps from "../gps.js";
-import { feature, featureId, loadPackage } from "./tasks_package.js";
+import { feature, featureId, loadMe, loadPackage, targetsOnly } from "./tasks_package.js";
 
 const DONE_CELL_STATES = ["surveyed", "validated"];
 
@@ -39,7 +39,8 @@ function updateDistances(root, fix) {
 }
 
 async function renderList(root) {
-  const pkg = await loadPackage();
+  const [pkg, me] = await Promise.all([loadPackage(), loadMe()]);
+  const police = targetsOnly(me);
   put(root, h("h1", { class: "zf-title" }, "今日任务"), viewSwitch("list"));
   if (!pkg) {
     put(root, notice("本机还没有任务数据。请在有信号的地方打开本应用，它会自动下载本村的任务、地块和靶点，之后离线也能用。", "info", "tasks-empty"));
@@ -52,25 +53,29 @@ async function renderList(root) {
     .sort((a, b) => targetRank(a.properties) - targetRank(b.properties));
   const cells = (pkg.cells.features || []).filter((f) => !DONE_CELL_STATES.includes(f.properties.state));
   const findings = pkg.findings.features || [];
-  const section = (title, items, testid) => h("section", { class: "zf-section", testid },
+  const section = (title, items, testid, empty) => h("section", { class: "zf-section", testid },
     h("h2", null, `${title}（${items.length}）`),
-    items.length ? h("div", { class: "zf-tasklist" }, items) : h("p", { class: "zf-empty" }, "没有。"));
+    items.length ? h("div", { class: "zf-tasklist" }, items) : h("p", { class: "zf-empty" }, empty));
+  if (!targets.length && (police || (!cells.length && !findings.length))) {
+    put(root, notice(police ? "今天没有待核查的靶点。联网后任务会自动更新。"
+      : "今天没有任务。联网后任务会自动更新；也可以在「踏查」直接开始踏查。", "info", "tasks-none"));
+  }
   put(root, 
     section("待核查靶点", targets.map((f) => row({
       href: `#/target/${encodeURIComponent(featureId(f))}`, ic: "bullseye", testid: "task-target",
       title: `靶点 ${f.properties.code || ""}`, sub: `${f.properties.unit || ""} · ${f.properties.status_label || "待核查"} · 截止 ${f.properties.due_on || "—"}`,
       badge: dueText(f.properties), point: anchor(f.geometry),
-    })), "tasks-targets"),
-    section("待踏查任务", cells.map((f) => row({
+    })), "tasks-targets", "没有待核查的靶点。"),
+    police ? null : section("待踏查任务", cells.map((f) => row({
       href: `#/cell/${encodeURIComponent(featureId(f))}`, ic: "signpost-split", testid: "task-cell",
       title: f.properties.label || "踏查任务", sub: `${f.properties.unit || ""} · ${f.properties.round || ""}`,
       badge: { text: f.properties.state_label || f.properties.state || "", kind: "info" }, point: anchor(f.geometry),
-    })), "tasks-cells"),
-    section("待铲除发现点", findings.map((f) => row({
+    })), "tasks-cells", "没有分配给您的踏查任务。"),
+    police ? null : section("待铲除发现点", findings.map((f) => row({
       href: `#/finding/${encodeURIComponent(featureId(f))}`, ic: "flower1", testid: "task-finding",
       title: `发现点 ${f.properties.code || ""}`, sub: `${f.properties.species_label || ""} ${f.properties.plant_count ?? ""} 株 · ${f.properties.status_label || ""}`,
       badge: { text: f.properties.status_label || "待铲除", kind: "warn" }, point: anchor(f.geometry),
-    })), "tasks-findings"),
+    })), "tasks-findings", "没有待铲除的发现点。"),
   );
   return gps.watch((fix, err) => {
     posLine.textContent = fix ? `我的位置：精度约 ${Math.round(fix.acc)} 米` : gps.errorText(err);

@@ -56,6 +56,13 @@ export function featureId(f) {
   return String(f.id ?? f.properties?.id ?? "");
 }
 
+/* A police officer verifies targets only: patrols, findings and eradications are the villages' work. */
+export function targetsOnly(me) {
+  return me?.user?.role === "police";
+}
+
+export const TARGETS_ONLY_TEXT = "民警账号在外业采集中只核查靶点；踏查、发现和铲除由村干部、网格员记录。";
+
 /* The worker's own Person among `people` (to preselect them as walker, finder…). */
 export function selfPerson(me) {
   const people = me?.people || [];
