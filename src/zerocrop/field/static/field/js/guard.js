@@ -95,7 +95,7 @@ export async function guardLeave(action = "退出") {
     ok: false,
     ...counts,
     message:
-      `本机还有${describe(counts)}，现在不能${action}。` +
+      `本机还有 ${describe(counts)}，现在不能${action}。` +
       "请先联网在「待发送」页面立即同步，或导出离线数据包交给办公室导入。",
   };
 }

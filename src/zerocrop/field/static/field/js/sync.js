@@ -540,6 +540,8 @@ export async function startSync() {
   // Coming online during an offline backoff tries at once (the first probe may still fail while
   // the radio settles: the backoff then starts again from 1 s, not from where it was).
   window.addEventListener("online", () => syncNow({ resetBackoff: true }));
+  // Going offline is believed only after the probe fails: the badge then says so at once.
+  window.addEventListener("offline", () => syncNow({ userTriggered: false }));
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState === "visible") syncNow({ userTriggered: false });
   });
