@@ -354,7 +354,11 @@ def design_draw(
     *, design: SampleDesign, seed: int | None = None, actor: Any = None
 ) -> SampleDesign:
     """Draw the cells (seed random unless given), store the selection and lock the design."""
-    design = SampleDesign.objects.select_for_update().select_related("frame").get(pk=design.pk)
+    design = (
+        SampleDesign.objects.select_for_update(of=("self",))
+        .select_related("frame")
+        .get(pk=design.pk)
+    )
     _refuse_locked(design)
     if seed is None:
         seed = secrets.randbelow(2**31)

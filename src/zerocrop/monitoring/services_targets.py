@@ -418,7 +418,11 @@ def target_verify(
 ) -> Target:
     """Record the verification of one target; it then waits for review (待审核)."""
     _require(actor, TARGET_VERIFY, target, "核查")
-    current = Target.objects.select_for_update().select_related("batch", "unit").get(pk=target.pk)
+    current = (
+        Target.objects.select_for_update(of=("self",))
+        .select_related("batch", "unit")
+        .get(pk=target.pk)
+    )
     if current.is_void:
         raise ApplicationError("该靶点已作废")
     if current.status not in OPEN:
@@ -558,7 +562,9 @@ def target_verify(
 def target_review(*, target: Target, approve: bool, reason: str = "", actor: Any) -> Target:
     """Approve a submitted verification, or send it back with a reason (退回)."""
     _require(actor, TARGET_REVIEW, target, "审核")
-    current = Target.objects.select_for_update().select_related("unit").get(pk=target.pk)
+    current = (
+        Target.objects.select_for_update(of=("self",)).select_related("unit").get(pk=target.pk)
+    )
     if current.status != TargetStatus.SUBMITTED:
         raise ApplicationError(f"该靶点{current.get_status_display()}，没有待审核的核查结果")
     verifier_ids = set(current.verifiers.values_list("pk", flat=True))
