@@ -68,7 +68,9 @@ class RecordEditIn(Schema):
 # --------------------------------------------------------------------------- positions
 
 
-class FixIn(Schema):
+# A plain pydantic model, not a ninja Schema: a patrol carries thousands of fixes and a Schema's
+# root validator per fix was a quarter of the patrol POST's time (bench/README.md, sync_load).
+class FixIn(pydantic.BaseModel):
     lon: float = Field(ge=-180, le=180, title="经度")
     lat: float = Field(ge=-90, le=90, title="纬度")
     acc: float | None = Field(None, ge=0, le=100_000, title="定位精度（米）")

@@ -92,7 +92,8 @@ def upgrade(record: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(record, dict):
         raise SchemaError("记录应为 JSON 对象", code="invalid")
     version = schema_of(record)
-    upgraded = copy.deepcopy(record)
+    # Only an old record is rewritten in depth; a current one just gets its version set.
+    upgraded = copy.deepcopy(record) if version < SCHEMA_VERSION else dict(record)
     while version < SCHEMA_VERSION:
         upgraded = _STEPS[version](upgraded)
         version += 1
