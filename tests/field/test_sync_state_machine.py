@@ -290,6 +290,8 @@ class SyncMachine(RuleBasedStateMachine):
         )
         if status == 503:  # database busy: the phone retries later
             return
+        where = f"{call.method} {call.path}: HTTP {status}, see {self.world.server.log}"
+        assert status < 500, where
         body = response.json()
         record, photo = call.record, call.photo
         if call.method in ("POST", "GET") and call.path.startswith("/records"):
@@ -382,6 +384,30 @@ class SyncMachine(RuleBasedStateMachine):
             flight.join(timeout=60)
         self.log.append("kill -9")
         server.start()
+
+    @precondition(lambda self: self.kills < MAX_KILLS)
+    @rule(record=records, delay_ms=st.integers(0, 120))
+    def kill_while_completing(self, record: Record, delay_ms: int) -> None:
+        """kill -9 while the last chunk of a record's last file is in flight: the moment the
+        file becomes complete and the record is applied, the narrowest window there is."""
+        if not record.acknowledged:
+            self.exchange(self.calls_for(record)[0])
+        missing = [p for p in record.photos if not p.complete]
+        if not record.acknowledged or not missing:
+            return
+        for photo in missing[:-1]:
+            for _ in range(100):
+                if photo.complete:
+                    break
+                self.exchange(self.calls_for(record)[0])
+        last = missing[-1]
+        for _ in range(100):
+            if last.complete or len(last.data) - last.received <= CHUNK:
+                break
+            self.exchange(self.calls_for(record)[0])
+        if last.complete:
+            return
+        self.kill_server(record, delay_ms)
 
     # ---- what must always hold -------------------------------------------------------------
 
