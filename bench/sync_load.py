@@ -118,6 +118,15 @@ class Stats:
     failures: list[str] = field(default_factory=list)
 
 
+def why(response: httpx.Response) -> str:
+    """An answer in a line: the error body's Chinese detail, or the start of the text."""
+    try:
+        body = response.json()
+    except ValueError:
+        return f"HTTP {response.status_code} {response.text[:80]!r}"
+    return f"HTTP {response.status_code} {body.get('code')}: {body.get('detail')}"
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
@@ -271,12 +280,14 @@ class Device:
                     "Content-Range": f"bytes {first}-{last}/{total}",
                 },
             )
+            if response.status_code not in (200, 409):
+                raise RuntimeError(f"PUT {sha256[:12]}: {why(response)}")
             body = response.json()
             if response.status_code == 409 and body.get("code") == "offset_mismatch":
                 first = int((body.get("server") or body)["received"])
                 continue
             if response.status_code != 200:
-                raise RuntimeError(f"PUT {sha256[:12]}: {response.status_code} {body}")
+                raise RuntimeError(f"PUT {sha256[:12]}: {why(response)}")
             first = int(body["received"])
             if body["complete"]:
                 self.stats.acked_files.add(sha256)
@@ -289,9 +300,7 @@ class Device:
             for body, numbers in records:
                 response = await self.call("record POST", "POST", "/records", json=body)
                 if response.status_code not in (200, 201):
-                    raise RuntimeError(
-                        f"POST {body['kind']}: {response.status_code} {response.text}"
-                    )
+                    raise RuntimeError(f"POST {body['kind']}: {why(response)}")
                 if response.status_code == 201:
                     self.stats.created_201[body["uuid"]] += 1
                 self.stats.acked_records[body["uuid"]] = body["kind"]
