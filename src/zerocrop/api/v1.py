@@ -6,6 +6,7 @@ from ninja import Swagger
 from ninja.security import django_auth
 
 from zerocrop.api.errors import ZeroCropAPI
+from zerocrop.api.openapi_device import mount_device_openapi
 from zerocrop.campaigns.api import router as campaigns_router
 from zerocrop.core.api import router as jobs_router
 from zerocrop.field.api import router as sync_router
@@ -38,3 +39,4 @@ api.add_router("/monitoring/targets", targets_router)
 api.add_router("/monitoring", batches_router)
 api.add_router("/jobs", jobs_router)
 api.add_router("/sync", sync_router)
+mount_device_openapi(api)

@@ -7,7 +7,16 @@ from typing import Any
 from django.http import HttpRequest
 from ninja.security import HttpBearer, SessionAuth
 
-from zerocrop.field.services_devices import device_for_token
+from zerocrop.core.errors import ApplicationError
+from zerocrop.field.models import Device
+from zerocrop.field.services_devices import device_for_token, digest
+
+
+class DeviceRevoked(ApplicationError):
+    """The token was valid once; its device was revoked (or its user deactivated): 401."""
+
+    default_code = "device_revoked"
+    http_status = 401
 
 
 class DeviceToken(HttpBearer):
@@ -18,6 +27,10 @@ class DeviceToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         device = device_for_token(token)
         if device is None:
+            if Device.objects.filter(token_hash=digest(token)).exists():
+                raise DeviceRevoked(
+                    "该手机已被停用，请重新启用外业采集（未上传的数据仍保存在手机上）"
+                )
             return None
         request.user = device.user
         request.device = device
