@@ -5,11 +5,11 @@
     PYTHONPATH=src .venv/bin/python bench/sync_load.py --devices 20 --photo-mb 1   # a quick run
 
 One run makes a fresh data folder (SQLite) or a fresh PostgreSQL database (`zerocrop_bench`
-on 127.0.0.1:5432, dropped and created), migrates it, loads the demo, pairs one phone per
-simulated device (the demo's grid worker, through `zerocrop.field.services_devices`, the
-service the pairing API calls), and serves it with gunicorn (`--workers`, `--threads`) beside
-the job consumer (`run_huey`), as `make run` does. Then every device at once, over one bounded
-httpx connection pool, syncs its day by the protocol (docs/field-sync.md): a patrol of `--fixes`
+on 127.0.0.1:5432, dropped and created), migrates it, loads the demo, makes one pairing code
+per simulated device (what the QR shown to the demo's grid worker carries), and serves it with
+gunicorn (`--workers`, `--threads`) beside the job consumer (`run_huey`), as `make run` does.
+Then every device at once, over one bounded httpx connection pool, pairs (`POST /sync/pair`)
+and syncs its day by the protocol (docs/field-sync.md): a patrol of `--fixes`
 fixes at 1 Hz, `--findings` findings pointing at the patrol (one or two photos each) and the
 rest of `--photos` photos on the patrol; each record is POSTed, then its files are PUT in
 chunks of the server's `max_chunk_bytes`, then its receipt is fetched until it is applied.
@@ -137,7 +137,7 @@ class Device:
         self,
         *,
         index: int,
-        token: str,
+        code: str,
         http: httpx.AsyncClient,
         args: argparse.Namespace,
         context: dict[str, Any],
@@ -146,7 +146,8 @@ class Device:
         stats: Stats,
     ) -> None:
         self.index = index
-        self.token = token
+        self.code = code  # the pairing code of the QR the worker scans
+        self.token = ""
         self.http = http
         self.args = args
         self.context = context
@@ -159,7 +160,9 @@ class Device:
 
     async def call(self, kind: str, method: str, url: str, **kwargs: Any) -> httpx.Response:
         """One call, timed; 503 and broken connections are retried with backoff (as the app)."""
-        headers = {"Authorization": f"Bearer {self.token}", **kwargs.pop("headers", {})}
+        headers = {**kwargs.pop("headers", {})}
+        if self.token:
+            headers["Authorization"] = f"Bearer {self.token}"
         wait = 1.0
         for _ in range(12):
             start = time.perf_counter()
@@ -294,8 +297,20 @@ class Device:
                 return
         raise RuntimeError(f"PUT {sha256[:12]}: all bytes sent, never complete")
 
+    async def pair(self) -> None:
+        response = await self.call(
+            "pair POST",
+            "POST",
+            "/pair",
+            json={"code": self.code, "name": f"压测手机{self.index}", "user_agent": "sync_load"},
+        )
+        if response.status_code != 200:
+            raise RuntimeError(f"pair: {why(response)}")
+        self.token = response.json()["token"]
+
     async def run(self) -> None:
         try:
+            await self.pair()
             records = self.records
             for body, numbers in records:
                 response = await self.call("record POST", "POST", "/records", json=body)
@@ -349,7 +364,7 @@ def prepare(args: argparse.Namespace) -> SyncServer:
 async def load(
     args: argparse.Namespace,
     server: SyncServer,
-    tokens: list[str],
+    codes: list[str],
     context: dict[str, Any],
     bases: list[bytes],
 ) -> tuple[Stats, float]:
@@ -366,7 +381,7 @@ async def load(
         devices = [
             Device(
                 index=i,
-                token=t,
+                code=c,
                 http=http,
                 args=args,
                 context=context,
@@ -374,7 +389,7 @@ async def load(
                 chunk=chunk,
                 stats=stats,
             )
-            for i, t in enumerate(tokens)
+            for i, c in enumerate(codes)
         ]
         print(f"{len(devices)} devices ready; syncing", flush=True)
         start = time.perf_counter()
@@ -401,7 +416,7 @@ def report(
         f"Python {platform.python_version()}"
     )
     print(f"\n{'call':<16}{'count':>8}{'p50 s':>9}{'p95 s':>9}{'max s':>9}")
-    for kind in ("record POST", "file chunk PUT", "receipt GET"):
+    for kind in ("pair POST", "record POST", "file chunk PUT", "receipt GET"):
         values = stats.seconds.get(kind, [])
         if values:
             print(
@@ -485,7 +500,7 @@ def main(argv: list[str] | None = None) -> int:
 
     started = time.perf_counter()
     server = prepare(args)
-    tokens = server.device_tokens("grid", args.devices)
+    codes = server.pairing_codes("grid", args.devices)
     context = server.field_context("grid")
     before = server.query(COUNTS)
     bases = noisy_jpegs(args.photo_mb)
@@ -496,7 +511,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     server.start()
     try:
-        stats, wall = asyncio.run(load(args, server, tokens, context, bases))
+        stats, wall = asyncio.run(load(args, server, codes, context, bases))
     finally:
         server.stop()
     counts = server.query(COUNTS)

@@ -140,6 +140,13 @@ for name in NAMES:
 print(json.dumps(tokens))
 """
 
+PAIRING_CODES = """
+from zerocrop.field.services_devices import pairing_code_create
+from zerocrop.org.models import User
+user = User.objects.get(username=USERNAME)
+print(json.dumps([pairing_code_create(user=user)[1] for _ in range(COUNT)]))
+"""
+
 
 class SyncServer:
     """gunicorn on 127.0.0.1 serving one data folder; `kill()` is SIGKILL, `start()` again."""
@@ -251,6 +258,11 @@ class SyncServer:
         """Pair `count` phones for `username` through the service the pairing API calls."""
         names = [f"验证手机{i + 1}" for i in range(count)]
         code = f"USERNAME = {username!r}\nNAMES = {names!r}\n" + DEVICE_TOKEN
+        return list(run_django(self.env, code))
+
+    def pairing_codes(self, username: str, count: int) -> list[str]:
+        """What `count` QR codes shown to `username` would carry (valid 10 minutes)."""
+        code = f"USERNAME = {username!r}\nCOUNT = {count}\n" + PAIRING_CODES
         return list(run_django(self.env, code))
 
     def field_context(self, username: str) -> dict[str, Any]:
