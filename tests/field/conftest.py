@@ -8,7 +8,14 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from tests.findings.conftest import cadre, cadre_person, grid_person, photo, user_named  # noqa: F401
+from tests.findings.conftest import (  # noqa: F401
+    cadre,
+    cadre_person,
+    grid_person,
+    photo,
+    point_in,
+    user_named,
+)
 
 from zerocrop.field.services_devices import device_pair, pairing_code_create
 from zerocrop.org.models import AdminUnit, User
@@ -74,3 +81,87 @@ def pair() -> Callable[[User], SyncClient]:
 @pytest.fixture
 def grid_user(demo_campaign) -> User:
     return User.objects.get(username="grid")
+
+
+# --------------------------------------------------------------------------- records and files
+
+
+def sha256(data: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()
+
+
+def file_entry(data: bytes, *, name: str = "IMG_0001.jpg", role: str = "photo") -> dict[str, Any]:
+    return {
+        "sha256": sha256(data),
+        "name": name,
+        "role": role,
+        "size": len(data),
+        "type": "image/jpeg",
+    }
+
+
+def upload(client: SyncClient, data: bytes, *, chunk: int = 1024 * 1024) -> Any:
+    """Send a file in chunks the way the app does; the last answer."""
+    digest, total, response = sha256(data), len(data), None
+    for first in range(0, total, chunk):
+        part = data[first : first + chunk]
+        response = client.put_bytes(
+            f"/files/{digest}",
+            part,
+            HTTP_CONTENT_RANGE=f"bytes {first}-{first + len(part) - 1}/{total}",
+        )
+        assert response.status_code == 200, response.content
+    return response
+
+
+def new_uuid() -> str:
+    import uuid
+
+    return str(uuid.uuid4())
+
+
+def iso_ago(**delta: float) -> str:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    return (timezone.now().replace(microsecond=0) - timedelta(**delta)).isoformat()
+
+
+@pytest.fixture
+def finding_body(village, grid_user, point_in) -> Callable[..., dict[str, Any]]:  # noqa: F811
+    """The body of a finding record in the grid worker's village, with the photos given."""
+    lon, lat = point_in(village)["coordinates"]
+
+    def make(photos: list[bytes] = (), **payload: Any) -> dict[str, Any]:
+        body_payload = {
+            "unit_id": str(village.pk),
+            "lon": lon,
+            "lat": lat,
+            "acc": 6.0,
+            "crs": "wgs84",
+            "species": "poppy",
+            "stage": "flowering",
+            "setting": "courtyard",
+            "plant_count": 12,
+            "area_m2": 30.0,
+            "found_at": iso_ago(hours=2),
+            "found_by": [str(grid_user.person_id)],
+            "place": "院内东墙下",
+            "note": "",
+        }
+        body_payload.update(payload)
+        return {
+            "uuid": new_uuid(),
+            "kind": "finding",
+            "schema": 2,
+            "created_at": iso_ago(hours=2),
+            "payload": body_payload,
+            "files": [
+                file_entry(p, name=f"IMG_{i:04d}.jpg", role="found") for i, p in enumerate(photos)
+            ],
+        }
+
+    return make

@@ -1,0 +1,572 @@
+"""Records sent by phones: received by client UUID, applied through the owning app's service.
+
+docs/field-sync.md is the protocol. A record is stored once per UUID (the unique column and a
+re-read after an IntegrityError make two racing identical POSTs one record); it is applied
+when every file it lists is complete and every record it points at is applied; a refusal of
+the owning service makes it `rejected`, with the message, for the worker to correct.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import ExitStack
+from typing import Any
+from uuid import UUID
+
+import pydantic
+from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Model
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+from ninja import Schema
+
+from zerocrop.core.errors import ApplicationError, NotPermitted, SyncConflict
+from zerocrop.field.api_schemas import PAYLOADS, RecordIn
+from zerocrop.field.apply_common import RecordFiles
+from zerocrop.field.apply_finding import apply_eradication, apply_finding
+from zerocrop.field.apply_patrol import apply_patrol
+from zerocrop.field.apply_target import apply_target_verification
+from zerocrop.field.choices import RecordKind, RecordStatus
+from zerocrop.field.models import Device, SyncFile, SyncRecord
+from zerocrop.field.schema import content_sha256, upgrade
+from zerocrop.field.services_files import file_state, files_complete, files_release
+from zerocrop.findings.capabilities import FINDING_ERADICATE, FINDING_RECORD
+from zerocrop.findings.models import Eradication, Finding
+from zerocrop.findings.selectors import finding_get
+from zerocrop.findings.services import finding_update
+from zerocrop.monitoring.capabilities import TARGET_VERIFY
+from zerocrop.monitoring.selectors import target_get
+from zerocrop.org.capabilities import FIELDWORK, can
+from zerocrop.org.selectors import person_list, unit_list
+from zerocrop.patrols.selectors import round_get
+
+Applier = Callable[..., Model]
+APPLIERS: dict[str, Applier] = {
+    RecordKind.PATROL: apply_patrol,
+    RecordKind.FINDING: apply_finding,
+    RecordKind.ERADICATION: apply_eradication,
+    RecordKind.TARGET_VERIFICATION: apply_target_verification,
+}
+# What a finding's receipt may change once it is applied (through `finding_update`).
+FINDING_EDITABLE = ("stage", "setting", "place", "note")
+
+
+# --------------------------------------------------------------------------- refusals
+
+
+# Pydantic's error types in the project's words (as zerocrop.api.errors renders a bad body).
+_PROBLEMS = {
+    "string_type": "应为文字",
+    "int_type": "应为整数",
+    "int_parsing": "应为整数",
+    "int_from_float": "应为整数",
+    "float_type": "应为数字",
+    "float_parsing": "应为数字",
+    "bool_type": "应为是或否",
+    "bool_parsing": "应为是或否",
+    "uuid_type": "不是有效的标识（UUID）",
+    "uuid_parsing": "不是有效的标识（UUID）",
+    "datetime_type": "不是有效的时间",
+    "datetime_parsing": "不是有效的时间",
+    "datetime_from_date_parsing": "不是有效的时间",
+    "dict_type": "应为 JSON 对象",
+    "model_type": "应为 JSON 对象",
+    "model_attributes_type": "应为 JSON 对象",
+    "list_type": "应为列表",
+    "literal_error": "的值无法识别",
+    "string_pattern_mismatch": "的格式不对",
+    "too_long": "的项数过多",
+}
+
+
+def _label(model: type[pydantic.BaseModel], loc: tuple[Any, ...]) -> tuple[str | None, str]:
+    """(field name, Chinese title) of the deepest named field at `loc`."""
+    current: Any = model
+    name, label = None, "记录内容"
+    for part in loc:
+        fields = getattr(current, "model_fields", None)
+        if isinstance(part, int) or not fields or part not in fields:
+            continue
+        info = fields[part]
+        name, label = part, info.title or part
+        current = next(
+            (
+                a
+                for a in (info.annotation, *getattr(info.annotation, "__args__", ()))
+                if isinstance(a, type) and issubclass(a, pydantic.BaseModel)
+            ),
+            None,
+        )
+        if current is None:
+            args = getattr(info.annotation, "__args__", ())
+            current = next(
+                (
+                    inner
+                    for arg in args
+                    for inner in (arg, *getattr(arg, "__args__", ()))
+                    if isinstance(inner, type) and issubclass(inner, pydantic.BaseModel)
+                ),
+                None,
+            )
+    return name, label
+
+
+def _problem(error: dict[str, Any], label: str) -> str:
+    kind, ctx = error["type"], error.get("ctx") or {}
+    if kind == "missing":
+        return f"缺少{label}"
+    if kind == "string_too_long":
+        return f"{label}不能超过 {ctx.get('max_length')} 个字"
+    if kind == "control_character":
+        return f"{label}含有不可见的控制字符，请删除后重试"
+    if kind in ("greater_than_equal", "greater_than"):
+        return f"{label}不能小于 {ctx.get('ge', ctx.get('gt'))}"
+    if kind in ("less_than_equal", "less_than"):
+        return f"{label}不能大于 {ctx.get('le', ctx.get('lt'))}"
+    return f"{label}{_PROBLEMS.get(kind, '的值无效')}"
+
+
+class RecordInvalid(ApplicationError):
+    """A body that does not validate: 422, nothing stored; `extra["errors"]` lists each problem."""
+
+    default_code = "invalid"
+    http_status = 422
+
+    def __init__(self, error: pydantic.ValidationError, model: type[pydantic.BaseModel]) -> None:
+        problems = []
+        for item in error.errors(include_url=False):
+            name, label = _label(model, item["loc"])
+            code = "required" if item["type"] == "missing" else "invalid"
+            problems.append({"detail": _problem(item, label), "field": name, "code": code})
+        first = problems[0]
+        super().__init__(first["detail"], field=first["field"], code=first["code"])
+        self.extra = {"errors": problems}
+
+
+class RecordRefused(ApplicationError):
+    """A record naming something outside the user's scope, or unusable: 422, nothing stored."""
+
+    default_code = "invalid"
+    http_status = 422
+
+
+class RecordConflict(SyncConflict):
+    """409 with the server's side (`extra["server"]`: receipt and stored payload)."""
+
+    def __init__(self, message: str, *, code: str, server: dict[str, Any] | None) -> None:
+        super().__init__(message, code=code)
+        self.extra = {"server": server}
+
+
+# --------------------------------------------------------------------------- parsing, scope
+
+
+def _validated(model: type[Schema], data: Any) -> Any:
+    try:
+        return model.model_validate(data)
+    except pydantic.ValidationError as exc:
+        raise RecordInvalid(exc, model) from None
+
+
+def record_parse(body: Any) -> tuple[dict[str, Any], RecordIn, Any]:
+    """(the upgraded body, its envelope, its payload validated for its kind)."""
+    upgraded = upgrade(body)
+    envelope = _validated(RecordIn, upgraded)
+    payload = _validated(PAYLOADS[envelope.kind], envelope.payload)
+    return upgraded, envelope, payload
+
+
+def _files_of(upgraded: dict[str, Any], envelope: RecordIn) -> list[dict[str, Any]]:
+    return [f.model_dump(exclude_unset=False) for f in envelope.files]
+
+
+def _check_persons(user: Any, ids: list[UUID], *, field: str, label: str, required: bool) -> None:
+    if required and not ids:
+        raise RecordRefused(f"请填写{label}", field=field)
+    visible = set(person_list(user=user).filter(pk__in=ids).values_list("pk", flat=True))
+    if any(i not in visible for i in ids):
+        raise RecordRefused(f"{label}中有人员不存在或不在您的管辖范围内", field=field)
+
+
+def _unit(user: Any, unit_id: UUID, capability: str, what: str) -> Any:
+    unit = unit_list(user=user).filter(pk=unit_id).first()
+    if unit is None:
+        raise RecordRefused("村（社区）不存在或不在您的管辖范围内", field="unit_id")
+    if not can(user, capability, unit):
+        raise NotPermitted(f"无权在{unit.name}{what}")
+    return unit
+
+
+def _round(user: Any, round_id: UUID | None, unit: Any) -> None:
+    if round_id is None:
+        return
+    try:
+        survey_round = round_get(user=user, round_id=round_id)
+    except Http404:
+        raise RecordRefused("踏查轮次不存在或不在您的管辖范围内", field="round_id") from None
+    if unit is not None and not survey_round.units.filter(pk=unit.pk).exists():
+        raise RecordRefused(f"{unit.name}不在该踏查轮次中", field="round_id")
+
+
+def _pointer(user: Any, uuid: UUID | None, kind: str, field: str, label: str) -> None:
+    if uuid is None:
+        return
+    found = SyncRecord.objects.filter(client_uuid=uuid).first()
+    if found is not None and (found.kind != kind or found.user_id != user.pk):
+        raise RecordRefused(f"{label}不是您提交的{RecordKind(kind).label}", field=field)
+
+
+def record_check_scope(*, user: Any, kind: str, payload: Any) -> None:
+    """What validation cannot see: unit, persons, round, target and finding in the user's scope."""
+    if kind == RecordKind.PATROL:
+        unit = _unit(user, payload.unit_id, FIELDWORK, "登记踏查记录")
+        _round(user, payload.round_id, unit)
+        _check_persons(user, payload.people, field="people", label="踏查人员", required=True)
+    elif kind == RecordKind.FINDING:
+        _unit(user, payload.unit_id, FINDING_RECORD, "登记发现点")
+        _round(user, payload.round_id, None)
+        _check_persons(user, payload.found_by, field="found_by", label="发现人", required=True)
+        _pointer(user, payload.patrol_uuid, RecordKind.PATROL, "patrol_uuid", "所属踏查记录")
+    elif kind == RecordKind.ERADICATION:
+        if payload.finding_id is None and payload.finding_uuid is None:
+            raise RecordRefused("请指明要铲除的发现点", field="finding_id")
+        if payload.finding_id is not None:
+            try:
+                finding = finding_get(user=user, finding_id=payload.finding_id)
+            except Http404:
+                raise RecordRefused(
+                    "发现点不存在或不在您的管辖范围内", field="finding_id"
+                ) from None
+            if not can(user, FINDING_ERADICATE, finding.unit):
+                raise NotPermitted(f"无权在{finding.unit.name}登记铲除")
+        _pointer(user, payload.finding_uuid, RecordKind.FINDING, "finding_uuid", "同步中的发现点")
+        _check_persons(user, payload.done_by, field="done_by", label="铲除人员", required=True)
+        _check_persons(user, payload.witnesses, field="witnesses", label="见证人", required=True)
+    elif kind == RecordKind.TARGET_VERIFICATION:
+        try:
+            target = target_get(user=user, target_id=payload.target_id)
+        except Http404:
+            raise RecordRefused("靶点不存在或不在您的管辖范围内", field="target_id") from None
+        if not can(user, TARGET_VERIFY, target.unit):
+            raise NotPermitted(f"无权核查靶点{target.code}")
+        if payload.duplicate_of is not None:
+            try:
+                target_get(user=user, target_id=payload.duplicate_of)
+            except Http404:
+                raise RecordRefused(
+                    "重复的靶点不存在或不在您的管辖范围内", field="duplicate_of"
+                ) from None
+        _check_persons(user, payload.verifiers, field="verifiers", label="核查人", required=True)
+
+
+# --------------------------------------------------------------------------- receipts
+
+
+def _waiting_for(record: SyncRecord) -> list[str]:
+    payload = record.payload or {}
+    pointer = {
+        RecordKind.FINDING: payload.get("patrol_uuid"),
+        RecordKind.ERADICATION: None if payload.get("finding_id") else payload.get("finding_uuid"),
+    }.get(record.kind)
+    if not pointer:
+        return []
+    applied = SyncRecord.objects.filter(client_uuid=pointer, status=RecordStatus.APPLIED).exists()
+    return [] if applied else [str(pointer)]
+
+
+def _object(record: SyncRecord) -> dict[str, Any] | None:
+    if not record.object_id:
+        return None
+    url = label = ""
+    if record.object_type == "patrols.patrolrecord":
+        url = reverse("patrol-detail", kwargs={"record_id": record.object_id})
+        label = "踏查记录"
+    elif record.object_type == "findings.finding":
+        finding = Finding.objects.filter(pk=record.object_id).first()
+        url = reverse("finding-detail", kwargs={"finding_id": record.object_id})
+        label = str(finding) if finding else "发现点"
+    elif record.object_type == "findings.eradication":
+        eradication = Eradication.objects.filter(pk=record.object_id).first()
+        if eradication is not None:
+            url = reverse("finding-detail", kwargs={"finding_id": eradication.finding_id})
+        label = "铲除记录"
+    elif record.object_type == "monitoring.target":
+        url = reverse("target-detail", kwargs={"target_id": record.object_id})
+        label = "靶点核查"
+    return {"type": record.object_type, "id": str(record.object_id), "url": url, "label": label}
+
+
+def record_receipt(record: SyncRecord) -> dict[str, Any]:
+    """The server's receipt of a record, which the phone keeps as proof (服务器回执)."""
+    entries = record.files or []
+    rows = {r.sha256: r for r in SyncFile.objects.filter(sha256__in=[e["sha256"] for e in entries])}
+    files = []
+    for entry in entries:
+        sha = entry["sha256"]
+        state = file_state(rows.get(sha), sha256=sha, size=entry.get("size"))
+        files.append({k: state[k] for k in ("sha256", "received", "size", "complete")})
+    return {
+        "uuid": str(record.client_uuid),
+        "kind": record.kind,
+        "status": record.status,
+        "status_label": record.get_status_display(),
+        "received_at": record.received_at.isoformat(),
+        "applied_at": record.applied_at.isoformat() if record.applied_at else None,
+        "missing_files": [f["sha256"] for f in files if not f["complete"]],
+        "files": files,
+        "waiting_for": [] if record.status == RecordStatus.APPLIED else _waiting_for(record),
+        "object": _object(record),
+        "version": _current_version(record),
+        "error": record.error,
+        "error_field": record.error_field,
+    }
+
+
+def _server_side(record: SyncRecord) -> dict[str, Any]:
+    payload = dict(record.payload or {})
+    if record.object_type == "findings.finding" and record.object_id:
+        finding = Finding.objects.filter(pk=record.object_id).first()
+        if finding is not None:  # what the office may have changed on the web since
+            payload.update({name: getattr(finding, name) for name in FINDING_EDITABLE})
+    return {"receipt": record_receipt(record), "payload": payload}
+
+
+# --------------------------------------------------------------------------- receiving
+
+
+def _same_or_conflict(existing: SyncRecord, *, user: Any, digest: str) -> SyncRecord:
+    if existing.user_id != user.pk:
+        raise RecordConflict(
+            "该记录标识已被其他账号使用，请在手机上重新生成后再提交",
+            code="uuid_conflict",
+            server=None,
+        )
+    if existing.content_sha256 != digest:
+        raise RecordConflict(
+            "服务器上已有同一标识、内容不同的记录；请对照服务器的版本决定保留哪一份",
+            code="uuid_conflict",
+            server=_server_side(existing),
+        )
+    return existing
+
+
+def record_receive(*, user: Any, device: Device | None, body: Any) -> tuple[SyncRecord, bool]:
+    """Store a record by its client UUID: (the record, created). Resending it is a no-op."""
+    upgraded, envelope, payload = record_parse(body)
+    files = _files_of(upgraded, envelope)
+    digest = content_sha256(envelope.kind, upgraded["payload"], upgraded.get("files") or [])
+    existing = SyncRecord.objects.filter(client_uuid=envelope.uuid).first()
+    if existing is not None:
+        return _same_or_conflict(existing, user=user, digest=digest), False
+    record_check_scope(user=user, kind=envelope.kind, payload=payload)
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            record = SyncRecord.objects.create(
+                client_uuid=envelope.uuid,
+                kind=envelope.kind,
+                schema_version=int(body.get("schema")),
+                user=user,
+                device=device,
+                content_sha256=digest,
+                payload=payload.model_dump(mode="json", by_alias=True),
+                files=files,
+                received_at=now,
+                version=now.isoformat(),
+            )
+    except IntegrityError:  # the same UUID arrived at the same time: that one stands
+        existing = SyncRecord.objects.get(client_uuid=envelope.uuid)
+        return _same_or_conflict(existing, user=user, digest=digest), False
+    return record_try_apply(record=record), True
+
+
+# --------------------------------------------------------------------------- applying
+
+
+def _ready(record: SyncRecord) -> bool:
+    hashes = [e["sha256"] for e in record.files or []]
+    if len(files_complete(hashes)) < len(set(hashes)):
+        return False
+    return not _waiting_for(record)
+
+
+def _rejection(exc: Exception) -> tuple[str, str]:
+    if isinstance(exc, ApplicationError):
+        return exc.message, exc.field or ""
+    if isinstance(exc, DjangoValidationError):
+        if hasattr(exc, "error_dict"):
+            field, messages = next(iter(exc.message_dict.items()))
+            return messages[0], "" if field == "__all__" else field
+        return exc.messages[0], ""
+    return "记录指向的对象已不存在", ""
+
+
+def record_try_apply(*, record: SyncRecord) -> SyncRecord:
+    """Apply the record if it is ready; then the records that waited for it."""
+    if record.status != RecordStatus.WAITING_FILES or not _ready(record):
+        return record
+    try:
+        with transaction.atomic():
+            current = SyncRecord.objects.select_for_update().get(pk=record.pk)
+            if current.status != RecordStatus.WAITING_FILES:
+                return current
+            payload = PAYLOADS[current.kind].model_validate(current.payload)
+            with ExitStack() as stack:
+                obj = APPLIERS[current.kind](
+                    record=current, payload=payload, files=RecordFiles(current.files, stack)
+                )
+            now = timezone.now()
+            obj.refresh_from_db(fields=["updated_at"])
+            current.status = RecordStatus.APPLIED
+            current.applied_at = now
+            current.object_type = obj._meta.label_lower
+            current.object_id = obj.pk
+            current.version = obj.updated_at.isoformat()
+            current.error = current.error_field = ""
+            current.save()
+    except (ApplicationError, DjangoValidationError, ObjectDoesNotExist) as exc:
+        message, field = _rejection(exc)
+        SyncRecord.objects.filter(pk=record.pk, status=RecordStatus.WAITING_FILES).update(
+            status=RecordStatus.REJECTED,
+            error=message[:2000],
+            error_field=field[:64],
+            updated_at=timezone.now(),
+        )
+        record.refresh_from_db()
+        return record
+    files_release(e["sha256"] for e in current.files or [])
+    _apply_waiting_for(current)
+    return current
+
+
+def _apply_waiting_for(record: SyncRecord) -> None:
+    key = {RecordKind.PATROL: "patrol_uuid", RecordKind.FINDING: "finding_uuid"}.get(record.kind)
+    if key is None:
+        return
+    waiting = SyncRecord.objects.filter(
+        status=RecordStatus.WAITING_FILES, **{f"payload__{key}": str(record.client_uuid)}
+    ).order_by("received_at")
+    for other in waiting:
+        record_try_apply(record=other)
+
+
+def records_apply_waiting_for_file(*, user: Any, sha256: str) -> None:
+    """A file just completed: apply this user's records that waited for it."""
+    waiting = SyncRecord.objects.filter(user=user, status=RecordStatus.WAITING_FILES).order_by(
+        "received_at"
+    )
+    for record in waiting:
+        if any(e.get("sha256") == sha256 for e in record.files or []):
+            record_try_apply(record=record)
+
+
+def record_get(*, user: Any, uuid: UUID) -> SyncRecord:
+    record = SyncRecord.objects.filter(client_uuid=uuid, user=user).first()
+    if record is None:
+        raise Http404
+    return record
+
+
+# --------------------------------------------------------------------------- edits
+
+
+def _current_version(record: SyncRecord) -> str:
+    if record.status == RecordStatus.APPLIED and record.object_type == "findings.finding":
+        finding = Finding.objects.filter(pk=record.object_id).first()
+        if finding is not None:
+            return finding.updated_at.isoformat()
+    return record.version
+
+
+def record_edit(
+    *,
+    user: Any,
+    uuid: UUID,
+    base_version: str,
+    payload: dict[str, Any],
+    files: list[dict[str, Any]] | None,
+) -> SyncRecord:
+    """Edit a record based on `base_version`: a stale base is 409, never an overwrite."""
+    record = record_get(user=user, uuid=uuid)
+    editable = record.status != RecordStatus.APPLIED or record.object_type == "findings.finding"
+    if not editable:
+        raise RecordConflict(
+            f"{record.get_kind_display()}已入库，不能再从手机上修改；如有错误请在平台上处理",
+            code="not_editable",
+            server=_server_side(record),
+        )
+    if base_version != _current_version(record):
+        raise RecordConflict(
+            "服务器上的这条记录已被修改（例如办公室在网页上改过），请对照服务器的版本决定保留哪一份",
+            code="stale",
+            server=_server_side(record),
+        )
+    body = {
+        "uuid": str(record.client_uuid),
+        "kind": record.kind,
+        "schema": record.schema_version,
+        "payload": payload,
+        "files": record.files if files is None else files,
+    }
+    if record.schema_version != 2:
+        body["schema"] = 2  # an edit is made by the current app
+    upgraded, envelope, parsed = record_parse(body)
+    if record.status == RecordStatus.APPLIED:
+        return _edit_applied_finding(record, user=user, payload=parsed, upgraded=upgraded)
+    record_check_scope(user=user, kind=record.kind, payload=parsed)
+    now = timezone.now()
+    with transaction.atomic():
+        current = SyncRecord.objects.select_for_update().get(pk=record.pk)
+        if current.version != record.version or current.status == RecordStatus.APPLIED:
+            raise RecordConflict(
+                "服务器上的这条记录刚刚已被修改，请刷新后再试", code="stale", server=None
+            )
+        current.payload = parsed.model_dump(mode="json", by_alias=True)
+        current.files = _files_of(upgraded, envelope)
+        current.content_sha256 = content_sha256(
+            record.kind, upgraded["payload"], upgraded.get("files") or []
+        )
+        current.schema_version = 2
+        current.status = RecordStatus.WAITING_FILES
+        current.error = current.error_field = ""
+        current.version = now.isoformat()
+        current.save()
+    return record_try_apply(record=current)
+
+
+def _edit_applied_finding(
+    record: SyncRecord, *, user: Any, payload: Any, upgraded: dict[str, Any]
+) -> SyncRecord:
+    stored = PAYLOADS[record.kind].model_validate(record.payload)
+    fixed = [
+        name
+        for name in PAYLOADS[record.kind].model_fields
+        if name not in FINDING_EDITABLE and getattr(stored, name) != getattr(payload, name)
+    ]
+    if fixed:
+        info = PAYLOADS[record.kind].model_fields[fixed[0]]
+        raise RecordConflict(
+            f"已入库的发现点不能从手机上修改{info.title or fixed[0]}；"
+            "只能修改生长期、种植场所、具体位置和情况说明，其他错误请在平台上作废后重新登记",
+            code="not_editable",
+            server=_server_side(record),
+        )
+    finding = Finding.objects.get(pk=record.object_id)
+    changes = {
+        name: getattr(payload, name)
+        for name in FINDING_EDITABLE
+        if getattr(payload, name) != getattr(finding, name)
+    }
+    with transaction.atomic():
+        if changes:
+            finding = finding_update(finding=finding, changes=changes, actor=user)
+        record.payload = payload.model_dump(mode="json", by_alias=True)
+        record.content_sha256 = content_sha256(
+            record.kind, upgraded["payload"], upgraded.get("files") or []
+        )
+        record.version = finding.updated_at.isoformat()
+        record.save()
+    return record
