@@ -465,7 +465,7 @@ def report(
         f"{'files complete (SyncFile)':<28}{len(stats.acked_files):>14}"
         f"{sum(1 for s in files.values() if s == 'complete'):>15}"
     )
-    print(f"{'evidence files':<28}{'':>14}{counts['evidence'] - before['evidence']:>15}")
+    print(f"{'evidence files (+ GPX)':<28}{'':>14}{counts['evidence'] - before['evidence']:>15}")
     lost = len(lost_records) + len(lost_files)
     print(
         f"\nlost: {lost} (records {len(lost_records)}, files {len(lost_files)}); "

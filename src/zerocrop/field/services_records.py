@@ -360,7 +360,8 @@ def record_receive(*, user: Any, device: Device | None, body: Any) -> tuple[Sync
     digest = content_sha256(envelope.kind, upgraded["payload"], upgraded.get("files") or [])
     existing = SyncRecord.objects.filter(client_uuid=envelope.uuid).first()
     if existing is not None:
-        return _same_or_conflict(existing, user=user, digest=digest), False
+        # A resend also finishes an apply that a crash interrupted (every file had arrived).
+        return record_try_apply(record=_same_or_conflict(existing, user=user, digest=digest)), False
     record_check_scope(user=user, kind=envelope.kind, payload=payload)
     now = timezone.now()
     try:
@@ -379,7 +380,7 @@ def record_receive(*, user: Any, device: Device | None, body: Any) -> tuple[Sync
             )
     except IntegrityError:  # the same UUID arrived at the same time: that one stands
         existing = SyncRecord.objects.get(client_uuid=envelope.uuid)
-        return _same_or_conflict(existing, user=user, digest=digest), False
+        return record_try_apply(record=_same_or_conflict(existing, user=user, digest=digest)), False
     return record_try_apply(record=record), True
 
 
