@@ -161,6 +161,7 @@ class SyncServer:
         database_url: str = "",
         jobs_immediate: bool = True,
         job_consumer: bool = False,
+        preload: bool = False,
         log_name: str = "server.log",
     ) -> None:
         self.data_dir = data_dir
@@ -169,6 +170,7 @@ class SyncServer:
         self.workers = workers
         self.threads = threads
         self.job_consumer = job_consumer
+        self.preload = preload  # the master imports the app once: a killed worker is re-forked fast
         self.env = server_environment(
             data_dir, database_url=database_url, jobs_immediate=jobs_immediate
         )
@@ -189,6 +191,7 @@ class SyncServer:
             str(self.threads),
             "--timeout",
             "120",
+            *(["--preload"] if self.preload else []),
         ]
         with self.log.open("ab") as handle:
             self._processes.append(
@@ -236,6 +239,22 @@ class SyncServer:
         for process in self._processes:
             process.wait(timeout=10)
         self._processes = []
+
+    def kill_worker(self, timeout_s: float = 60.0) -> None:
+        """SIGKILL gunicorn's workers (the processes that run requests); the master forks new
+        ones and this returns once one answers. Cheaper than `kill()` with `preload`."""
+        master = self._processes[0].pid
+        children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+        for pid in children:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(int(pid), signal.SIGKILL)
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:  # until the master has noticed and forked again
+            fresh = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+            if fresh and not set(fresh) & set(children):
+                break
+            time.sleep(0.02)
+        self._wait_until_up(timeout_s)
 
     def stop(self) -> None:
         """SIGTERM, then SIGKILL whatever lingers."""
