@@ -358,6 +358,7 @@ def prepare(args: argparse.Namespace) -> SyncServer:
         database_url=database_url,
         jobs_immediate=False,
         job_consumer=True,
+        access_log=True,
     )
 
 
@@ -397,6 +398,28 @@ async def load(
         return stats, time.perf_counter() - start
 
 
+def server_times(server: SyncServer) -> dict[str, list[float]]:
+    """Seconds per call as gunicorn's access log has them ("METHOD path status µs")."""
+    kinds = {
+        ("POST", "pair"): "pair POST",
+        ("POST", "records"): "record POST",
+        ("PUT", "files"): "file chunk PUT",
+        ("GET", "records"): "receipt GET",
+    }
+    times: dict[str, list[float]] = defaultdict(list)
+    if server.access_log is None or not server.access_log.exists():
+        return times
+    for line in server.access_log.read_text().splitlines():
+        parts = line.split()
+        if len(parts) != 4 or not parts[1].startswith("/api/v1/sync/"):
+            continue
+        method, path, _, micros = parts
+        kind = kinds.get((method, path.split("/")[4]))
+        if kind is not None:
+            times[kind].append(int(micros) / 1e6)
+    return times
+
+
 def report(
     args: argparse.Namespace,
     stats: Stats,
@@ -423,6 +446,18 @@ def report(
                 f"{kind:<16}{len(values):>8}{statistics.median(values):>9.3f}"
                 f"{percentile(values, 0.95):>9.3f}{max(values):>9.3f}"
             )
+    print("(on the device: from the call to its answer, waiting for one of the pool's")
+    print(" connections included — what a phone waits when 200 sync at once)")
+    served = server_times(server)
+    print(f"\n{'call, in the server':<22}{'count':>8}{'p50 s':>9}{'p95 s':>9}{'max s':>9}")
+    for kind in ("pair POST", "record POST", "file chunk PUT", "receipt GET"):
+        values = served.get(kind, [])
+        if values:
+            print(
+                f"{kind:<22}{len(values):>8}{statistics.median(values):>9.3f}"
+                f"{percentile(values, 0.95):>9.3f}{max(values):>9.3f}"
+            )
+    print("(gunicorn's request time: from the worker thread taking the request to its answer)")
     errors = {k: n for k, n in stats.statuses.items() if k[1] not in ("200", "201")}
     print("\nanswers other than 200/201:", dict(errors) or "none")
     log = server.log.read_text(errors="replace") if server.log.exists() else ""

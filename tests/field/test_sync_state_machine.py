@@ -1,15 +1,20 @@
 """Nothing acknowledged is lost or doubled, whatever the network and the server do.
 
 A hypothesis state machine plays a phone against a real server process: gunicorn (one worker,
-four threads, production settings) on its own data folder. Its rules create records (a patrol
-or a finding with a few small real JPEGs), upload file chunks, and misbehave the way a hill
-road does: a request sent and its answer lost, a request sent twice, requests queued and sent
-in another order, the server killed with SIGKILL (between requests and in the middle of one)
-and started again on the same data. After every step the acknowledged records and files are
-checked in the server's database; at the end the phone drains its outbox (resends whatever is
-not acknowledged until everything is applied) and every record and file must exist exactly once
-— one SyncRecord per client UUID, one Finding or PatrolRecord per applied record, one evidence
-file per photo whose bytes on disk hash to its SHA-256.
+four threads, production settings, `--preload`) on its own data folder. Its rules create
+records (a patrol or a finding with a few small real JPEGs), upload file chunks, and misbehave
+the way a hill road does: a request sent and its answer lost, a request sent twice, requests
+queued and sent in another order (some answers lost too), and SIGKILL — of the whole server,
+which is then started again on the same data, or of the worker running the requests, which
+gunicorn forks again — between requests, in the middle of one, and while the last chunk of a
+record's last file is in flight (the file completes and the record is applied in that request).
+
+After every step the acknowledged records and files are checked in the server's database:
+each acknowledged client UUID stored once, never answered 201 twice, each file acknowledged
+complete stored complete at its size, and exactly one Finding or PatrolRecord per applied
+record. At the end of each example the phone drains its outbox (resends whatever is not
+acknowledged and polls the receipts) and every record must be applied, every photo stored once
+as evidence with bytes that hash to its SHA-256.
 
 Database: the server always runs on a file SQLite database (WAL, as `make run` serves), also on
 the PostgreSQL CI run. SIGKILL against SQLite's WAL is the durability case this test exists for,
@@ -17,6 +22,10 @@ and the server's own data folder keeps the run independent of the suite's databa
 run inline (ZEROCROP_JOBS_IMMEDIATE=1), so a record is applied in the request that completes it.
 The demo is migrated and loaded once per module (~25 s); the examples share that server, and
 every check compares against what this module created since.
+
+It has caught: a record left `waiting_files` for ever when the server died between its last
+file's completion and its apply (fixed: the next receipt or resend applies it); and, planted on
+purpose, a server that applies a resent record a second time.
 """
 
 from __future__ import annotations
@@ -109,8 +118,6 @@ class World:
     context: dict[str, Any]
     database: Path
     media: Path
-    baseline_findings: set[str]
-    baseline_patrols: set[str]
     records: list[Record] = field(default_factory=list)
     crashes: int = 0
 
@@ -144,8 +151,6 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
             context=context,
             database=database,
             media=data_dir / "media",
-            baseline_findings=set(hexes(database, "select id from findings_finding")),
-            baseline_patrols=set(hexes(database, "select id from patrols_patrolrecord")),
         )
     finally:
         server.stop()
@@ -164,6 +169,10 @@ class SyncMachine(RuleBasedStateMachine):
         self.queue: list[Call] = []
         self.kills = 0
         self.restarts = 0
+        self.before = {  # the domain objects there were when this example began
+            table: set(hexes(self.world.database, f"select id from {table}"))  # noqa: S608
+            for table in ("findings_finding", "patrols_patrolrecord")
+        }
         self.mine: list[Record] = []  # this example's records (the world keeps every one)
         self.log: list[str] = []
 
@@ -457,17 +466,15 @@ class SyncMachine(RuleBasedStateMachine):
 
     @invariant()
     def one_domain_object_per_record(self) -> None:
+        """What this example created is exactly one Finding or PatrolRecord per applied record
+        (each example compares with its own start, so one failure does not leak into the next)."""
         world = self.world
-        for table, kind, baseline in (
-            ("findings_finding", "finding", world.baseline_findings),
-            ("patrols_patrolrecord", "patrol", world.baseline_patrols),
-        ):
-            created = set(hexes(world.database, f"select id from {table}")) - baseline  # noqa: S608
-            applied = hexes(
-                world.database,
-                "select object_id from field_syncrecord where kind = ? and status = 'applied'",
-                kind,
-            )
+        mine = [uuid.UUID(r.uuid).hex for r in self.mine]
+        marks = ",".join("?" * len(mine))
+        for table, kind in (("findings_finding", "finding"), ("patrols_patrolrecord", "patrol")):
+            created = set(hexes(world.database, f"select id from {table}")) - self.before[table]  # noqa: S608
+            sql = f"select object_id from field_syncrecord where kind = ? and status = 'applied' and client_uuid in ({marks})"  # noqa: E501, S608
+            applied = hexes(world.database, sql, kind, *mine)
             assert len(applied) == len(set(applied)), f"two records became one {kind}"
             assert set(applied) == created, f"{kind}: {len(created)} made, {len(applied)} applied"
 

@@ -162,6 +162,7 @@ class SyncServer:
         jobs_immediate: bool = True,
         job_consumer: bool = False,
         preload: bool = False,
+        access_log: bool = False,
         log_name: str = "server.log",
     ) -> None:
         self.data_dir = data_dir
@@ -175,6 +176,8 @@ class SyncServer:
             data_dir, database_url=database_url, jobs_immediate=jobs_immediate
         )
         self.log = data_dir / log_name
+        # "METHOD path status microseconds" per request: the server's own time for each call
+        self.access_log = data_dir / "access.log" if access_log else None
         self._processes: list[subprocess.Popen[bytes]] = []
         self.starts = 0
 
@@ -193,6 +196,13 @@ class SyncServer:
             "120",
             *(["--preload"] if self.preload else []),
         ]
+        if self.access_log is not None:
+            command += [
+                "--access-logfile",
+                str(self.access_log),
+                "--access-logformat",
+                "%(m)s %(U)s %(s)s %(D)s",
+            ]
         with self.log.open("ab") as handle:
             self._processes.append(
                 subprocess.Popen(
