@@ -175,13 +175,16 @@ class SyncMachine(RuleBasedStateMachine):
         }
         self.mine: list[Record] = []  # this example's records (the world keeps every one)
         self.log: list[str] = []
+        self.nonce = uuid.uuid4().hex
 
     records = Bundle("records")
 
     # ---- the phone -------------------------------------------------------------------------
 
     def make_record(self, kind: str, seed: int, photo_count: int) -> Record:
-        rng = random.Random(seed)
+        # A phone's UUIDs and photos are its own: a seed drawn again in a later example must
+        # not resend an earlier example's record (the server would rightly answer 200).
+        rng = random.Random(f"{self.nonce}-{seed}")
         ctx = self.world.context
         start = DAY + timedelta(minutes=rng.randint(0, 600))
         photos = [
