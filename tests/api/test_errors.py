@@ -206,7 +206,10 @@ def _write_routes() -> list[tuple[str, str, dict[str, Any]]]:
         for method, operation in operations.items():
             url = re.sub(r"\{[^}]+\}", lambda _: str(uuid.uuid4()), path)
             if method in ("post", "put", "patch"):
-                content = operation["requestBody"]["content"]["application/json"]["schema"]
+                json_body = operation["requestBody"]["content"].get("application/json")
+                if json_body is None:  # a file chunk or an upload form: no JSON text fields
+                    continue
+                content = json_body["schema"]
                 routes.append((method, url, _resolve(content, spec) | {"_spec": spec}))
             else:
                 query = [p for p in operation.get("parameters", []) if p["in"] == "query"]

@@ -165,3 +165,44 @@ def finding_body(village, grid_user, point_in) -> Callable[..., dict[str, Any]]:
         }
 
     return make
+
+
+def build_bundle(
+    *, user: str, records: list[dict[str, Any]], files: list[bytes], tamper: str = ""
+) -> bytes:
+    """An export bundle as the outbox page writes it (docs/field-sync.md "Export bundle").
+
+    `tamper` names an entry whose bytes are changed after SHA256SUMS was written.
+    """
+    import io
+    import zipfile
+
+    entries: dict[str, bytes] = {}
+    for body in records:
+        entries[f"records/{body['uuid']}.json"] = json.dumps(body, ensure_ascii=False).encode()
+    for data in files:
+        entries[f"files/{sha256(data)}"] = data
+    manifest = {
+        "format": "zerocrop-field-bundle",
+        "version": 1,
+        "user": user,
+        "device": "测试手机",
+        "exported_at": iso_ago(minutes=1),
+        "records": [
+            {"uuid": b["uuid"], "kind": b["kind"], "path": f"records/{b['uuid']}.json"}
+            for b in records
+        ],
+        "files": [
+            {"sha256": sha256(d), "path": f"files/{sha256(d)}", "size": len(d)} for d in files
+        ],
+    }
+    entries["manifest.json"] = json.dumps(manifest, ensure_ascii=False).encode()
+    sums = "".join(f"{sha256(data)}  {name}\n" for name, data in entries.items())
+    if tamper:
+        entries[tamper] = entries[tamper][:-1] + b"!"
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+        archive.writestr("SHA256SUMS", sums)
+    return buffer.getvalue()

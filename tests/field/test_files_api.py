@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from tests.api.test_errors import assert_chinese  # noqa: E402
 from tests.field.conftest import file_entry, sha256, upload
 
 from zerocrop.field import rules
@@ -74,6 +75,7 @@ def test_a_chunk_at_the_wrong_offset_is_409_with_the_servers_count(listed) -> No
     _put(client, image, 0, 999)
     response = _put(client, image, 1500, 1999)
     assert response.status_code == 409
+    assert_chinese(response.json())
     assert response.json()["code"] == "offset_mismatch" and response.json()["received"] == 1000
     assert SyncFile.objects.get(sha256=sha256(image)).received == 1000
 
@@ -94,6 +96,7 @@ def test_a_file_whose_bytes_do_not_match_its_hash_is_discarded(listed) -> None:
     forged = image[:-1] + b"\x01"
     response = _put(client, forged, 0, len(forged) - 1, digest=digest)
     assert response.status_code == 422 and response.json()["code"] == "hash_mismatch"
+    assert_chinese(response.json())
     assert "重新上传" in response.json()["detail"]
     assert SyncFile.objects.get(sha256=digest).received == 0
     assert not staged_path(digest).exists()
@@ -124,6 +127,7 @@ def test_a_chunk_larger_than_announced_is_refused(pair, grid_user, finding_body)
     client.post("/records", body)
     response = _put(client, big, 0, len(big) - 1)
     assert response.status_code == 413
+    assert_chinese(response.json())
     assert "太大" in response.json()["detail"]
     assert not SyncFile.objects.exists()
 
@@ -132,10 +136,45 @@ def test_a_file_larger_than_allowed_is_refused(listed) -> None:
     client, _, image = listed
     response = _put(client, image, 0, 99, total=rules.MAX_FILE_BYTES + 1)
     assert response.status_code == 413 and "文件太大" in response.json()["detail"]
+    assert_chinese(response.json())
 
 
 def test_a_bad_content_range_is_refused_in_chinese(listed) -> None:
     client, _, image = listed
     response = client.put_bytes(f"/files/{sha256(image)}", image[:10])
     assert response.status_code == 400 and response.json()["code"] == "bad_range"
-    assert "Content-Range" in response.json()["detail"]
+    assert_chinese(response.json())
+    assert "分块范围" in response.json()["detail"]
+
+
+def test_a_record_left_unapplied_by_a_crash_is_applied_on_the_next_call(listed, grid_user) -> None:
+    """The server committed the last chunk and stopped before applying the record."""
+    client, body, image = listed
+    digest = sha256(image)
+    staged_path(digest).write_bytes(image)
+    SyncFile.objects.create(
+        sha256=digest,
+        size=len(image),
+        received=len(image),
+        status="complete",
+        uploaded_by=grid_user,
+    )
+    assert client.get(f"/records/{body['uuid']}").json()["status"] == "applied"
+
+
+def test_resending_the_last_chunk_after_a_crash_applies_the_record(listed, grid_user) -> None:
+    client, body, image = listed
+    digest = sha256(image)
+    staged_path(digest).write_bytes(image)
+    SyncFile.objects.create(
+        sha256=digest,
+        size=len(image),
+        received=len(image),
+        status="complete",
+        uploaded_by=grid_user,
+    )
+    again = _put(client, image, len(image) - 100, len(image) - 1)
+    assert again.status_code == 200 and again.json()["complete"]
+    from zerocrop.field.models import SyncRecord
+
+    assert SyncRecord.objects.get(client_uuid=body["uuid"]).status == "applied"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from tests.api.test_errors import assert_chinese  # noqa: E402
 from tests.field.conftest import file_entry, new_uuid, upload
 
 from zerocrop.field.choices import RecordStatus
@@ -42,6 +43,7 @@ def test_the_same_uuid_with_other_content_is_409_with_the_server_version(
     changed = {**body, "payload": {**body["payload"], "plant_count": 13}}
     response = client.post("/records", changed)
     assert response.status_code == 409
+    assert_chinese(response.json())
     answer = response.json()
     assert answer["code"] == "uuid_conflict" and "服务器" in answer["detail"]
     assert answer["server"]["payload"]["plant_count"] == 12
@@ -79,6 +81,7 @@ def test_a_bad_payload_is_422_in_chinese_and_stores_nothing(
     body = finding_body(**change)
     response = client.post("/records", body)
     assert response.status_code == 422, response.content
+    assert_chinese(response.json())
     answer = response.json()
     assert answer["field"] == field and words in answer["detail"]
     assert not SyncRecord.objects.filter(client_uuid=body["uuid"]).exists()
@@ -89,6 +92,7 @@ def test_a_missing_payload_field_is_named(pair, grid_user, finding_body) -> None
     del body["payload"]["species"]
     response = pair(grid_user).post("/records", body)
     assert response.status_code == 422
+    assert_chinese(response.json())
     assert response.json()["detail"] == "缺少植物种类"
 
 
@@ -96,6 +100,7 @@ def test_a_too_new_schema_is_422(pair, grid_user, finding_body) -> None:
     body = {**finding_body(), "schema": 99}
     response = pair(grid_user).post("/records", body)
     assert response.status_code == 422 and response.json()["code"] == "schema_too_new"
+    assert_chinese(response.json())
 
 
 def test_a_schema_1_finding_is_accepted(pair, grid_user, finding_body) -> None:
@@ -113,6 +118,7 @@ def test_a_unit_outside_the_scope_is_refused(pair, grid_user, finding_body, unit
     body = finding_body(unit_id=str(other.pk))
     response = pair(grid_user).post("/records", body)
     assert response.status_code == 422
+    assert_chinese(response.json())
     assert response.json()["field"] == "unit_id" and "管辖范围" in response.json()["detail"]
     assert not SyncRecord.objects.exists()
 
@@ -122,6 +128,7 @@ def test_a_person_outside_the_scope_is_refused(pair, grid_user, finding_body, us
     body = finding_body(found_by=[str(stranger.pk)])
     response = pair(grid_user).post("/records", body)
     assert response.status_code == 422 and response.json()["field"] == "found_by"
+    assert_chinese(response.json())
 
 
 def test_without_a_token_401_and_with_a_revoked_token_401(
@@ -177,6 +184,7 @@ def test_an_edit_on_a_stale_version_is_409_with_the_server_side(
         {"base_version": receipt["version"], "payload": {**body["payload"], "note": "手机"}},
     )
     assert response.status_code == 409
+    assert_chinese(response.json())
     answer = response.json()
     assert answer["code"] == "stale"
     assert answer["server"]["payload"]["note"] == "办公室补充"
@@ -205,6 +213,7 @@ def test_an_applied_findings_count_is_not_editable(pair, grid_user, finding_body
         {"base_version": receipt["version"], "payload": {**body["payload"], "plant_count": 20}},
     )
     assert response.status_code == 409 and response.json()["code"] == "not_editable"
+    assert_chinese(response.json())
     assert "株数" in response.json()["detail"]
 
 
@@ -238,3 +247,33 @@ def test_an_applied_eradication_is_not_editable(
         f"/records/{body['uuid']}", {"base_version": receipt["version"], "payload": body["payload"]}
     )
     assert response.status_code == 409 and response.json()["code"] == "not_editable"
+    assert_chinese(response.json())
+
+
+def test_a_user_without_the_right_is_403(pair, user_named, finding_body) -> None:
+    police = user_named("police")  # may verify targets, not record findings
+    body = finding_body(found_by=[str(police.person_id)])
+    response = pair(police).post("/records", body)
+    assert response.status_code == 403 and response.json()["code"] == "forbidden"
+    assert_chinese(response.json())
+    assert not SyncRecord.objects.exists()
+
+
+def test_a_bad_fix_deep_in_a_patrol_is_named_by_its_label(pair, grid_user, village) -> None:
+    body = {
+        "uuid": new_uuid(),
+        "kind": "patrol",
+        "schema": 2,
+        "payload": {
+            "unit_id": str(village.pk),
+            "people": [str(grid_user.person_id)],
+            "started_at": "2022-07-10T08:00:00+08:00",
+            "ended_at": "2022-07-10T09:00:00+08:00",
+            "result": "nothing",
+            "fixes": [{"lon": 109.1, "lat": 37.6}, {"lon": 500, "lat": 37.6}],
+        },
+        "files": [],
+    }
+    response = pair(grid_user).post("/records", body)
+    assert response.status_code == 422
+    assert response.json()["field"] == "lon" and response.json()["detail"] == "经度不能大于 180"

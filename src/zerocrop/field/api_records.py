@@ -12,18 +12,18 @@ from django.utils import timezone
 from ninja import File, UploadedFile
 
 from zerocrop.core.errors import ApplicationError
+from zerocrop.core.sizes import mb
 from zerocrop.field import rules
 from zerocrop.field.api import router
-from zerocrop.field.api_schemas import RecordEditIn
+from zerocrop.field.api_schemas import RecordEditIn, RecordIn
 from zerocrop.field.models import Device
 from zerocrop.field.services_bundles import bundle_import
 from zerocrop.field.services_files import file_get, file_put_chunk
 from zerocrop.field.services_records import (
     record_edit,
-    record_get,
     record_receipt,
     record_receive,
-    record_try_apply,
+    record_refresh,
 )
 
 
@@ -55,12 +55,43 @@ def _call(request: HttpRequest, work: Callable[[], tuple[Any, int]]) -> HttpResp
 def _too_large(request: HttpRequest, limit: int, what: str) -> HttpResponse | None:
     if len(request.body) <= limit:
         return None
-    body = {"detail": f"{what}太大，上限为 {limit // 1024} KB", "field": None, "code": "too_large"}
+    body = {"detail": f"{what}太大，上限为 {mb(limit)}", "field": None, "code": "too_large"}
     return _respond(request, body, 413)
 
 
+def _record_schema() -> dict[str, Any]:
+    # FileRef is among the API's components already (RecordEditIn uses it).
+    schema = RecordIn.model_json_schema(by_alias=True, ref_template="#/components/schemas/{model}")
+    schema.pop("$defs", None)
+    schema.pop("description", None)  # the docstring is for programmers, not the docs page
+    return schema
+
+
+RECORD_BODY = {
+    "requestBody": {"required": True, "content": {"application/json": {"schema": _record_schema()}}}
+}
+CHUNK_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+    },
+    "parameters": [
+        {
+            "name": "Content-Range",
+            "in": "header",
+            "required": True,
+            "description": "本块的字节范围：bytes 起点-终点/总大小",
+            "schema": {"type": "string"},
+        }
+    ],
+}
+
+
 @router.post(
-    "/records", summary="提交一条记录（按客户端标识，重复提交不重复入库）", url_name="sync-records"
+    "/records",
+    summary="提交一条记录（按客户端标识，重复提交不重复入库）",
+    url_name="sync-records",
+    openapi_extra=RECORD_BODY,
 )
 def records_post(request: HttpRequest) -> HttpResponse:
     refused = _too_large(request, rules.MAX_RECORD_BYTES, "记录")
@@ -83,10 +114,7 @@ def records_post(request: HttpRequest) -> HttpResponse:
 
 @router.get("/records/{uuid}", summary="一条记录的服务器回执", url_name="sync-record")
 def records_get(request: HttpRequest, uuid: UUID) -> HttpResponse:
-    # A server killed between a record's last file and its apply left it ready but waiting:
-    # the phone's next look at the receipt applies it (nothing happens for any other record).
-    record = record_try_apply(record=record_get(user=request.user, uuid=uuid))
-    return _respond(request, record_receipt(record))
+    return _respond(request, record_receipt(record_refresh(user=request.user, uuid=uuid)))
 
 
 @router.patch(
@@ -112,7 +140,10 @@ def files_get(request: HttpRequest, sha256: str) -> HttpResponse:
 
 
 @router.put(
-    "/files/{sha256}", summary="上传文件的一个分块（Content-Range）", url_name="sync-file-put"
+    "/files/{sha256}",
+    summary="上传文件的一个分块",
+    url_name="sync-file-put",
+    openapi_extra=CHUNK_BODY,
 )
 def files_put(request: HttpRequest, sha256: str) -> HttpResponse:
     def work() -> tuple[Any, int]:
@@ -127,7 +158,7 @@ def files_put(request: HttpRequest, sha256: str) -> HttpResponse:
     return _call(request, work)
 
 
-@router.post("/bundles", summary="导入离线数据包（ZIP）", url_name="sync-bundles")
+@router.post("/bundles", summary="导入离线数据包", url_name="sync-bundles")
 def bundles_post(request: HttpRequest, file: File[UploadedFile]) -> HttpResponse:
     def work() -> tuple[Any, int]:
         return {"records": bundle_import(user=request.user, data=file.read())}, 200

@@ -11,9 +11,11 @@ from datetime import datetime
 from typing import Any, Literal
 from uuid import UUID
 
+import pydantic
 from ninja import Field, Schema
 
 from zerocrop.core.api_types import Text
+from zerocrop.core.errors import ApplicationError
 from zerocrop.field.choices import RecordKind
 from zerocrop.findings.choices import EradicationMethod, FindingSpecies, GrowthStage, Setting
 from zerocrop.findings.models import NOTE_MAX as FINDING_NOTE_MAX
@@ -38,7 +40,7 @@ FileRole = _literal(["photo", "found", "before", "after", "track", *PhotoRole.va
 
 
 class FileRef(Schema):
-    sha256: str = Field(pattern=SHA256, title="文件摘要（SHA-256）")
+    sha256: str = Field(pattern=SHA256, title="文件摘要")
     name: Text(max_length=200, label="文件名") = ""
     role: FileRole = Field("photo", title="照片类型")
     size: int = Field(gt=0, title="文件大小")
@@ -57,7 +59,7 @@ class RecordIn(Schema):
 
 
 class RecordEditIn(Schema):
-    base_version: str = Field(max_length=40, title="所依据的版本")
+    base_version: Text(max_length=40, label="所依据的版本")
     payload: dict[str, Any] = Field(title="记录内容")
     files: list[FileRef] | None = Field(None, max_length=MAX_FILES, title="文件清单")
 
@@ -155,6 +157,102 @@ class TargetVerificationPayload(Schema):
     stage: Text(max_length=20, label="生长期") = ""
     setting: Text(max_length=20, label="种植场所") = ""
     note: Text(max_length=TARGET_NOTE_MAX, label="备注", multiline=True) = ""
+
+
+# --------------------------------------------------------------------------- refusals
+
+# Pydantic's error types in the project's words (as zerocrop.api.errors renders a bad body).
+_PROBLEMS = {
+    "string_type": "应为文字",
+    "int_type": "应为整数",
+    "int_parsing": "应为整数",
+    "int_from_float": "应为整数",
+    "float_type": "应为数字",
+    "float_parsing": "应为数字",
+    "bool_type": "应为是或否",
+    "bool_parsing": "应为是或否",
+    "uuid_type": "不是有效的标识（UUID）",
+    "uuid_parsing": "不是有效的标识（UUID）",
+    "datetime_type": "不是有效的时间",
+    "datetime_parsing": "不是有效的时间",
+    "datetime_from_date_parsing": "不是有效的时间",
+    "dict_type": "应为 JSON 对象",
+    "model_type": "应为 JSON 对象",
+    "model_attributes_type": "应为 JSON 对象",
+    "list_type": "应为列表",
+    "literal_error": "的值无法识别",
+    "string_pattern_mismatch": "的格式不对",
+    "too_long": "的项数过多",
+}
+
+
+def _label(model: type[pydantic.BaseModel], loc: tuple[Any, ...]) -> tuple[str | None, str]:
+    """(field name, Chinese title) of the deepest named field at `loc`."""
+    current: Any = model
+    name, label = None, "记录内容"
+    for part in loc:
+        fields = getattr(current, "model_fields", None)
+        if isinstance(part, int) or not fields or part not in fields:
+            continue
+        info = fields[part]
+        name, label = part, info.title or part
+        current = next(
+            (
+                a
+                for a in (info.annotation, *getattr(info.annotation, "__args__", ()))
+                if isinstance(a, type) and issubclass(a, pydantic.BaseModel)
+            ),
+            None,
+        )
+        if current is None:
+            args = getattr(info.annotation, "__args__", ())
+            current = next(
+                (
+                    inner
+                    for arg in args
+                    for inner in (arg, *getattr(arg, "__args__", ()))
+                    if isinstance(inner, type) and issubclass(inner, pydantic.BaseModel)
+                ),
+                None,
+            )
+    return name, label
+
+
+def _number(value: Any) -> Any:
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def _problem(error: dict[str, Any], label: str) -> str:
+    kind = error["type"]
+    ctx = {key: _number(value) for key, value in (error.get("ctx") or {}).items()}
+    if kind == "missing":
+        return f"缺少{label}"
+    if kind == "string_too_long":
+        return f"{label}不能超过 {ctx.get('max_length')} 个字"
+    if kind == "control_character":
+        return f"{label}含有不可见的控制字符，请删除后重试"
+    if kind in ("greater_than_equal", "greater_than"):
+        return f"{label}不能小于 {ctx.get('ge', ctx.get('gt'))}"
+    if kind in ("less_than_equal", "less_than"):
+        return f"{label}不能大于 {ctx.get('le', ctx.get('lt'))}"
+    return f"{label}{_PROBLEMS.get(kind, '的值无效')}"
+
+
+class RecordInvalid(ApplicationError):
+    """A body that does not validate: 422, nothing stored; `extra["errors"]` lists each problem."""
+
+    default_code = "invalid"
+    http_status = 422
+
+    def __init__(self, error: pydantic.ValidationError, model: type[pydantic.BaseModel]) -> None:
+        problems = []
+        for item in error.errors(include_url=False):
+            name, label = _label(model, item["loc"])
+            code = "required" if item["type"] == "missing" else "invalid"
+            problems.append({"detail": _problem(item, label), "field": name, "code": code})
+        first = problems[0]
+        super().__init__(first["detail"], field=first["field"], code=first["code"])
+        self.extra = {"errors": problems}
 
 
 PAYLOADS: dict[str, type[Schema]] = {

@@ -57,11 +57,11 @@ def _json(entries: dict[str, bytes], name: str) -> Any:
 
 def _sums(archive: SafeZip) -> dict[str, str]:
     if "SHA256SUMS" not in archive.names:
-        raise BundleError(f"{LABEL}缺少校验清单 SHA256SUMS，无法确认内容完整")
+        raise BundleError(f"{LABEL}缺少校验清单，无法确认内容完整")
     try:
         text = archive.read("SHA256SUMS").decode("utf-8")
     except UnicodeDecodeError:
-        raise BundleError(f"{LABEL}的校验清单 SHA256SUMS 无法读取") from None
+        raise BundleError(f"{LABEL}的校验清单无法读取") from None
     sums: dict[str, str] = {}
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
@@ -84,9 +84,7 @@ def _verified(archive: SafeZip, sums: dict[str, str]) -> dict[str, bytes]:
             raise BundleError(f"{LABEL}中的「{name}」不在校验清单中，数据包可能被改动过")
         data = archive.read(name)
         if hashlib.sha256(data).hexdigest() != listed:
-            raise BundleError(
-                f"{LABEL}中的「{name}」校验不符（SHA-256 不一致），数据包已损坏或被改动"
-            )
+            raise BundleError(f"{LABEL}中的「{name}」校验不符（摘要不一致），数据包已损坏或被改动")
         entries[name] = data
     missing = [name for name in sums if name not in entries]
     if missing:
@@ -100,10 +98,10 @@ def read_bundle(data: bytes) -> Bundle:
     sums = _sums(archive)
     entries = _verified(archive, sums)
     if "manifest.json" not in entries:
-        raise BundleError(f"{LABEL}缺少 manifest.json，不是外业应用导出的数据包")
+        raise BundleError(f"{LABEL}缺少数据包清单，不是外业应用导出的数据包")
     manifest = _json(entries, "manifest.json")
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-        raise BundleError(f"这不是外业应用导出的{LABEL}（manifest.json 的 format 不对）")
+        raise BundleError(f"这不是外业应用导出的{LABEL}（数据包清单的格式标记不对）")
     if manifest.get("version") != VERSION:
         raise BundleError(f"{LABEL}的格式版本 {manifest.get('version')} 无法识别，请升级平台")
     bundle = Bundle(

@@ -11,7 +11,7 @@ BUNDLE_LABEL = "离线数据包"
 
 def _chunk() -> RouteLimit:
     # A chunk is a raw body, not a form: the body limit is the chunk size.
-    return RouteLimit(form_bytes=rules.MAX_CHUNK_BYTES)
+    return RouteLimit(files={"chunk": FileLimit("文件分块", rules.MAX_CHUNK_BYTES)}, form_bytes=0)
 
 
 def _record() -> RouteLimit:

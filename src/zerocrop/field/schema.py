@@ -68,9 +68,9 @@ def schema_of(record: dict[str, Any]) -> int:
     """The record's schema version, or a Chinese ApplicationError when it cannot be synced."""
     version = record.get("schema")
     if version is None:
-        raise SchemaError("缺少数据格式版本（schema）", field="schema", code="schema_missing")
+        raise SchemaError("缺少数据格式版本", field="schema", code="schema_missing")
     if isinstance(version, bool) or not isinstance(version, int):
-        raise SchemaError("数据格式版本（schema）应为整数", field="schema", code="invalid")
+        raise SchemaError("数据格式版本应为整数", field="schema", code="invalid")
     if version > SCHEMA_VERSION:
         raise SchemaError(
             f"数据格式版本 {version} 比服务器支持的（{SCHEMA_VERSION}）更新，请联系管理员升级平台",

@@ -66,9 +66,7 @@ class OffsetMismatch(SyncConflict):
 
 def check_sha256(sha256: str) -> str:
     if not _SHA256.match(sha256 or ""):
-        raise FileRefused(
-            "文件摘要应为 64 位小写十六进制（SHA-256）", code="invalid_sha256", status=404
-        )
+        raise FileRefused("文件摘要应为 64 位小写十六进制字符", code="invalid_sha256", status=404)
     return sha256
 
 
@@ -120,13 +118,13 @@ def parse_range(header: str | None) -> tuple[int, int, int]:
     match = _RANGE.match((header or "").strip())
     if match is None:
         raise FileRefused(
-            "缺少或无法识别 Content-Range（应为 bytes 起点-终点/总大小）",
+            "缺少分块范围或无法识别（应写明本块的起点、终点和文件总大小）",
             code="bad_range",
             field="Content-Range",
         )
     first, last, total = (int(group) for group in match.groups())
     if last < first or last >= total:
-        raise FileRefused("Content-Range 的范围无效", code="bad_range", field="Content-Range")
+        raise FileRefused("分块范围无效", code="bad_range", field="Content-Range")
     return first, last, total
 
 
@@ -162,6 +160,36 @@ def _row_for(*, user: Any, sha256: str, total: int, name: str) -> SyncFile:
         return SyncFile.objects.select_for_update().get(sha256=sha256)
 
 
+def _store_chunk(row: SyncFile, *, first: int, last: int, total: int, data: bytes) -> str:
+    """Write the chunk at its offset: "partial", "complete" or "mismatch" (bytes discarded)."""
+    if total != row.size:
+        raise FileRefused(
+            f"文件总大小（{total}）与此前上传的（{row.size}）不符",
+            code="size_mismatch",
+            status=409,
+            extra={"received": row.received, "size": row.size},
+        )
+    if first != row.received:
+        raise OffsetMismatch(row.received)
+    path = staged_path(row.sha256)
+    _write_at(path, first, data)
+    row.received = last + 1
+    fields = ["received", "updated_at"]
+    outcome = "partial"
+    if row.received == row.size:
+        if _digest(path) == row.sha256:
+            row.status = FileStatus.COMPLETE
+            row.completed_at = timezone.now()
+            fields += ["status", "completed_at"]
+            outcome = "complete"
+        else:
+            path.unlink(missing_ok=True)
+            row.received = 0
+            outcome = "mismatch"
+    row.save(update_fields=fields)
+    return outcome
+
+
 def file_put_chunk(
     *, user: Any, sha256: str, content_range: str | None, data: bytes
 ) -> dict[str, Any]:
@@ -177,7 +205,7 @@ def file_put_chunk(
         raise _too_large(f"文件太大（{mb(total, over=True)}），上限为 {limit}")
     if len(data) != last - first + 1:
         raise FileRefused(
-            f"分块的字节数（{len(data)}）与 Content-Range 不符",
+            f"分块的字节数（{len(data)}）与分块范围不符",
             code="bad_range",
             field="Content-Range",
         )
@@ -186,38 +214,20 @@ def file_put_chunk(
         raise FileRefused(
             "没有哪条记录列出该文件，请先提交记录再上传照片", code="file_not_expected", status=404
         )
-    completed = mismatch = False
     with transaction.atomic():
         row = _row_for(user=user, sha256=sha256, total=total, name=str(entry.get("name") or ""))
-        if row.status == FileStatus.COMPLETE or last < row.received:
+        if row.status == FileStatus.COMPLETE:
+            # A resend after a crash, maybe: what waited for the file is retried below.
+            outcome = "complete"
+        elif last < row.received:
             return file_state(row, sha256=sha256)  # a resent chunk changes nothing
-        if total != row.size:
-            raise FileRefused(
-                f"文件总大小（{total}）与此前上传的（{row.size}）不符",
-                code="size_mismatch",
-                status=409,
-                extra={"received": row.received, "size": row.size},
-            )
-        if first != row.received:
-            raise OffsetMismatch(row.received)
-        path = staged_path(sha256)
-        _write_at(path, first, data)
-        row.received = last + 1
-        fields = ["received", "updated_at"]
-        if row.received == row.size:
-            if _digest(path) == sha256:
-                row.status = FileStatus.COMPLETE
-                row.completed_at = timezone.now()
-                fields += ["status", "completed_at"]
-                completed = True
-            else:
-                path.unlink(missing_ok=True)
-                row.received = 0
-                mismatch = True
-        row.save(update_fields=fields)
+        else:
+            outcome = _store_chunk(row, first=first, last=last, total=total, data=data)
+    mismatch = outcome == "mismatch"
+    completed = outcome == "complete"
     if mismatch:
         raise FileRefused(
-            "文件收齐后校验不符（SHA-256 与文件内容不一致），已丢弃，请重新上传该文件",
+            "文件收齐后校验不符（摘要与文件内容不一致），已丢弃，请重新上传该文件",
             code="hash_mismatch",
             status=422,
             extra={"received": 0},

@@ -24,7 +24,7 @@ from django.utils import timezone
 from ninja import Schema
 
 from zerocrop.core.errors import ApplicationError, NotPermitted, SyncConflict
-from zerocrop.field.api_schemas import PAYLOADS, RecordIn
+from zerocrop.field.api_schemas import PAYLOADS, RecordIn, RecordInvalid
 from zerocrop.field.apply_common import RecordFiles
 from zerocrop.field.apply_finding import apply_eradication, apply_finding
 from zerocrop.field.apply_patrol import apply_patrol
@@ -55,95 +55,6 @@ FINDING_EDITABLE = ("stage", "setting", "place", "note")
 
 
 # --------------------------------------------------------------------------- refusals
-
-
-# Pydantic's error types in the project's words (as zerocrop.api.errors renders a bad body).
-_PROBLEMS = {
-    "string_type": "应为文字",
-    "int_type": "应为整数",
-    "int_parsing": "应为整数",
-    "int_from_float": "应为整数",
-    "float_type": "应为数字",
-    "float_parsing": "应为数字",
-    "bool_type": "应为是或否",
-    "bool_parsing": "应为是或否",
-    "uuid_type": "不是有效的标识（UUID）",
-    "uuid_parsing": "不是有效的标识（UUID）",
-    "datetime_type": "不是有效的时间",
-    "datetime_parsing": "不是有效的时间",
-    "datetime_from_date_parsing": "不是有效的时间",
-    "dict_type": "应为 JSON 对象",
-    "model_type": "应为 JSON 对象",
-    "model_attributes_type": "应为 JSON 对象",
-    "list_type": "应为列表",
-    "literal_error": "的值无法识别",
-    "string_pattern_mismatch": "的格式不对",
-    "too_long": "的项数过多",
-}
-
-
-def _label(model: type[pydantic.BaseModel], loc: tuple[Any, ...]) -> tuple[str | None, str]:
-    """(field name, Chinese title) of the deepest named field at `loc`."""
-    current: Any = model
-    name, label = None, "记录内容"
-    for part in loc:
-        fields = getattr(current, "model_fields", None)
-        if isinstance(part, int) or not fields or part not in fields:
-            continue
-        info = fields[part]
-        name, label = part, info.title or part
-        current = next(
-            (
-                a
-                for a in (info.annotation, *getattr(info.annotation, "__args__", ()))
-                if isinstance(a, type) and issubclass(a, pydantic.BaseModel)
-            ),
-            None,
-        )
-        if current is None:
-            args = getattr(info.annotation, "__args__", ())
-            current = next(
-                (
-                    inner
-                    for arg in args
-                    for inner in (arg, *getattr(arg, "__args__", ()))
-                    if isinstance(inner, type) and issubclass(inner, pydantic.BaseModel)
-                ),
-                None,
-            )
-    return name, label
-
-
-def _problem(error: dict[str, Any], label: str) -> str:
-    kind, ctx = error["type"], error.get("ctx") or {}
-    if kind == "missing":
-        return f"缺少{label}"
-    if kind == "string_too_long":
-        return f"{label}不能超过 {ctx.get('max_length')} 个字"
-    if kind == "control_character":
-        return f"{label}含有不可见的控制字符，请删除后重试"
-    if kind in ("greater_than_equal", "greater_than"):
-        return f"{label}不能小于 {ctx.get('ge', ctx.get('gt'))}"
-    if kind in ("less_than_equal", "less_than"):
-        return f"{label}不能大于 {ctx.get('le', ctx.get('lt'))}"
-    return f"{label}{_PROBLEMS.get(kind, '的值无效')}"
-
-
-class RecordInvalid(ApplicationError):
-    """A body that does not validate: 422, nothing stored; `extra["errors"]` lists each problem."""
-
-    default_code = "invalid"
-    http_status = 422
-
-    def __init__(self, error: pydantic.ValidationError, model: type[pydantic.BaseModel]) -> None:
-        problems = []
-        for item in error.errors(include_url=False):
-            name, label = _label(model, item["loc"])
-            code = "required" if item["type"] == "missing" else "invalid"
-            problems.append({"detail": _problem(item, label), "field": name, "code": code})
-        first = problems[0]
-        super().__init__(first["detail"], field=first["field"], code=first["code"])
-        self.extra = {"errors": problems}
 
 
 class RecordRefused(ApplicationError):
@@ -360,8 +271,10 @@ def record_receive(*, user: Any, device: Device | None, body: Any) -> tuple[Sync
     digest = content_sha256(envelope.kind, upgraded["payload"], upgraded.get("files") or [])
     existing = SyncRecord.objects.filter(client_uuid=envelope.uuid).first()
     if existing is not None:
-        # A resend also finishes an apply that a crash interrupted (every file had arrived).
-        return record_try_apply(record=_same_or_conflict(existing, user=user, digest=digest)), False
+        # A resend also retries applying: the server may have stopped after the last file
+        # arrived and before the record was applied.
+        same = _same_or_conflict(existing, user=user, digest=digest)
+        return record_try_apply(record=same), False
     record_check_scope(user=user, kind=envelope.kind, payload=payload)
     now = timezone.now()
     try:
@@ -475,6 +388,11 @@ def record_get(*, user: Any, uuid: UUID) -> SyncRecord:
     if record is None:
         raise Http404
     return record
+
+
+def record_refresh(*, user: Any, uuid: UUID) -> SyncRecord:
+    """The record for its receipt, applied first if it is ready but was not (a crash between)."""
+    return record_try_apply(record=record_get(user=user, uuid=uuid))
 
 
 # --------------------------------------------------------------------------- edits

@@ -1,3 +1,7 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from zerocrop.field import views_bundles
+
+urlpatterns = [
+    path("bundles/", views_bundles.bundle_upload, name="field-bundles"),
+]
