@@ -11,6 +11,7 @@ from django.test import RequestFactory
 
 from zerocrop.core import navigation
 from zerocrop.core.navigation import menu_for, register_menu_item
+from zerocrop.field.menu import app_mounted
 from zerocrop.org.models import User
 
 pytestmark = pytest.mark.django_db
@@ -64,7 +65,20 @@ NEWER_FOR = {
         {"admin"},
         ('data-testid="menu-sampling"', "bi-grid-3x3-gap", "潜在区域抽测"),
     ),
+    "/field/pair/": (
+        {"admin", "cadre", "grid", "police"},
+        ('data-testid="menu-field-pair"', "bi-qr-code", "启用外业采集"),
+    ),
+    "/field/devices/": (
+        {"admin"},
+        ('data-testid="menu-field-devices"', "bi-phone-vibrate", "外业设备"),
+    ),
 }
+if app_mounted():  # the app shell (field.urls_app) gives 外业采集 its page
+    NEWER_FOR["/field/app/"] = (
+        {"admin", "cadre", "grid", "police"},
+        ('data-testid="menu-field-app"', "bi-phone", "外业采集"),
+    )
 
 
 @pytest.mark.parametrize("username", ["admin", "leader", "cadre", "grid", "police"])

@@ -28,7 +28,9 @@ def _no_throttle_left_over() -> None:
 
 
 def test_a_logged_in_user_gets_a_code_and_a_phone_trades_it_once(login_as, grid_user) -> None:
-    response = login_as("grid").post("/api/v1/sync/pairing-codes")
+    response = login_as("grid").post(
+        "/api/v1/sync/pairing-codes", data={}, content_type="application/json"
+    )
     assert response.status_code == 200, response.content
     body = response.json()
     assert body["url"] == f"/field/app/#pair={body['code']}"
@@ -68,11 +70,16 @@ def test_pairing_codes_need_a_session_not_a_token(pair, grid_user) -> None:
     client = pair(grid_user)
     response = client.post("/pairing-codes", {})
     assert response.status_code == 401
-    assert Client().post("/api/v1/sync/pairing-codes").status_code == 401
+    anonymous = Client().post(
+        "/api/v1/sync/pairing-codes", data={}, content_type="application/json"
+    )
+    assert anonymous.status_code == 401
 
 
 def test_a_user_who_may_not_pair_gets_no_code(login_as) -> None:
-    response = login_as("leader").post("/api/v1/sync/pairing-codes")
+    response = login_as("leader").post(
+        "/api/v1/sync/pairing-codes", data={}, content_type="application/json"
+    )
     assert response.status_code == 403
     assert response.json()["detail"] == "您的账号不能启用外业采集"
 
@@ -104,3 +111,26 @@ def test_an_unknown_token_is_401() -> None:
     response = Client().get("/api/v1/sync/me", HTTP_AUTHORIZATION="Bearer not-a-token")
     assert response.status_code == 401
     assert response.json()["code"] == "not_authenticated"
+
+
+def test_the_session_call_needs_the_csrf_token(demo_campaign) -> None:
+    from django.middleware.csrf import get_token
+    from django.test import RequestFactory
+
+    from zerocrop.demo.campaign import DEMO_PASSWORD
+
+    client = Client(enforce_csrf_checks=True)
+    assert client.login(username="grid", password=DEMO_PASSWORD)
+    refused = client.post("/api/v1/sync/pairing-codes", data={}, content_type="application/json")
+    assert refused.status_code == 403
+    assert refused.json()["code"] == "csrf_failed"
+    request = RequestFactory().get("/")
+    token = get_token(request)
+    client.cookies["csrftoken"] = request.META["CSRF_COOKIE"]
+    allowed = client.post(
+        "/api/v1/sync/pairing-codes",
+        data={},
+        content_type="application/json",
+        HTTP_X_CSRFTOKEN=token,
+    )
+    assert allowed.status_code == 200

@@ -21,6 +21,8 @@ FINDINGS = {"finding.record", "finding.eradicate", "finding.photo_originals"}
 KEY_PERSONS = {"keyperson.view", "keyperson.visit"}  # findings too
 # registered by the monitoring app
 FIELD_MONITORING = {"target.verify", "sampling.check"}
+# registered by the field app: pairing a phone (field roles and police), its devices (town)
+DEVICE_PAIR = "device.pair"
 EXPECTED = {
     Role.TOWN_ADMIN: {
         "unit.manage",
@@ -33,6 +35,8 @@ EXPECTED = {
         "target.import",
         "target.review",
         "sampling.design",
+        "device.manage",
+        DEVICE_PAIR,
         *FINDINGS,
         *KEY_PERSONS,
         *FIELD_MONITORING,
@@ -43,11 +47,12 @@ EXPECTED = {
         "fieldwork",
         "keyperson.manage",
         "target.review",
+        DEVICE_PAIR,
         *FINDINGS,
         *KEY_PERSONS,
         *FIELD_MONITORING,
     },
-    Role.GRID_WORKER: {"fieldwork", *FINDINGS, *KEY_PERSONS, *FIELD_MONITORING},
+    Role.GRID_WORKER: {"fieldwork", DEVICE_PAIR, *FINDINGS, *KEY_PERSONS, *FIELD_MONITORING},
     Role.LEADER: {"keyperson.view"},
     Role.POLICE: {
         "finding.police_fields",
@@ -56,6 +61,7 @@ EXPECTED = {
         "case.manage",
         "statute.verify",
         "target.verify",
+        DEVICE_PAIR,
         *KEY_PERSONS,
     },
 }

@@ -11,6 +11,7 @@ from django.db import transaction
 
 from zerocrop.campaigns.models import Campaign
 from zerocrop.campaigns.services import campaign_create_from_facts, pledge_register
+from zerocrop.demo.field import demo_field_load
 from zerocrop.demo.findings import demo_findings_load
 from zerocrop.demo.geography import demo_geography_load
 from zerocrop.demo.monitoring import demo_monitoring_load
@@ -53,6 +54,7 @@ def demo_load() -> tuple[Campaign, bool]:
     admin = User.objects.get(username="admin")
     demo_monitoring_load(town=campaign.unit, campaign=campaign, actor=admin)
     demo_sampling_load(campaign=campaign, actor=admin)
+    demo_field_load()
     return campaign, True
 
 

@@ -15,7 +15,7 @@ from ninja import Field, Schema, Status
 from zerocrop.core.api_types import Text
 from zerocrop.core.errors import ApplicationError, NotPermitted
 from zerocrop.core.login_throttle import client_address
-from zerocrop.field import selectors, services_checks
+from zerocrop.field import rules, selectors, services_checks
 from zerocrop.field.api import router
 from zerocrop.field.auth import SessionUser
 from zerocrop.field.models import Device
@@ -25,7 +25,6 @@ from zerocrop.field.services_devices import device_pair, pairing_code_create
 # script from hammering the endpoint.
 PAIR_FAILURES_PER_MINUTE = 10
 PAIR_THROTTLED = "配对尝试过于频繁，请 1 分钟后再试"
-APP_PATH = "/field/app/"
 
 
 def _local(value: datetime | None) -> str | None:
@@ -49,7 +48,7 @@ def user_body(user: Any) -> dict[str, Any]:
     return {
         "id": str(user.pk),
         "username": user.username,
-        "name": user.get_full_name() or (user.person.name if user.person_id else user.username),
+        "name": user.display_name,
         "role": user.role,
         "role_label": user.get_role_display(),
         "person_id": str(user.person_id) if user.person_id else None,
@@ -82,12 +81,16 @@ def pair(request: HttpRequest, body: PairIn) -> dict[str, Any]:
     return {"token": token, "device": device_body(device), "user": user_body(device.user)}
 
 
+class PairingCodeIn(Schema):
+    """No fields: the code is for the logged-in user. The app sends `{}`."""
+
+
 @router.post("/pairing-codes", auth=SessionUser(), summary="为已登录的本人生成配对码")
-def pairing_code(request: HttpRequest) -> dict[str, Any]:
+def pairing_code(request: HttpRequest, body: PairingCodeIn) -> dict[str, Any]:
     pairing, code = pairing_code_create(user=request.user)
     return {
         "code": code,
-        "url": f"{APP_PATH}#pair={code}",
+        "url": f"{rules.APP_PATH}#pair={code}",
         "expires_at": _local(pairing.expires_at),
     }
 

@@ -25,7 +25,7 @@ UNSAFE_ITEMS = ("service_worker", "indexeddb_blob", "in_app_browser")
 WARN_ITEMS = ("persist", "wake_lock", "geolocation")
 
 ITEM_LABELS = {
-    "service_worker": "离线缓存（Service Worker）",
+    "service_worker": "离线缓存",
     "indexeddb_blob": "本机数据库写入照片",
     "storage": "存储空间",
     "persist": "持久存储",
@@ -36,11 +36,11 @@ ITEM_LABELS = {
 
 EXPLANATIONS = {
     "service_worker": (
-        "浏览器不支持或未能注册离线缓存，没有信号时打不开应用。请换用系统浏览器或 Chrome。"
+        "浏览器不支持或未能注册离线缓存，没有信号时打不开应用。请换用系统浏览器或谷歌浏览器。"
     ),
     "indexeddb_blob": (
         "无法在本机数据库保存照片，离线记录可能丢失。"
-        "请换用系统浏览器或 Chrome，并确认未开启无痕模式。"
+        "请换用系统浏览器或谷歌浏览器，并确认未开启无痕模式。"
     ),
     "in_app_browser": (
         "正在微信等应用的内置浏览器中运行，离线数据不能可靠保存。"

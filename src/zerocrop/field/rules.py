@@ -17,6 +17,8 @@ MAX_RECORD_BYTES = 2 * 1024 * 1024
 MAX_FILE_BYTES = 25 * 1024 * 1024
 
 PAIRING_TTL = timedelta(minutes=10)
+# The app's address (its service worker's scope); a pairing QR opens `APP_PATH#pair=<code>`.
+APP_PATH = "/field/app/"
 TOKEN_BYTES = 32
 
 # Client retry: 1 s doubling to 5 min (Enketo's exponential-backoff.js).

@@ -18,6 +18,7 @@ from django.utils import timezone
 from zerocrop.core.clock import today as clock_today
 from zerocrop.core.scoping import get_visible_or_404, visible_to
 from zerocrop.field import rules
+from zerocrop.field.checks import Failure, verdict_of
 from zerocrop.field.choices import CheckVerdict
 from zerocrop.field.models import Device, DeviceCheck, SyncRecord
 from zerocrop.findings.capabilities import FINDING_ERADICATE
@@ -271,6 +272,12 @@ class DeviceRow:
     @property
     def unsafe(self) -> bool:
         return self.verdict == CheckVerdict.UNSAFE
+
+    @property
+    def failures(self) -> tuple[Failure, ...]:
+        if self.check is None:
+            return ()
+        return verdict_of(self.check.results, browser=self.check.browser).failures
 
 
 VERDICT_RANK = {CheckVerdict.UNSAFE: 0, CheckVerdict.WARN: 1, "": 2, CheckVerdict.SAFE: 3}
