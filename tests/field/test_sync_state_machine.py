@@ -361,6 +361,20 @@ class SyncMachine(RuleBasedStateMachine):
         self.send(self.calls_for(record)[0])
 
     @rule(record=records)
+    def resend_record(self, record: Record) -> None:
+        """The record itself again, whatever its state: a phone that lost its receipts, or the
+        export bundle carried by cable after the phone had synced."""
+        content = json.dumps(record.body, ensure_ascii=False).encode()
+        call = Call(
+            "POST",
+            "/records",
+            record,
+            content=content,
+            headers={"Content-Type": "application/json"},
+        )
+        self.exchange(call)
+
+    @rule(record=records)
     def duplicate(self, record: Record) -> None:
         call = self.calls_for(record)[0]
         first, second = self.send(call), self.send(call)
