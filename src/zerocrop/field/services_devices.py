@@ -39,7 +39,10 @@ def device_pair(*, code: str, name: str, user_agent: str = "") -> tuple[Device, 
     """Trade a pairing code for a device and its token (returned once, stored as a digest)."""
     name = (name or "").strip()[:100] or "未命名手机"
     pairing = (
-        PairingCode.objects.select_for_update()
+        # of=("self",): locking the joined user row too deadlocked on PostgreSQL with every
+        # write inserting a row that refers to the user (its deferred foreign-key check at
+        # COMMIT) while the audit chain's head was held (bench/sync_load.py, 200 phones).
+        PairingCode.objects.select_for_update(of=("self",))
         .select_related("user")
         .filter(code_hash=digest(code or ""))
         .first()

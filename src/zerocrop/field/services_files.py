@@ -76,7 +76,14 @@ def staged_path(sha256: str) -> Path:
 
 def _declared(user: Any, sha256: str) -> dict[str, Any] | None:
     """The file entry of a record of `user` that lists `sha256`, if any (newest first)."""
-    records = SyncRecord.objects.filter(user=user).order_by("-received_at").only("files")
+    # The database narrows to the records whose file list mentions the hash (a text match on
+    # the JSON, on SQLite and PostgreSQL alike); decoding every record's list in Python made a
+    # chunk cost grow with the user's history (bench/sync_load.py).
+    records = (
+        SyncRecord.objects.filter(user=user, files__icontains=sha256)
+        .order_by("-received_at")
+        .only("files")
+    )
     # Records not yet applied first: they are the ones still waiting for bytes.
     for query in (records.exclude(status=RecordStatus.APPLIED), records):
         for record in query.iterator(chunk_size=200):
