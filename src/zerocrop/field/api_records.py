@@ -17,14 +17,10 @@ from zerocrop.field import rules
 from zerocrop.field.api import router
 from zerocrop.field.api_schemas import RecordEditIn, RecordIn
 from zerocrop.field.models import Device
+from zerocrop.field.receipts import record_receipt
 from zerocrop.field.services_bundles import bundle_import
 from zerocrop.field.services_files import file_get, file_put_chunk
-from zerocrop.field.services_records import (
-    record_edit,
-    record_receipt,
-    record_receive,
-    record_refresh,
-)
+from zerocrop.field.services_records import record_edit, record_receive, record_refresh
 
 
 def _respond(request: HttpRequest, body: Any, status: int = 200) -> HttpResponse:

@@ -7,13 +7,9 @@ from typing import Any
 from zerocrop.core.errors import ApplicationError, NotPermitted
 from zerocrop.field.bundle_files import Bundle, BundleError, read_bundle
 from zerocrop.field.capabilities import DEVICE_MANAGE
+from zerocrop.field.receipts import record_receipt
 from zerocrop.field.services_files import file_store_whole
-from zerocrop.field.services_records import (
-    record_get,
-    record_receipt,
-    record_receive,
-    record_try_apply,
-)
+from zerocrop.field.services_records import record_get, record_receive, record_try_apply
 from zerocrop.org.capabilities import can
 from zerocrop.org.models import User
 

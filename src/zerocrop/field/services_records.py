@@ -19,29 +19,28 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.http import Http404
-from django.urls import reverse
 from django.utils import timezone
 from ninja import Schema
 
-from zerocrop.core.errors import ApplicationError, NotPermitted, SyncConflict
+from zerocrop.core.errors import ApplicationError, SyncConflict
 from zerocrop.field.api_schemas import PAYLOADS, RecordIn, RecordInvalid
 from zerocrop.field.apply_common import RecordFiles
 from zerocrop.field.apply_finding import apply_eradication, apply_finding
 from zerocrop.field.apply_patrol import apply_patrol
 from zerocrop.field.apply_target import apply_target_verification
 from zerocrop.field.choices import RecordKind, RecordStatus
-from zerocrop.field.models import Device, SyncFile, SyncRecord
+from zerocrop.field.models import Device, SyncRecord
+from zerocrop.field.receipts import (
+    FINDING_EDITABLE,
+    current_version,
+    server_side,
+    waiting_for,
+)
+from zerocrop.field.record_scope import record_check_scope
 from zerocrop.field.schema import content_sha256, upgrade
-from zerocrop.field.services_files import file_state, files_complete, files_release
-from zerocrop.findings.capabilities import FINDING_ERADICATE, FINDING_RECORD
-from zerocrop.findings.models import Eradication, Finding
-from zerocrop.findings.selectors import finding_get
+from zerocrop.field.services_files import files_complete, files_release
+from zerocrop.findings.models import Finding
 from zerocrop.findings.services import finding_update
-from zerocrop.monitoring.capabilities import TARGET_VERIFY
-from zerocrop.monitoring.selectors import target_get
-from zerocrop.org.capabilities import FIELDWORK, can
-from zerocrop.org.selectors import person_list, unit_list
-from zerocrop.patrols.selectors import round_get
 
 Applier = Callable[..., Model]
 APPLIERS: dict[str, Applier] = {
@@ -50,18 +49,9 @@ APPLIERS: dict[str, Applier] = {
     RecordKind.ERADICATION: apply_eradication,
     RecordKind.TARGET_VERIFICATION: apply_target_verification,
 }
-# What a finding's receipt may change once it is applied (through `finding_update`).
-FINDING_EDITABLE = ("stage", "setting", "place", "note")
 
 
 # --------------------------------------------------------------------------- refusals
-
-
-class RecordRefused(ApplicationError):
-    """A record naming something outside the user's scope, or unusable: 422, nothing stored."""
-
-    default_code = "invalid"
-    http_status = 422
 
 
 class RecordConflict(SyncConflict):
@@ -94,157 +84,6 @@ def _files_of(upgraded: dict[str, Any], envelope: RecordIn) -> list[dict[str, An
     return [f.model_dump(exclude_unset=False) for f in envelope.files]
 
 
-def _check_persons(user: Any, ids: list[UUID], *, field: str, label: str, required: bool) -> None:
-    if required and not ids:
-        raise RecordRefused(f"请填写{label}", field=field)
-    visible = set(person_list(user=user).filter(pk__in=ids).values_list("pk", flat=True))
-    if any(i not in visible for i in ids):
-        raise RecordRefused(f"{label}中有人员不存在或不在您的管辖范围内", field=field)
-
-
-def _unit(user: Any, unit_id: UUID, capability: str, what: str) -> Any:
-    unit = unit_list(user=user).filter(pk=unit_id).first()
-    if unit is None:
-        raise RecordRefused("村（社区）不存在或不在您的管辖范围内", field="unit_id")
-    if not can(user, capability, unit):
-        raise NotPermitted(f"无权在{unit.name}{what}")
-    return unit
-
-
-def _round(user: Any, round_id: UUID | None, unit: Any) -> None:
-    if round_id is None:
-        return
-    try:
-        survey_round = round_get(user=user, round_id=round_id)
-    except Http404:
-        raise RecordRefused("踏查轮次不存在或不在您的管辖范围内", field="round_id") from None
-    if unit is not None and not survey_round.units.filter(pk=unit.pk).exists():
-        raise RecordRefused(f"{unit.name}不在该踏查轮次中", field="round_id")
-
-
-def _pointer(user: Any, uuid: UUID | None, kind: str, field: str, label: str) -> None:
-    if uuid is None:
-        return
-    found = SyncRecord.objects.filter(client_uuid=uuid).first()
-    if found is not None and (found.kind != kind or found.user_id != user.pk):
-        raise RecordRefused(f"{label}不是您提交的{RecordKind(kind).label}", field=field)
-
-
-def record_check_scope(*, user: Any, kind: str, payload: Any) -> None:
-    """What validation cannot see: unit, persons, round, target and finding in the user's scope."""
-    if kind == RecordKind.PATROL:
-        unit = _unit(user, payload.unit_id, FIELDWORK, "登记踏查记录")
-        _round(user, payload.round_id, unit)
-        _check_persons(user, payload.people, field="people", label="踏查人员", required=True)
-    elif kind == RecordKind.FINDING:
-        _unit(user, payload.unit_id, FINDING_RECORD, "登记发现点")
-        _round(user, payload.round_id, None)
-        _check_persons(user, payload.found_by, field="found_by", label="发现人", required=True)
-        _pointer(user, payload.patrol_uuid, RecordKind.PATROL, "patrol_uuid", "所属踏查记录")
-    elif kind == RecordKind.ERADICATION:
-        if payload.finding_id is None and payload.finding_uuid is None:
-            raise RecordRefused("请指明要铲除的发现点", field="finding_id")
-        if payload.finding_id is not None:
-            try:
-                finding = finding_get(user=user, finding_id=payload.finding_id)
-            except Http404:
-                raise RecordRefused(
-                    "发现点不存在或不在您的管辖范围内", field="finding_id"
-                ) from None
-            if not can(user, FINDING_ERADICATE, finding.unit):
-                raise NotPermitted(f"无权在{finding.unit.name}登记铲除")
-        _pointer(user, payload.finding_uuid, RecordKind.FINDING, "finding_uuid", "同步中的发现点")
-        _check_persons(user, payload.done_by, field="done_by", label="铲除人员", required=True)
-        _check_persons(user, payload.witnesses, field="witnesses", label="见证人", required=True)
-    elif kind == RecordKind.TARGET_VERIFICATION:
-        try:
-            target = target_get(user=user, target_id=payload.target_id)
-        except Http404:
-            raise RecordRefused("靶点不存在或不在您的管辖范围内", field="target_id") from None
-        if not can(user, TARGET_VERIFY, target.unit):
-            raise NotPermitted(f"无权核查靶点{target.code}")
-        if payload.duplicate_of is not None:
-            try:
-                target_get(user=user, target_id=payload.duplicate_of)
-            except Http404:
-                raise RecordRefused(
-                    "重复的靶点不存在或不在您的管辖范围内", field="duplicate_of"
-                ) from None
-        _check_persons(user, payload.verifiers, field="verifiers", label="核查人", required=True)
-
-
-# --------------------------------------------------------------------------- receipts
-
-
-def _waiting_for(record: SyncRecord) -> list[str]:
-    payload = record.payload or {}
-    pointer = {
-        RecordKind.FINDING: payload.get("patrol_uuid"),
-        RecordKind.ERADICATION: None if payload.get("finding_id") else payload.get("finding_uuid"),
-    }.get(record.kind)
-    if not pointer:
-        return []
-    applied = SyncRecord.objects.filter(client_uuid=pointer, status=RecordStatus.APPLIED).exists()
-    return [] if applied else [str(pointer)]
-
-
-def _object(record: SyncRecord) -> dict[str, Any] | None:
-    if not record.object_id:
-        return None
-    url = label = ""
-    if record.object_type == "patrols.patrolrecord":
-        url = reverse("patrol-detail", kwargs={"record_id": record.object_id})
-        label = "踏查记录"
-    elif record.object_type == "findings.finding":
-        finding = Finding.objects.filter(pk=record.object_id).first()
-        url = reverse("finding-detail", kwargs={"finding_id": record.object_id})
-        label = str(finding) if finding else "发现点"
-    elif record.object_type == "findings.eradication":
-        eradication = Eradication.objects.filter(pk=record.object_id).first()
-        if eradication is not None:
-            url = reverse("finding-detail", kwargs={"finding_id": eradication.finding_id})
-        label = "铲除记录"
-    elif record.object_type == "monitoring.target":
-        url = reverse("target-detail", kwargs={"target_id": record.object_id})
-        label = "靶点核查"
-    return {"type": record.object_type, "id": str(record.object_id), "url": url, "label": label}
-
-
-def record_receipt(record: SyncRecord) -> dict[str, Any]:
-    """The server's receipt of a record, which the phone keeps as proof (服务器回执)."""
-    entries = record.files or []
-    rows = {r.sha256: r for r in SyncFile.objects.filter(sha256__in=[e["sha256"] for e in entries])}
-    files = []
-    for entry in entries:
-        sha = entry["sha256"]
-        state = file_state(rows.get(sha), sha256=sha, size=entry.get("size"))
-        files.append({k: state[k] for k in ("sha256", "received", "size", "complete")})
-    return {
-        "uuid": str(record.client_uuid),
-        "kind": record.kind,
-        "status": record.status,
-        "status_label": record.get_status_display(),
-        "received_at": record.received_at.isoformat(),
-        "applied_at": record.applied_at.isoformat() if record.applied_at else None,
-        "missing_files": [f["sha256"] for f in files if not f["complete"]],
-        "files": files,
-        "waiting_for": [] if record.status == RecordStatus.APPLIED else _waiting_for(record),
-        "object": _object(record),
-        "version": _current_version(record),
-        "error": record.error,
-        "error_field": record.error_field,
-    }
-
-
-def _server_side(record: SyncRecord) -> dict[str, Any]:
-    payload = dict(record.payload or {})
-    if record.object_type == "findings.finding" and record.object_id:
-        finding = Finding.objects.filter(pk=record.object_id).first()
-        if finding is not None:  # what the office may have changed on the web since
-            payload.update({name: getattr(finding, name) for name in FINDING_EDITABLE})
-    return {"receipt": record_receipt(record), "payload": payload}
-
-
 # --------------------------------------------------------------------------- receiving
 
 
@@ -259,7 +98,7 @@ def _same_or_conflict(existing: SyncRecord, *, user: Any, digest: str) -> SyncRe
         raise RecordConflict(
             "服务器上已有同一标识、内容不同的记录；请对照服务器的版本决定保留哪一份",
             code="uuid_conflict",
-            server=_server_side(existing),
+            server=server_side(existing),
         )
     return existing
 
@@ -304,7 +143,7 @@ def _ready(record: SyncRecord) -> bool:
     hashes = [e["sha256"] for e in record.files or []]
     if len(files_complete(hashes)) < len(set(hashes)):
         return False
-    return not _waiting_for(record)
+    return not waiting_for(record)
 
 
 def _rejection(exc: Exception) -> tuple[str, str]:
@@ -398,14 +237,6 @@ def record_refresh(*, user: Any, uuid: UUID) -> SyncRecord:
 # --------------------------------------------------------------------------- edits
 
 
-def _current_version(record: SyncRecord) -> str:
-    if record.status == RecordStatus.APPLIED and record.object_type == "findings.finding":
-        finding = Finding.objects.filter(pk=record.object_id).first()
-        if finding is not None:
-            return finding.updated_at.isoformat()
-    return record.version
-
-
 def record_edit(
     *,
     user: Any,
@@ -421,13 +252,13 @@ def record_edit(
         raise RecordConflict(
             f"{record.get_kind_display()}已入库，不能再从手机上修改；如有错误请在平台上处理",
             code="not_editable",
-            server=_server_side(record),
+            server=server_side(record),
         )
-    if base_version != _current_version(record):
+    if base_version != current_version(record):
         raise RecordConflict(
             "服务器上的这条记录已被修改（例如办公室在网页上改过），请对照服务器的版本决定保留哪一份",
             code="stale",
-            server=_server_side(record),
+            server=server_side(record),
         )
     body = {
         "uuid": str(record.client_uuid),
@@ -477,7 +308,7 @@ def _edit_applied_finding(
             f"已入库的发现点不能从手机上修改{info.title or fixed[0]}；"
             "只能修改生长期、种植场所、具体位置和情况说明，其他错误请在平台上作废后重新登记",
             code="not_editable",
-            server=_server_side(record),
+            server=server_side(record),
         )
     finding = Finding.objects.get(pk=record.object_id)
     changes = {
