@@ -57,7 +57,8 @@ def test_a_verification_and_an_eradication_from_the_app_reach_the_server(
         form = page.get_by_test_id("form-target_verification")
         form.wait_for()
         _tick(form, "result", "true")
-        _tick(form, "verifiers", str(wang.pk))
+        # The worker (王鸣山, logged in as cadre) is preselected as the first verifier.
+        assert form.locator(f"input[name=verifiers][value='{wang.pk}']").is_checked()
         _tick(form, "verifiers", str(gao.pk))
         page.wait_for_selector("[data-testid=arrival-distance]:has-text('距靶点约')")
         form.locator("input[name=plant_count]").fill("40")

@@ -1,24 +1,9 @@
 /* DOM building for the screens (text only, never HTML) and the form fields they share. */
 
-/* h("a", {href, class, dataset, testid, on: {click}}, "text", node…) */
-export function h(tag, attrs, ...children) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attrs || {})) {
-    if (value === null || value === undefined || value === false) continue;
-    if (name === "class") node.className = value;
-    else if (name === "dataset") Object.assign(node.dataset, value);
-    else if (name === "testid") node.dataset.testid = value;
-    else if (name === "on") for (const [ev, fn] of Object.entries(value)) node.addEventListener(ev, fn);
-    else if (name === "text") node.textContent = value;
-    else if (name in node && typeof value !== "string") node[name] = value;
-    else node.setAttribute(name, value === true ? "" : value);
-  }
-  for (const child of children.flat(Infinity)) {
-    if (child === null || child === undefined || child === false) continue;
-    node.append(child instanceof Node ? child : String(child));
-  }
-  return node;
-}
+/* h("a", {href, class, dataset, testid, on: {click}}, "text", node…): the one DOM builder. */
+import { el as h } from "./ui.js";
+
+export { h };
 
 /* node.append without the null/false placeholders of optional parts. */
 export function put(node, ...children) {

@@ -1,7 +1,11 @@
 /* Small DOM helpers for the core screens: elements are built with createElement and
    textContent only, never from HTML strings. */
 
-/** el("button", {class: "btn", onclick: fn, dataset: {testid: "x"}}, "文字", child, …) */
+/**
+ * el("button", {class: "btn", onclick: fn, on: {input: fn}, testid: "x"}, "文字", child, …).
+ * A non-text value of a property the element has (checked, disabled, a number) is set as the
+ * property; everything else as an attribute.
+ */
 export function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
   for (const [key, value] of Object.entries(attrs || {})) {
@@ -9,11 +13,13 @@ export function el(tag, attrs = {}, ...children) {
     if (key === "class") node.className = value;
     else if (key === "dataset") Object.assign(node.dataset, value);
     else if (key === "testid") node.dataset.testid = value;
+    else if (key === "on") for (const [event, fn] of Object.entries(value)) node.addEventListener(event, fn);
     else if (key.startsWith("on") && typeof value === "function") node.addEventListener(key.slice(2), value);
     else if (key === "text") node.textContent = value;
+    else if (key in node && typeof value !== "string") node[key] = value;
     else node.setAttribute(key, value === true ? "" : String(value));
   }
-  for (const child of children.flat()) {
+  for (const child of children.flat(Infinity)) {
     if (child === undefined || child === null || child === false) continue;
     node.append(child instanceof Node ? child : document.createTextNode(String(child)));
   }
