@@ -108,7 +108,7 @@ export async function render(root) {
     const ll = [fix.lat, fix.lon];
     if (!me) {
       ring = L.circle(ll, { radius: fix.acc, color: "#0047ff", weight: 1, fillOpacity: 0.1, interactive: false }).addTo(map);
-      me = L.circleMarker(ll, { radius: 8, color: "#fff", weight: 3, fillColor: "#0047ff", fillOpacity: 1 }).addTo(map).bindTooltip("我的位置");
+      me = L.circleMarker(ll, { radius: 8, color: "#fff", weight: 3, fillColor: "#0047ff", fillOpacity: 1 }).addTo(map).bindTooltip(() => h("span", null, "我的位置"));
     }
     me.setLatLng(ll);
     ring.setLatLng(ll).setRadius(fix.acc);
