@@ -89,6 +89,7 @@ def test_a_verification_and_an_eradication_from_the_app_reach_the_server(
         _submit_and_sync(page)
         # The outbox shows both with the server's receipt.
         page.get_by_test_id("tab-outbox").click()
+        page.get_by_test_id("outbox-applied").nth(1).wait_for()  # the outbox renders after a read
         assert page.get_by_test_id("outbox-applied").count() == 2
     finally:
         context.close()
